@@ -1,0 +1,80 @@
+"""The channel- and merchant-facing HTTP API (API Gateway HTTP API, payload format 2.0)."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, UnauthorizedError
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ordersync import intake
+from ordersync.config import Channel
+from ordersync.models import AcceptedOperation, CreateOrderRequest, Operation, OperationType
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayHttpResolver(enable_validation=True)
+app.enable_swagger(path="/v1/openapi", title="ordersync", version="1")
+
+
+def _channel() -> Channel:
+    context = app.current_event.request_context.authorizer.get_lambda or {}
+    if not context:
+        raise UnauthorizedError("a channel credential is required")
+    return Channel.model_validate(context)
+
+
+@app.exception_handler(intake.ConflictingRepeat)
+@app.exception_handler(IdempotencyValidationError)
+def _conflict(error: Exception) -> Response[Any]:
+    return Response(
+        status_code=409,
+        content_type=content_types.APPLICATION_JSON,
+        body={
+            "statusCode": 409,
+            "message": "this operation was already sent with a different body; "
+            "send the same body to read its status, or use a new order id",
+        },
+    )
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.post("/v1/orders", responses={202: {"description": "accepted"}})
+def create_order(order: CreateOrderRequest) -> Response[AcceptedOperation]:
+    channel = _channel()
+    accepted = intake.accept(
+        intake.AcceptRequest(
+            channel_id=channel.channel_id,
+            merchant_id=channel.merchant_id,
+            integration_id=channel.integration_id,
+            operation=OperationType.CREATE,
+            order_id=order.order_id,
+            feed_id=order.feed_id,
+            payload=order.model_dump(mode="json", by_alias=True, exclude_none=True),
+        )
+    )
+    metrics.add_metric(name="OperationsAccepted", unit="Count", value=1)
+    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=accepted)
+
+
+@app.get("/v1/operations/<operation_id>")
+def get_operation(operation_id: Annotated[str, Path(min_length=1, max_length=64)]) -> Operation:
+    found = intake.describe(_channel(), operation_id)
+    if found is None:
+        raise NotFoundError(f"no operation {operation_id} for this channel")
+    return found
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,19 @@
+"""Record how a workflow run ended: operation status and the entity's alert (a state-machine task)."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ordersync.outcomes import WorkflowInput, record_outcome
+
+logger = Logger()
+tracer = Tracer()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    workflow_input = WorkflowInput.model_validate(event)
+    logger.append_keys(operation_id=workflow_input.message.operation_id)
+    return record_outcome(workflow_input).model_dump(by_alias=True, mode="json")

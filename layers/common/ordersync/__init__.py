@@ -1,0 +1,1 @@
+"""ordersync: deliver channel order operations to merchant platforms and explain every failure."""

@@ -1,0 +1,66 @@
+"""From the operations queue to one synchronous run of the order-operation workflow."""
+
+import json
+import random
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from ordersync import aws
+from ordersync.models import OperationMessage
+from ordersync.outcomes import RecordedOutcome, WorkflowInput
+from ordersync.settings import get_settings
+
+logger = Logger(child=True)
+
+# SQS refuses a visibility timeout above 12 hours.
+MAX_VISIBILITY_SECONDS = 12 * 3600
+
+
+class RetryLater(Exception):
+    """The run ended in a transient failure; SQS redelivers the message after the backoff."""
+
+
+class WorkflowFailed(Exception):
+    """The workflow itself failed (not the platform): SQS redelivers with the queue's timeout."""
+
+
+def backoff_seconds(receive_count: int, retry_after: float | None = None) -> int:
+    """Exponential backoff with full jitter, never sooner than the platform asked."""
+    settings = get_settings()
+    ceiling = min(settings.retry_backoff_max_seconds, settings.retry_backoff_base_seconds * 2 ** (receive_count - 1))
+    delay = random.uniform(ceiling / 2, ceiling)
+    return int(min(MAX_VISIBILITY_SECONDS, max(delay, retry_after or 0)))
+
+
+def run_workflow(workflow_input: WorkflowInput) -> RecordedOutcome:
+    message = workflow_input.message
+    response = aws.stepfunctions().start_sync_execution(
+        stateMachineArn=get_settings().state_machine_arn,
+        name=f"{message.operation_id}-{workflow_input.receive_count}",
+        input=workflow_input.model_dump_json(by_alias=True),
+    )
+    if response["status"] != "SUCCEEDED":
+        raise WorkflowFailed(f"{response['status']}: {response.get('error')}: {response.get('cause', '')[:500]}")
+    return RecordedOutcome.model_validate(json.loads(response["output"]))
+
+
+def dispatch(record: SQSRecord) -> RecordedOutcome:
+    message = OperationMessage.model_validate_json(record.body)
+    receive_count = int(record.attributes.approximate_receive_count or 1)
+    logger.append_keys(operation_id=message.operation_id)
+    settings = get_settings()
+    result = run_workflow(
+        WorkflowInput(message=message, receive_count=receive_count, retry_budget=settings.retry_budget)
+    )
+    if result.disposition == "done":
+        return result
+    # "retry" waits out the backoff; "dead_letter" is received again at once, and SQS, past
+    # maxReceiveCount, moves it to the dead-letter queue instead of delivering it.
+    delay = backoff_seconds(receive_count, result.retry_after_seconds) if result.disposition == "retry" else 0
+    aws.sqs().change_message_visibility(
+        QueueUrl=settings.operations_queue_url,
+        ReceiptHandle=record.receipt_handle,
+        VisibilityTimeout=delay,
+    )
+    raise RetryLater(f"{result.code}: next run in {delay}s ({result.disposition})")

@@ -1,0 +1,102 @@
+"""Accepting a channel's operation: record it once, queue it once, answer with its id."""
+
+import uuid
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from pydantic import BaseModel
+
+from ordersync import aws
+from ordersync.config import Channel
+from ordersync.models import AcceptedOperation, Operation, OperationMessage, OperationStatus, OperationType
+from ordersync.settings import get_settings
+from ordersync.store import OperationStore, payload_hash
+
+# Operation ids are derived, not drawn: the same (channel, operation, order) always gets the same
+# id, so a repeat can be recognised even after the idempotency record has expired.
+OPERATION_NAMESPACE = uuid.UUID("6f1c2a3e-9a54-4f0e-8a43-0c5d2b7e91a4")
+
+
+class ConflictingRepeat(Exception):
+    """The same operation was sent again with a different body."""
+
+
+class AcceptRequest(BaseModel):
+    channel_id: str
+    merchant_id: str
+    integration_id: str
+    operation: OperationType
+    order_id: str
+    feed_id: str | None = None
+    payload: dict[str, Any]
+
+
+def operation_id_for(channel_id: str, operation: OperationType, order_id: str) -> str:
+    return str(uuid.uuid5(OPERATION_NAMESPACE, f"{channel_id}|{operation.value}|{order_id}"))
+
+
+def _accept(request: AcceptRequest) -> AcceptedOperation:
+    settings = get_settings()
+    message = OperationMessage(
+        operation_id=operation_id_for(request.channel_id, request.operation, request.order_id),
+        operation=request.operation,
+        merchant_id=request.merchant_id,
+        integration_id=request.integration_id,
+        channel_id=request.channel_id,
+        order_id=request.order_id,
+        feed_id=request.feed_id,
+        accepted_at=datetime.now(UTC),
+        payload=request.payload,
+    )
+    store = OperationStore()
+    if not store.create(message):
+        if store.payload_hash_of(message.operation_id) != payload_hash(request.payload):
+            raise ConflictingRepeat(message.operation_id)
+        return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
+    aws.sqs().send_message(
+        QueueUrl=settings.operations_queue_url,
+        MessageBody=message.model_dump_json(by_alias=True),
+    )
+    return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
+
+
+@cache
+def _idempotent_accept() -> Any:
+    settings = get_settings()
+    persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
+    config = IdempotencyConfig(
+        event_key_jmespath="[channel_id, operation, order_id]",
+        payload_validation_jmespath="payload",
+        expires_after_seconds=settings.idempotency_ttl_seconds,
+    )
+    return idempotent_function(
+        data_keyword_argument="request",
+        persistence_store=persistence,
+        config=config,
+        output_serializer=PydanticSerializer,
+    )(_accept)
+
+
+def accept(request: AcceptRequest) -> AcceptedOperation:
+    """Accept `request` exactly once; a repeat returns the first answer.
+
+    Raises ConflictingRepeat (or powertools' IdempotencyValidationError) when the repeat's body
+    differs from the first.
+    """
+    result: AcceptedOperation = _idempotent_accept()(request=request)
+    return result
+
+
+def describe(channel: Channel, operation_id: str) -> Operation | None:
+    """The operation, if it exists and belongs to `channel`."""
+    found = OperationStore().get(operation_id)
+    if found is None or found.channel_id != channel.channel_id:
+        return None
+    return found

@@ -1,0 +1,217 @@
+"""The vocabulary of ordersync as pydantic models: requests, operations, responses and alerts."""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+
+
+class CamelModel(BaseModel):
+    """JSON speaks camelCase, Python speaks snake_case; unknown fields are a client mistake."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class Record(BaseModel):
+    """What ordersync itself writes and reads back: camelCase on the wire, extra keys ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class OperationType(StrEnum):
+    CREATE = "create"
+    CANCEL = "cancel"
+    INVOICE = "invoice"
+    SHIPMENT = "shipment"
+    REFUND = "refund"
+
+
+class Level(StrEnum):
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+    PENDING = "pending"
+
+
+class ResponseType(StrEnum):
+    SOURCE_MAPPING = "source mapping"
+    DESTINATION_MAPPING = "destination mapping"
+    API_REQUEST = "API request"
+    PENDING = "pending"
+
+
+class RetryClass(StrEnum):
+    NONE = "none"  # success: nothing to retry
+    TRANSIENT = "transient"  # retried automatically
+    NEEDS_ACTION = "needs action"  # held until a person edits or asks
+    FINAL = "final"  # retrying cannot help
+
+
+class OperationStatus(StrEnum):
+    QUEUED = "queued"
+    PENDING = "pending"
+    PENDING_VERIFICATION = "pending_verification"
+    SYNCED = "synced"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    IGNORED = "ignored"
+    MANUALLY_SYNCED = "manually_synced"
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
+
+
+class Address(CamelModel):
+    name: NonEmpty
+    line1: NonEmpty
+    line2: str | None = None
+    city: NonEmpty
+    region: str | None = None
+    postal_code: NonEmpty
+    country: CountryCode
+    phone: str | None = None
+
+
+class Customer(CamelModel):
+    email: Email
+    first_name: NonEmpty
+    last_name: NonEmpty
+    phone: str | None = None
+    channel_customer_id: str | None = None
+
+
+class OrderLine(CamelModel):
+    sku: NonEmpty
+    quantity: int = Field(gt=0, le=100_000)
+    unit_price: Money
+    name: str | None = None
+
+
+class CreateOrderRequest(CamelModel):
+    """What a channel posts to create an order on the merchant's platform."""
+
+    order_id: NonEmpty
+    placed_at: datetime
+    currency: CurrencyCode
+    customer: Customer
+    shipping_address: Address
+    billing_address: Address | None = None
+    lines: list[OrderLine] = Field(min_length=1, max_length=500)
+    shipping_total: Money = Decimal(0)
+    tax_total: Money = Decimal(0)
+    grand_total: Money
+    shipping_method: str | None = None
+    feed_id: str | None = None
+
+
+class AcceptedOperation(Record):
+    operation_id: str
+    status: OperationStatus
+
+
+class OperationMessage(Record):
+    """One operation on its way from the API to the platform (the SQS body and workflow input)."""
+
+    operation_id: str
+    operation: OperationType
+    merchant_id: str
+    integration_id: str
+    channel_id: str
+    order_id: str
+    feed_id: str | None = None
+    accepted_at: datetime
+    payload: dict[str, Any]
+
+    @property
+    def entity_key(self) -> str:
+        return entity_key(self.integration_id, "order", self.order_id)
+
+
+def entity_key(integration_id: str, entity_type: str, entity_id: str) -> str:
+    return f"{integration_id}#{entity_type}#{entity_id}"
+
+
+class Outcome(Record):
+    """One classified response of the platform (or of ordersync itself on its behalf)."""
+
+    code: str
+    level: Level
+    type: ResponseType
+    retry_class: RetryClass
+    business_message: str
+    action: str
+    http_code: int | None = None
+    system_code: str | None = None
+    system_call: str | None = None
+    system_identifier: str | None = None
+    retry_after_seconds: float | None = None
+
+
+class HistoryRecord(Record):
+    """Every response, kept append-only: what was sent, what came back, what it means."""
+
+    operation_id: str
+    operation: OperationType
+    direction: str
+    merchant_id: str
+    integration_id: str
+    channel_id: str
+    identifier: str
+    entity_key: str
+    feed_id: str | None = None
+    attempt: int
+    outcome: Outcome
+    content_source: str | None = None
+    content_translated: str | None = None
+    content_destination: str | None = None
+    created_at: datetime
+
+
+class Alert(Record):
+    """The latest response for one entity of one integration; open until a success closes it."""
+
+    merchant_id: str
+    entity_key: str
+    integration_id: str
+    channel_id: str
+    identifier: str
+    operation_id: str
+    operation: OperationType
+    status: AlertStatus
+    ignored: bool = False
+    outcome: Outcome
+    attempts: int
+    history_ref: str | None = None
+    next_step: str
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None = None
+
+
+class Operation(Record):
+    """Where one accepted operation is now; what `GET /v1/operations/{id}` shows."""
+
+    operation_id: str
+    operation: OperationType
+    merchant_id: str
+    integration_id: str
+    channel_id: str
+    order_id: str
+    status: OperationStatus
+    attempts: int = 0
+    accepted_at: datetime
+    updated_at: datetime
+    last_response: Outcome | None = None
+    where: str

@@ -1,0 +1,125 @@
+"""The end of a workflow run: the operation's status, and the entity's alert, from its outcome."""
+
+import json
+from typing import Any, Literal
+
+from aws_lambda_powertools import Logger
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from ordersync.catalog import outcome as catalog_outcome
+from ordersync.models import (
+    Alert,
+    AlertStatus,
+    Level,
+    OperationMessage,
+    OperationStatus,
+    Outcome,
+)
+from ordersync.store import AlertStore, OperationStore, now
+
+logger = Logger(child=True)
+
+Disposition = Literal["done", "retry", "dead_letter"]
+
+
+class WorkflowInput(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    message: OperationMessage
+    receive_count: int = Field(default=1, ge=1)
+    retry_budget: int = Field(default=10, ge=1)
+    delivery: dict[str, Any] | None = None
+    failure: dict[str, Any] | None = None
+
+
+class RecordedOutcome(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    disposition: Disposition
+    status: OperationStatus
+    code: str
+    retry_after_seconds: float | None = None
+
+
+def _from_failure(failure: dict[str, Any], order_id: str) -> dict[str, Any]:
+    """The delivery summary a caught error carries, or an Unknown Error one if it carries none."""
+    try:
+        cause = json.loads(failure.get("Cause") or "{}")
+        summary = json.loads(cause.get("errorMessage", ""))
+        if isinstance(summary, dict) and "outcome" in summary:
+            return summary
+    except (TypeError, ValueError):
+        pass
+    # Not one of our classified errors: our own code or the platform of Lambda failed.
+    error = failure.get("Error", "unknown")
+    made = catalog_outcome("Unknown Error", order_id=order_id, detail=f"{error}: {failure.get('Cause', '')[:300]}")
+    return {"outcome": made.model_dump(by_alias=True, mode="json", exclude_none=True)}
+
+
+def _status_for(outcome: Outcome, disposition: Disposition) -> OperationStatus:
+    if outcome.level in (Level.SUCCESS, Level.WARNING):
+        return OperationStatus.SYNCED
+    if outcome.level is Level.PENDING:
+        return OperationStatus.PENDING_VERIFICATION
+    return OperationStatus.SKIPPED if disposition == "dead_letter" else OperationStatus.FAILED
+
+
+def _next_step(status: OperationStatus, disposition: Disposition, receive_count: int, budget: int) -> str:
+    if status is OperationStatus.SYNCED:
+        return "none: the platform has it"
+    if status is OperationStatus.PENDING_VERIFICATION:
+        return "waiting for the platform's confirmation"
+    if disposition == "dead_letter":
+        return "retry budget spent: in the dead-letter queue; redrive it or resend it"
+    if disposition == "retry":
+        return f"retrying automatically (run {receive_count} of {budget} done)"
+    return "waiting for a person: edit and resend, or retry"
+
+
+def record_outcome(event: WorkflowInput) -> RecordedOutcome:
+    message = event.message
+    if event.delivery is not None:
+        # A delivery that returned normally was classified as not worth retrying.
+        summary, disposition = event.delivery, "done"
+    else:
+        # A caught failure is transient by construction: a retryable platform error whose
+        # in-workflow retries ran out, or our own infrastructure failing.
+        summary = _from_failure(event.failure or {}, message.order_id)
+        disposition = "retry" if event.receive_count < event.retry_budget else "dead_letter"
+    outcome = Outcome.model_validate(summary["outcome"])
+    status = _status_for(outcome, disposition)
+    next_step = _next_step(status, disposition, event.receive_count, event.retry_budget)
+    attempts = int(summary.get("attempt", 0))
+    moment = now()
+
+    OperationStore().record(
+        message.operation_id, status=status, attempts=attempts, outcome=outcome, where=next_step
+    )
+    resolved = outcome.level in (Level.SUCCESS, Level.PENDING)
+    AlertStore().upsert(
+        Alert(
+            merchant_id=message.merchant_id,
+            entity_key=message.entity_key,
+            integration_id=message.integration_id,
+            channel_id=message.channel_id,
+            identifier=message.order_id,
+            operation_id=message.operation_id,
+            operation=message.operation,
+            status=AlertStatus.RESOLVED if resolved else AlertStatus.OPEN,
+            outcome=outcome,
+            attempts=attempts,
+            history_ref=summary.get("historyRef"),
+            next_step=next_step,
+            created_at=moment,
+            updated_at=moment,
+            resolved_at=moment if resolved else None,
+        )
+    )
+    logger.info("outcome recorded", extra={"code": outcome.code, "status": status.value})
+    return RecordedOutcome(
+        disposition=disposition,
+        status=status,
+        code=outcome.code,
+        retry_after_seconds=outcome.retry_after_seconds,
+    )

@@ -1,0 +1,36 @@
+from functools import cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a function reads from its environment, validated once per cold start."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    stage: str = "dev"
+    alerts_table: str
+    history_table: str
+    config_table: str
+    operations_table: str
+    idempotency_table: str
+    operations_queue_url: str = ""
+    state_machine_arn: str = ""
+    sender_email: str = "alerts@example.com"
+
+    # AWS_ENDPOINT_URL is honoured by boto3 itself; we only need it to turn off host prefixes
+    # (StartSyncExecution's "sync-" prefix cannot be put in front of 127.0.0.1).
+    aws_endpoint_url: str | None = None
+
+    retry_budget: int = Field(default=10, ge=1, le=100)
+    retry_backoff_base_seconds: float = Field(default=60.0, ge=0)
+    retry_backoff_max_seconds: float = Field(default=6 * 3600.0, ge=0)
+    history_retention_days: int = Field(default=90, ge=1)
+    idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    credential_cache_seconds: float = Field(default=60.0, ge=0)
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()  # type: ignore[call-arg]  # filled from the environment

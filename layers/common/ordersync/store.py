@@ -1,0 +1,284 @@
+"""Data access for operations, history and alerts: keyed reads and writes only, never a Scan."""
+
+import base64
+import hashlib
+import json
+import zlib
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ordersync import aws
+from ordersync.dynamo import from_item, to_item
+from ordersync.models import (
+    Alert,
+    AlertStatus,
+    HistoryRecord,
+    Level,
+    Operation,
+    OperationMessage,
+    OperationStatus,
+    Outcome,
+    RetryClass,
+)
+from ordersync.settings import get_settings
+
+# Content above this size is stored compressed so a record stays far below DynamoDB's 400 KB.
+COMPRESS_ABOVE_BYTES = 4096
+
+_OUTCOME_FIELDS = tuple(Outcome.model_fields)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def _outcome_attributes(outcome: Outcome) -> dict[str, Any]:
+    return outcome.model_dump(by_alias=True, mode="json")
+
+
+def _outcome_from(values: dict[str, Any]) -> Outcome:
+    fields = {Outcome.model_fields[name].alias or name for name in _OUTCOME_FIELDS}
+    return Outcome.model_validate({k: v for k, v in values.items() if k in fields})
+
+
+class OperationStore:
+    """One item per accepted operation, keyed by its operation id."""
+
+    def __init__(self, table: str | None = None) -> None:
+        self._table = table or get_settings().operations_table
+
+    def create(self, message: OperationMessage) -> bool:
+        """Record a newly accepted operation; False if it was already recorded."""
+        moment = iso(now())
+        item = {
+            "operationId": message.operation_id,
+            "operation": message.operation.value,
+            "merchantId": message.merchant_id,
+            "integrationId": message.integration_id,
+            "channelId": message.channel_id,
+            "orderId": message.order_id,
+            "feedId": message.feed_id,
+            "status": OperationStatus.PENDING.value,
+            "attempts": 0,
+            "acceptedAt": iso(message.accepted_at),
+            "updatedAt": moment,
+            "payloadHash": payload_hash(message.payload),
+            "payload": json.dumps(message.payload, separators=(",", ":")),
+            "where": "accepted; waiting in the operations queue",
+        }
+        try:
+            aws.dynamodb().put_item(
+                TableName=self._table,
+                Item=to_item(item),
+                ConditionExpression="attribute_not_exists(operationId)",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def payload_hash_of(self, operation_id: str) -> str | None:
+        item = aws.dynamodb().get_item(
+            TableName=self._table,
+            Key={"operationId": {"S": operation_id}},
+            ProjectionExpression="payloadHash",
+        ).get("Item")
+        return item["payloadHash"]["S"] if item else None
+
+    def get(self, operation_id: str) -> Operation | None:
+        item = aws.dynamodb().get_item(
+            TableName=self._table, Key={"operationId": {"S": operation_id}}
+        ).get("Item")
+        if not item:
+            return None
+        values = from_item(item)
+        last = values.pop("lastResponse", None)
+        values["lastResponse"] = json.loads(last) if last else None
+        return Operation.model_validate(values)
+
+    def record(
+        self,
+        operation_id: str,
+        *,
+        status: OperationStatus,
+        attempts: int,
+        outcome: Outcome | None,
+        where: str,
+    ) -> None:
+        values: dict[str, Any] = {
+            ":status": status.value,
+            ":attempts": attempts,
+            ":updated": iso(now()),
+            ":where": where,
+        }
+        expression = "SET #status = :status, attempts = :attempts, updatedAt = :updated, #where = :where"
+        if outcome is not None:
+            values[":last"] = outcome.model_dump_json(by_alias=True, exclude_none=True)
+            expression += ", lastResponse = :last"
+        aws.dynamodb().update_item(
+            TableName=self._table,
+            Key={"operationId": {"S": operation_id}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames={"#status": "status", "#where": "where"},
+            ExpressionAttributeValues=to_item(values),
+        )
+
+
+def _content(name: str, text: str | None) -> dict[str, Any]:
+    if text is None:
+        return {}
+    raw = text.encode()
+    if len(raw) <= COMPRESS_ABOVE_BYTES:
+        return {name: text}
+    return {f"{name}Gz": base64.b64encode(zlib.compress(raw, 6)).decode()}
+
+
+def _read_content(values: dict[str, Any], name: str) -> str | None:
+    if name in values:
+        return str(values[name])
+    packed = values.get(f"{name}Gz")
+    return zlib.decompress(base64.b64decode(packed)).decode() if packed else None
+
+
+class HistoryStore:
+    """Every response, append-only; partitioned by merchant and entity, sorted by time."""
+
+    def __init__(self, table: str | None = None) -> None:
+        self._table = table or get_settings().history_table
+
+    def append(self, record: HistoryRecord) -> str:
+        """Store `record`; returns its reference ("pk|sk") for alerts to point at."""
+        created = iso(record.created_at)
+        pk = f"{record.merchant_id}#{record.entity_key}"
+        sk = f"{created}#{record.operation_id[:8]}#{record.attempt:03d}"
+        expires = record.created_at + timedelta(days=get_settings().history_retention_days)
+        item: dict[str, Any] = {
+            "pk": pk,
+            "sk": sk,
+            "merchantDay": f"{record.merchant_id}#{created[:10]}",
+            "operationId": record.operation_id,
+            "operation": record.operation.value,
+            "direction": record.direction,
+            "merchantId": record.merchant_id,
+            "integrationId": record.integration_id,
+            "channelId": record.channel_id,
+            "identifier": record.identifier,
+            "entityKey": record.entity_key,
+            "feedId": record.feed_id,
+            "attempt": record.attempt,
+            "createdAt": created,
+            "expiresAt": int(expires.timestamp()),
+            **_outcome_attributes(record.outcome),
+            **_content("contentSource", record.content_source),
+            **_content("contentTranslated", record.content_translated),
+            **_content("contentDestination", record.content_destination),
+        }
+        aws.dynamodb().put_item(TableName=self._table, Item=to_item(item))
+        return f"{pk}|{sk}"
+
+    def for_entity(self, merchant_id: str, entity_key: str, limit: int = 50) -> list[HistoryRecord]:
+        response = aws.dynamodb().query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"{merchant_id}#{entity_key}"}},
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [self._record(from_item(item)) for item in response.get("Items", [])]
+
+    @staticmethod
+    def _record(values: dict[str, Any]) -> HistoryRecord:
+        return HistoryRecord.model_validate(
+            {
+                **values,
+                "outcome": _outcome_from(values),
+                "contentSource": _read_content(values, "contentSource"),
+                "contentTranslated": _read_content(values, "contentTranslated"),
+                "contentDestination": _read_content(values, "contentDestination"),
+            }
+        )
+
+
+class AlertStore:
+    """The latest response per merchant + entity; a success closes the entity's open alert."""
+
+    def __init__(self, table: str | None = None) -> None:
+        self._table = table or get_settings().alerts_table
+
+    def upsert(self, alert: Alert) -> None:
+        outcome = alert.outcome
+        open_ = alert.status is AlertStatus.OPEN
+        needs_action = (
+            open_
+            and not alert.ignored
+            and outcome.level is Level.ERROR
+            and outcome.retry_class in (RetryClass.NEEDS_ACTION, RetryClass.FINAL)
+        )
+        fields: dict[str, Any] = {
+            "merchantId": alert.merchant_id,
+            "merchantCode": f"{alert.merchant_id}#{outcome.code}",
+            "merchantLevel": f"{alert.merchant_id}#{outcome.level.value}",
+            "integrationId": alert.integration_id,
+            "channelId": alert.channel_id,
+            "identifier": alert.identifier,
+            "operationId": alert.operation_id,
+            "operation": alert.operation.value,
+            "status": alert.status.value,
+            "ignored": alert.ignored,
+            "attempts": alert.attempts,
+            "historyRef": alert.history_ref,
+            "nextStep": alert.next_step,
+            "updatedAt": iso(alert.updated_at),
+            "resolvedAt": iso(alert.resolved_at) if alert.resolved_at else None,
+            **_outcome_attributes(outcome),
+        }
+        if needs_action:
+            fields["needsAction"] = alert.merchant_id
+        present = {k: v for k, v in fields.items() if v is not None}
+        absent = [k for k, v in fields.items() if v is None and k != "needsAction"]
+        if not needs_action:
+            absent.append("needsAction")
+        names = {f"#a{i}": name for i, name in enumerate(present)}
+        values = {f":v{i}": value for i, value in enumerate(present.values())}
+        sets = [f"#a{i} = :v{i}" for i in range(len(present))]
+        sets.append("createdAt = if_not_exists(createdAt, :created)")
+        values[":created"] = iso(alert.created_at)
+        removes = []
+        for j, name in enumerate(absent):
+            names[f"#r{j}"] = name
+            removes.append(f"#r{j}")
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        aws.dynamodb().update_item(
+            TableName=self._table,
+            Key={"pk": {"S": alert.merchant_id}, "sk": {"S": alert.entity_key}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=to_item(values),
+        )
+
+    def get(self, merchant_id: str, entity_key: str) -> Alert | None:
+        item = aws.dynamodb().get_item(
+            TableName=self._table, Key={"pk": {"S": merchant_id}, "sk": {"S": entity_key}}
+        ).get("Item")
+        if not item:
+            return None
+        values = from_item(item)
+        return Alert.model_validate(
+            {**values, "entityKey": values["sk"], "outcome": _outcome_from(values)}
+        )

@@ -1,0 +1,52 @@
+"""`python -m local`: start the local stack and serve until Ctrl-C."""
+
+import argparse
+import signal
+import threading
+
+from local.seed import DEMO_CREDENTIAL
+from local.stack import LocalStack, LocalStackOptions
+
+QUICK_START = """\
+ordersync local stack ready on {url}  (simulated platform on {platform})
+
+  curl -s -X POST {url}/v1/orders \\
+    -H 'Authorization: Bearer {credential}' -H 'Content-Type: application/json' \\
+    -d @events/requests/create_order.json
+
+  curl -s {url}/v1/operations/<operationId> -H 'Authorization: Bearer {credential}'
+
+  faults:  curl -s -X POST {platform}/_platform/faults -d '{{"faults": [{{"kind": "status", "status": 500, "times": 3}}]}}'
+  outbox:  curl -s {url}/_local/outbox
+Ctrl-C stops everything.
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
+    parser.add_argument("--port", type=int, default=3000)
+    parser.add_argument("--platform-port", type=int, default=3001)
+    parser.add_argument("--time-scale", type=float, default=1.0, help="below 1 shortens retry waits")
+    parser.add_argument("--concurrency", type=int, default=4, help="SQS poller threads")
+    parser.add_argument("--log-level", default="WARNING")
+    args = parser.parse_args()
+    stack = LocalStack(
+        LocalStackOptions(
+            port=args.port,
+            platform_port=args.platform_port,
+            time_scale=args.time_scale,
+            poller_concurrency=args.concurrency,
+            log_level=args.log_level,
+        )
+    ).start()
+    print(QUICK_START.format(url=stack.url, platform=stack.platform_url, credential=DEMO_CREDENTIAL), flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    stopped.wait()
+    print("stopping...", flush=True)
+    stack.stop()
+
+
+if __name__ == "__main__":
+    main()

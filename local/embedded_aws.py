@@ -1,0 +1,94 @@
+"""moto's server in this process, taught the two things the local stack needs from it:
+Lambda invokes run the project's handlers, and StartSyncExecution exists."""
+
+import json
+import time
+from typing import Any
+
+from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.core.config import default_user_config
+from moto.core.responses import ActionResult
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.stepfunctions.responses import StepFunctionResponse
+
+from local.lambdas import InvocationError, LocalFunctions
+
+_functions: LocalFunctions | None = None
+# With use_docker off, moto serves Lambda from LambdaSimpleBackend, whose invoke echoes the event.
+_original_invoke = LambdaSimpleBackend.invoke
+
+
+def _invoke(
+    self: LambdaSimpleBackend,
+    function_name: str,
+    qualifier: str | None,
+    body: Any,
+    headers: Any,
+    response_headers: Any,
+) -> bytes:
+    logical_id = _functions.logical_id(function_name) if _functions else None
+    if logical_id is None:
+        return _original_invoke(self, function_name, qualifier, body, headers, response_headers)  # type: ignore[no-any-return]
+    event = json.loads(body) if body else {}
+    try:
+        payload = json.dumps(_functions.invoke(logical_id, event))  # type: ignore[union-attr]
+    except InvocationError as error:
+        # Lambda reports a handler's exception this way; Step Functions reads errorType
+        # as the error name its Retry and Catch match on.
+        response_headers["x-amz-function-error"] = "Unhandled"
+        payload = json.dumps(error.document)
+    encoded = payload.encode()
+    response_headers["Content-Length"] = str(len(encoded))
+    return encoded
+
+
+def _start_sync_execution(self: StepFunctionResponse) -> ActionResult:
+    execution = self.stepfunction_backend.start_execution(
+        self._get_param("stateMachineArn"),
+        self._get_param("name"),
+        self._get_param("input", if_none="{}"),
+    )
+    while execution.exec_status is None or execution.exec_status.value == "RUNNING":
+        time.sleep(0.005)
+    described = execution.to_describe_output()
+    result: dict[str, Any] = {
+        "executionArn": described["executionArn"],
+        "stateMachineArn": described["stateMachineArn"],
+        "name": described["name"],
+        "startDate": described["startDate"],
+        "stopDate": described.get("stopDate"),
+        "status": described["status"].value if hasattr(described["status"], "value") else described["status"],
+        "input": described.get("input"),
+    }
+    for optional in ("output", "error", "cause"):
+        if described.get(optional) is not None:
+            result[optional] = described[optional]
+    return ActionResult(result)
+
+
+def adopt_state_machines(types_by_name: dict[str, str], account: str, region: str) -> None:
+    """moto's CloudFormation puts state machines where the executing backend cannot see them
+    (and drops their type); hand each one over, as created, to the backend that runs them."""
+    from moto.stepfunctions.models import stepfunctions_backends
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    executing = stepfunctions_parser_backends[account][region]
+    for machine in stepfunctions_backends[account][region].state_machines:
+        executing.create_state_machine(
+            name=machine.name,
+            definition=machine.definition,
+            roleArn=machine.roleArn,
+            sm_type=types_by_name.get(machine.name, "STANDARD"),
+        )
+
+
+def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
+    global _functions
+    _functions = functions
+    default_user_config["stepfunctions"]["execute_state_machine"] = True
+    default_user_config["lambda"]["use_docker"] = False
+    LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
+    StepFunctionResponse.start_sync_execution = _start_sync_execution  # type: ignore[attr-defined]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    return server

@@ -1,0 +1,88 @@
+"""The project's Lambda handlers, loaded from the template's CodeUri/Handler and run in process."""
+
+import importlib.util
+import json
+import sys
+import threading
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from local.template import FunctionSpec
+
+Handler = Callable[[Any, Any], Any]
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of the Lambda runtime's context object that handlers and powertools read."""
+
+    function_name: str
+    timeout_seconds: int
+    memory_limit_in_mb: int = 512
+    function_version: str = "$LATEST"
+
+    def __post_init__(self) -> None:
+        self.aws_request_id = str(uuid.uuid4())
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{self.function_name}"
+        self.log_group_name = f"/aws/lambda/{self.function_name}"
+        self.log_stream_name = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.timeout_seconds * 1000
+
+
+class InvocationError(Exception):
+    """A handler raised; carries the error document Lambda would return."""
+
+    def __init__(self, error_type: str, message: str, stack: list[str]) -> None:
+        super().__init__(f"{error_type}: {message}")
+        self.document = {"errorType": error_type, "errorMessage": message, "stackTrace": stack}
+
+
+class LocalFunctions:
+    def __init__(self, specs: dict[str, FunctionSpec]) -> None:
+        self._specs = specs
+        self._handlers: dict[str, Handler] = {}
+        self._lock = threading.Lock()
+        self.physical_names: dict[str, str] = {}  # physical name -> logical id
+        self.invocations: dict[str, int] = dict.fromkeys(specs, 0)
+
+    def handler(self, logical_id: str) -> Handler:
+        with self._lock:
+            if logical_id not in self._handlers:
+                self._handlers[logical_id] = _load(self._specs[logical_id])
+            return self._handlers[logical_id]
+
+    def logical_id(self, name_or_arn: str) -> str | None:
+        name = name_or_arn.split(":function:")[-1].split(":")[0]
+        return self.physical_names.get(name) or (name if name in self._specs else None)
+
+    def invoke(self, logical_id: str, event: Any) -> Any:
+        """Run the handler like Lambda would: a JSON round trip in, a JSON round trip out."""
+        spec = self._specs[logical_id]
+        self.invocations[logical_id] += 1
+        context = LambdaContext(function_name=logical_id, timeout_seconds=spec.timeout)
+        try:
+            result = self.handler(logical_id)(json.loads(json.dumps(event)), context)
+        except Exception as error:
+            raise InvocationError(
+                type(error).__name__, str(error), traceback.format_exception(error)[-5:]
+            ) from error
+        return json.loads(json.dumps(result, default=str))
+
+
+def _load(spec: FunctionSpec) -> Handler:
+    module_name, _, attribute = spec.handler.rpartition(".")
+    path = spec.code_dir / f"{module_name.replace('.', '/')}.py"
+    unique = f"ordersync_local_{spec.logical_id}"
+    module_spec = importlib.util.spec_from_file_location(unique, path)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[unique] = module
+    module_spec.loader.exec_module(module)
+    handler: Handler = getattr(module, attribute)
+    return handler

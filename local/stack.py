@@ -1,0 +1,190 @@
+"""The whole local stack, started and stopped as one: embedded AWS, the stack from template.yaml,
+the simulated platform, the SQS pollers and the front door."""
+
+import json
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from local import embedded_aws
+from local.frontdoor import FrontDoor
+from local.lambdas import LocalFunctions
+from local.platform import PlatformServer
+from local.pollers import QueuePoller
+from local.seed import seed_demo
+from local.template import LocalTemplate
+
+STACK_NAME = "ordersync-local"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LocalStackOptions:
+    port: int = 3000
+    platform_port: int = 3001
+    aws_port: int = 0
+    # Below 1, retry waits and SQS backoffs shrink by this factor so soaks finish in minutes.
+    time_scale: float = 1.0
+    poller_concurrency: int = 4
+    log_level: str = "WARNING"
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+class LocalStack:
+    def __init__(self, options: LocalStackOptions | None = None) -> None:
+        self.options = options or LocalStackOptions()
+        self.template = LocalTemplate.load()
+        self.functions = LocalFunctions(self.template.functions)
+        self.resources: dict[str, str] = {}
+        self.pollers: list[QueuePoller] = []
+        self._servers: list[Any] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.options.port}"
+
+    @property
+    def platform_url(self) -> str:
+        return f"http://127.0.0.1:{self.options.platform_port}"
+
+    def start(self) -> "LocalStack":
+        options = self.options
+        aws_port = options.aws_port or free_port()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._environment(aws_port)
+        self._servers.append(embedded_aws.start(self.functions, aws_port))
+        self._create_stack()
+        self._function_environment()
+        seed_demo(self.platform_url)
+        self.platform = PlatformServer(options.platform_port)
+        self.platform.start()
+        self._servers.append(self.platform)
+        self._start_pollers()
+        self.front_door = FrontDoor(
+            options.port,
+            self.template.routes,
+            self.template.authorizers,
+            self.functions,
+            local_routes={"/_local/outbox": self.outbox, "/_local/stack": self.describe},
+        )
+        self.front_door.start()
+        self._servers.append(self.front_door)
+        return self
+
+    def stop(self) -> None:
+        for poller in self.pollers:
+            poller.stop()
+        for server in reversed(self._servers):
+            server.shutdown() if hasattr(server, "shutdown") else server.stop()
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, region_name=REGION)
+
+    def _environment(self, aws_port: int) -> None:
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": f"http://127.0.0.1:{aws_port}",
+                # moto's Step Functions calls Lambda back through its own server on this port.
+                "MOTO_PORT": str(aws_port),
+                "AWS_DEFAULT_REGION": REGION,
+                "AWS_REGION": REGION,
+                "AWS_ACCESS_KEY_ID": "local",
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "POWERTOOLS_SERVICE_NAME": "ordersync-local",
+                "POWERTOOLS_TRACE_DISABLED": "true",
+                "POWERTOOLS_METRICS_DISABLED": "true",
+                "POWERTOOLS_LOG_LEVEL": self.options.log_level,
+            }
+        )
+
+    def _parameters(self) -> dict[str, str]:
+        return {"Stage": "local", "LogLevel": self.options.log_level, **self.options.parameters}
+
+    def _create_stack(self) -> None:
+        cloudformation = self.client("cloudformation")
+        parameters = self._parameters()
+        body = self.template.cloudformation(parameters, self.options.time_scale)
+        cloudformation.create_stack(
+            StackName=STACK_NAME,
+            TemplateBody=json.dumps(body),
+            Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+            Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
+        )
+        stack = cloudformation.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
+        if stack["StackStatus"] != "CREATE_COMPLETE":
+            raise RuntimeError(f"local stack not created: {stack['StackStatus']} {stack.get('StackStatusReason')}")
+        machine_types = {
+            self._resolve_name(resource): resource["Properties"].get("StateMachineType", "STANDARD")
+            for resource in body["Resources"].values()
+            if resource["Type"] == "AWS::StepFunctions::StateMachine"
+        }
+        paginator = cloudformation.get_paginator("list_stack_resources")
+        for page in paginator.paginate(StackName=STACK_NAME):
+            for resource in page["StackResourceSummaries"]:
+                self.resources[resource["LogicalResourceId"]] = resource["PhysicalResourceId"]
+        embedded_aws.adopt_state_machines(machine_types, ACCOUNT, REGION)
+
+    def _resolve_name(self, resource: dict[str, Any]) -> str:
+        name = resource["Properties"]["StateMachineName"]
+        if isinstance(name, dict) and "Fn::Sub" in name:
+            return str(name["Fn::Sub"]).replace("${Stage}", self._parameters()["Stage"])
+        return str(name)
+
+    def _function_environment(self) -> None:
+        """Each function's environment, resolved by CloudFormation, becomes this process's."""
+        lambda_client = self.client("lambda")
+        merged: dict[str, str] = {}
+        for logical_id in self.template.functions:
+            physical = self.resources[logical_id]
+            self.functions.physical_names[physical] = logical_id
+            config = lambda_client.get_function_configuration(FunctionName=physical)
+            merged.update({k: str(v) for k, v in config.get("Environment", {}).get("Variables", {}).items()})
+        merged.pop("POWERTOOLS_SERVICE_NAME", None)
+        merged["RETRY_BACKOFF_BASE_SECONDS"] = str(60 * self.options.time_scale)
+        merged["RETRY_BACKOFF_MAX_SECONDS"] = str(6 * 3600 * self.options.time_scale)
+        os.environ.update(merged)
+
+    def _start_pollers(self) -> None:
+        sqs = self.client("sqs")
+        for mapping in self.template.queue_mappings:
+            queue_url = self.resources[mapping.queue_logical_id]
+            arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            poller = QueuePoller(mapping, queue_url, arn, self.functions, sqs, self.options.poller_concurrency)
+            poller.start()
+            self.pollers.append(poller)
+
+    def outbox(self) -> list[dict[str, Any]]:
+        from moto.ses.models import ses_backends
+
+        sent = []
+        for message in ses_backends[ACCOUNT][REGION].sent_messages:
+            sent.append(
+                {
+                    "id": message.id,
+                    "source": getattr(message, "source", None),
+                    "destinations": getattr(message, "destinations", None),
+                    "subject": getattr(message, "subject", None),
+                    "body": getattr(message, "body", None),
+                    "raw": getattr(message, "raw_data", None),
+                }
+            )
+        return sent
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "resources": self.resources,
+            "platform": self.platform_url,
+            "invocations": self.functions.invocations,
+            "pollers": [{"function": p.mapping.function, "batches": p.batches, "failures": p.failures} for p in self.pollers],
+        }

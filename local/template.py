@@ -1,0 +1,177 @@
+"""Reading template.yaml for the local stack: what to create on moto, and what moto cannot run.
+
+moto's CloudFormation creates the tables, queues, functions and state machines from the
+translated template. What it cannot do, the local stack does itself from the same template:
+HTTP API routes and the authorizer (front door), SQS event-source mappings (pollers), and
+DefinitionSubstitutions (turned into Fn::Sub here).
+"""
+
+import copy
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from samcli.yamlhelper import yaml_parse
+from samtranslator.translator.transform import transform
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "template.yaml"
+
+# Resources moto's CloudFormation cannot create, or must not own locally.
+NOT_FOR_MOTO = (
+    "AWS::ApiGatewayV2::",
+    "AWS::Lambda::EventSourceMapping",
+    "AWS::Lambda::Permission",
+    "AWS::Lambda::LayerVersion",
+    "AWS::CloudWatch::Alarm",
+)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    logical_id: str
+    code_dir: Path
+    handler: str
+    timeout: int
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: str
+    authorizer: str | None
+
+
+@dataclass(frozen=True)
+class QueueMapping:
+    function: str
+    queue_logical_id: str
+    batch_size: int
+    report_batch_item_failures: bool
+
+
+@dataclass
+class LocalTemplate:
+    sam: dict[str, Any]
+    functions: dict[str, FunctionSpec] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+    authorizers: dict[str, str] = field(default_factory=dict)
+    queue_mappings: list[QueueMapping] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path = TEMPLATE) -> "LocalTemplate":
+        sam = yaml_parse(path.read_text())
+        found = cls(sam=sam)
+        globals_ = sam.get("Globals", {}).get("Function", {})
+        for logical_id, resource in sam["Resources"].items():
+            if resource["Type"] == "AWS::Serverless::HttpApi":
+                for name, spec in resource["Properties"].get("Auth", {}).get("Authorizers", {}).items():
+                    found.authorizers[name] = _ref_target(spec["FunctionArn"])
+            if resource["Type"] != "AWS::Serverless::Function":
+                continue
+            props = resource["Properties"]
+            found.functions[logical_id] = FunctionSpec(
+                logical_id=logical_id,
+                code_dir=ROOT / props["CodeUri"],
+                handler=props["Handler"],
+                timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
+            )
+            for event in props.get("Events", {}).values():
+                found._add_event(logical_id, event, sam)
+        return found
+
+    def _add_event(self, function: str, event: dict[str, Any], sam: dict[str, Any]) -> None:
+        props = event["Properties"]
+        if event["Type"] == "HttpApi":
+            api = sam["Resources"][props["ApiId"]["Ref"]]["Properties"]
+            default = api.get("Auth", {}).get("DefaultAuthorizer")
+            chosen = props.get("Auth", {}).get("Authorizer", default)
+            self.routes.append(
+                Route(
+                    method=props["Method"].upper(),
+                    path=props["Path"],
+                    function=function,
+                    authorizer=None if chosen in (None, "NONE") else chosen,
+                )
+            )
+        elif event["Type"] == "SQS":
+            self.queue_mappings.append(
+                QueueMapping(
+                    function=function,
+                    queue_logical_id=_ref_target(props["Queue"]),
+                    batch_size=int(props.get("BatchSize", 10)),
+                    report_batch_item_failures="ReportBatchItemFailures"
+                    in props.get("FunctionResponseTypes", []),
+                )
+            )
+
+    def cloudformation(self, parameters: dict[str, str], time_scale: float = 1.0) -> dict[str, Any]:
+        """The template as moto's CloudFormation can create it."""
+        sam = copy.deepcopy(self.sam)
+        substitutions: dict[str, tuple[str, dict[str, Any]]] = {}
+        for logical_id, resource in sam["Resources"].items():
+            props = resource.get("Properties", {})
+            if resource["Type"] == "AWS::Serverless::Function":
+                # The code runs in process; moto only needs a function to exist.
+                props.pop("CodeUri", None)
+                props["InlineCode"] = "# runs in the local stack's process"
+                props.pop("Layers", None)
+            elif resource["Type"] == "AWS::Serverless::LayerVersion":
+                props["ContentUri"] = "s3://ordersync-local/layer.zip"
+            elif resource["Type"] == "AWS::Serverless::StateMachine":
+                definition = json.loads((ROOT / props.pop("DefinitionUri")).read_text())
+                substitutions[logical_id] = (
+                    json.dumps(scale_retries(definition, time_scale)),
+                    props.pop("DefinitionSubstitutions", {}),
+                )
+                props["Definition"] = {"StartAt": "Placeholder", "States": {"Placeholder": {"Type": "Succeed"}}}
+        globals_ = sam.get("Globals", {}).get("Function", {})
+        globals_.pop("Layers", None)
+        cfn = transform(sam, parameters, _NoManagedPolicies())
+        for logical_id, (definition, subs) in substitutions.items():
+            props = cfn["Resources"][logical_id]["Properties"]
+            props.pop("Definition", None)
+            props.pop("DefinitionSubstitutions", None)
+            props["DefinitionString"] = {"Fn::Sub": [definition, subs]} if subs else definition
+        cfn["Resources"] = {
+            name: resource
+            for name, resource in cfn["Resources"].items()
+            if not resource["Type"].startswith(NOT_FOR_MOTO)
+        }
+        for resource in cfn["Resources"].values():
+            if resource["Type"] == "AWS::Lambda::Function":
+                resource["Properties"].pop("Layers", None)
+        cfn.pop("Outputs", None)
+        return cfn
+
+
+def scale_retries(definition: dict[str, Any], time_scale: float) -> dict[str, Any]:
+    """Shorten Retry waits for local runs (ASL wants whole seconds, at least one)."""
+    if time_scale >= 1:
+        return definition
+    for state in definition.get("States", {}).values():
+        for retrier in state.get("Retry", []):
+            interval = max(1, math.ceil(retrier.get("IntervalSeconds", 1) * time_scale))
+            retrier["IntervalSeconds"] = interval
+            retrier["MaxDelaySeconds"] = max(interval, math.ceil(retrier.get("MaxDelaySeconds", 3600) * time_scale))
+    return definition
+
+
+def _ref_target(value: Any) -> str:
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return str(value["Ref"])
+        if "Fn::GetAtt" in value:
+            target = value["Fn::GetAtt"]
+            return str(target[0] if isinstance(target, list) else target.split(".")[0])
+    raise ValueError(f"expected a Ref or GetAtt, got {value!r}")
+
+
+class _NoManagedPolicies:
+    """The template names no AWS managed policies; nothing to look up in IAM."""
+
+    def load(self) -> dict[str, str]:
+        return {}

@@ -16,7 +16,8 @@ ordersync local stack ready on {url}  (simulated platform on {platform})
 
   curl -s {url}/v1/operations/<operationId> -H 'Authorization: Bearer {credential}'
 
-  faults:  curl -s -X POST {platform}/_platform/faults -d '{{"faults": [{{"kind": "status", "status": 500, "times": 3}}]}}'
+  faults:  curl -s -X POST {platform}/_platform/faults \\
+             -d '{{"faults": [{{"kind": "status", "status": 500, "times": 3}}]}}'
   outbox:  curl -s {url}/_local/outbox
 Ctrl-C stops everything.
 """
@@ -26,7 +27,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
     parser.add_argument("--port", type=int, default=3000)
     parser.add_argument("--platform-port", type=int, default=3001)
-    parser.add_argument("--time-scale", type=float, default=1.0, help="below 1 shortens retry waits")
+    parser.add_argument(
+        "--time-scale", type=float, default=1.0, help="below 1 shortens retry waits"
+    )
     parser.add_argument("--concurrency", type=int, default=4, help="SQS poller threads")
     parser.add_argument("--log-level", default="WARNING")
     args = parser.parse_args()
@@ -39,7 +42,10 @@ def main() -> None:
             log_level=args.log_level,
         )
     ).start()
-    print(QUICK_START.format(url=stack.url, platform=stack.platform_url, credential=DEMO_CREDENTIAL), flush=True)
+    print(
+        QUICK_START.format(url=stack.url, platform=stack.platform_url, credential=DEMO_CREDENTIAL),
+        flush=True,
+    )
     stopped = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -57,7 +57,9 @@ def _start_sync_execution(self: StepFunctionResponse) -> ActionResult:
         "name": described["name"],
         "startDate": described["startDate"],
         "stopDate": described.get("stopDate"),
-        "status": described["status"].value if hasattr(described["status"], "value") else described["status"],
+        "status": described["status"].value
+        if hasattr(described["status"], "value")
+        else described["status"],
         "input": described.get("input"),
     }
     for optional in ("output", "error", "cause"):

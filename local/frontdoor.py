@@ -16,6 +16,7 @@ from local.lambdas import InvocationError, LocalFunctions
 from local.template import Route
 
 AUTHORIZER_CACHE_SECONDS = 300
+LOCAL_API_ARN = "arn:aws:execute-api:us-east-1:123456789012:local"
 
 
 class CompiledRoute:
@@ -56,8 +57,10 @@ class FrontDoor(ThreadingHTTPServer):
         thread.start()
         return thread
 
-    def authorize(self, authorizer: str, header: str, event: dict[str, Any]) -> dict[str, Any] | None:
-        """The authorizer's context, or None if it refused; cached per credential as API Gateway does."""
+    def authorize(
+        self, authorizer: str, header: str, event: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The authorizer's context, or None if it refused; cached per credential, as on AWS."""
         cache_key = (authorizer, header)
         now = time.monotonic()
         with self._auth_lock:
@@ -75,7 +78,7 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
     server: FrontDoor
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -117,7 +120,9 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
                 return self._route(compiled.route, params, url.path, url.query, raw)
         return self._json(404, {"message": "Not Found"})
 
-    def _event(self, route: Route, params: dict[str, str], path: str, query: str, raw: bytes) -> dict[str, Any]:
+    def _event(
+        self, route: Route, params: dict[str, str], path: str, query: str, raw: bytes
+    ) -> dict[str, Any]:
         headers: dict[str, str] = {}
         for name, value in self.headers.items():
             key = name.lower()
@@ -160,7 +165,9 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             "isBase64Encoded": encoded,
         }
 
-    def _route(self, route: Route, params: dict[str, str], path: str, query: str, raw: bytes) -> None:
+    def _route(
+        self, route: Route, params: dict[str, str], path: str, query: str, raw: bytes
+    ) -> None:
         event = self._event(route, params, path, query, raw)
         if route.authorizer:
             header = event["headers"].get("authorization")
@@ -169,7 +176,7 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             auth_event = {
                 "version": "2.0",
                 "type": "REQUEST",
-                "routeArn": f"arn:aws:execute-api:us-east-1:123456789012:local/$default/{route.method}{route.path}",
+                "routeArn": f"{LOCAL_API_ARN}/$default/{route.method}{route.path}",
                 "identitySource": [header],
                 "routeKey": event["routeKey"],
                 "rawPath": path,

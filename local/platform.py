@@ -6,9 +6,9 @@ a test can prove that nothing was applied twice.
 Faults, set with `POST /_platform/faults` (JSON), each consumed by the next matching request:
   {"kind": "status", "status": 500}               answer with that status
   {"kind": "rate_limit", "retryAfter": 2}         429 with Retry-After
-  {"kind": "timeout", "seconds": 12}              answer only after `seconds` (past the client's timeout)
+  {"kind": "timeout", "seconds": 12}              answer 504, after `seconds` (past our timeout)
   {"kind": "slow", "seconds": 1.5}                answer correctly, slowly
-  {"kind": "reject", "message": "...", "code": "E42"}   422 business rejection
+  {"kind": "reject", "message": "…", "code": "E42"}  422 business rejection
   {"kind": "lost"}                                apply the effect, then drop the connection
   {"kind": "accept_async"}                        202: accepted, to be confirmed later
 Optional on each: "times" (default 1), "orderId" (only that order), "path" (prefix).
@@ -77,7 +77,7 @@ class PlatformHandler(BaseHTTPRequestHandler):
     server: "PlatformServer"
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
@@ -106,7 +106,9 @@ class PlatformHandler(BaseHTTPRequestHandler):
             return None
         if path.startswith("/orders/"):
             order = state.orders.get(path.removeprefix("/orders/"))
-            return self._send(200, order) if order else self._send(404, {"message": "no such order"})
+            return (
+                self._send(200, order) if order else self._send(404, {"message": "no such order"})
+            )
         return self._send(404, {"message": "not found"})
 
     def do_DELETE(self) -> None:
@@ -156,13 +158,20 @@ class PlatformHandler(BaseHTTPRequestHandler):
         if kind == "status":
             return self._send(int(fault.get("status", 500)), {"message": "internal error"})  # type: ignore[union-attr]
         if kind == "rate_limit":
-            return self._send(429, {"message": "slow down"}, {"Retry-After": str(fault.get("retryAfter", 1))})  # type: ignore[union-attr]
+            return self._send(
+                429, {"message": "slow down"}, {"Retry-After": str(fault.get("retryAfter", 1))}
+            )  # type: ignore[union-attr]
         if kind == "reject":
             return self._send(
                 422,
-                {"message": fault.get("message", "order rejected"), "code": fault.get("code", "REJECTED")},  # type: ignore[union-attr]
+                {
+                    "message": fault.get("message", "order rejected"),
+                    "code": fault.get("code", "REJECTED"),
+                },  # type: ignore[union-attr]
             )
-        status, answer = self._apply_create(order_id, key, body, asynchronous=kind == "accept_async")
+        status, answer = self._apply_create(
+            order_id, key, body, asynchronous=kind == "accept_async"
+        )
         if kind == "lost":
             # The effect is committed; the answer never arrives.
             self.close_connection = True
@@ -170,19 +179,36 @@ class PlatformHandler(BaseHTTPRequestHandler):
             return None
         return self._send(status, answer)
 
-    def _apply_create(self, order_id: str, key: str | None, body: dict[str, Any], *, asynchronous: bool) -> tuple[int, dict[str, Any]]:
+    def _apply_create(
+        self, order_id: str, key: str | None, body: dict[str, Any], *, asynchronous: bool
+    ) -> tuple[int, dict[str, Any]]:
         state = self.server.state
         with state.lock:
             if key and key in state.responses_by_key:
                 return state.responses_by_key[key]
             if order_id in state.orders:
-                result: tuple[int, dict[str, Any]] = (409, {"message": f"order {order_id} already exists", "code": "DUPLICATE", "id": state.orders[order_id]["id"]})
+                result: tuple[int, dict[str, Any]] = (
+                    409,
+                    {
+                        "message": f"order {order_id} already exists",
+                        "code": "DUPLICATE",
+                        "id": state.orders[order_id]["id"],
+                    },
+                )
             else:
                 state.sequence += 1
-                order = {"id": f"PO-{state.sequence:06d}", "externalId": order_id, "status": "accepted", "order": body}
+                order = {
+                    "id": f"PO-{state.sequence:06d}",
+                    "externalId": order_id,
+                    "status": "accepted",
+                    "order": body,
+                }
                 state.orders[order_id] = order
                 state.effects[f"create:{order_id}"] = state.effects.get(f"create:{order_id}", 0) + 1
-                result = (202 if asynchronous else 201, {"id": order["id"], "status": order["status"]})
+                result = (
+                    202 if asynchronous else 201,
+                    {"id": order["id"], "status": order["status"]},
+                )
             if key:
                 state.responses_by_key[key] = result
             return result

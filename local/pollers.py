@@ -32,7 +32,9 @@ class QueuePoller:
 
     def start(self) -> None:
         for index in range(self.concurrency):
-            thread = threading.Thread(target=self._run, name=f"poller-{self.mapping.function}-{index}", daemon=True)
+            thread = threading.Thread(
+                target=self._run, name=f"poller-{self.mapping.function}-{index}", daemon=True
+            )
             thread.start()
             self.threads.append(thread)
 

@@ -123,7 +123,9 @@ class LocalStack:
         )
         stack = cloudformation.describe_stacks(StackName=STACK_NAME)["Stacks"][0]
         if stack["StackStatus"] != "CREATE_COMPLETE":
-            raise RuntimeError(f"local stack not created: {stack['StackStatus']} {stack.get('StackStatusReason')}")
+            raise RuntimeError(
+                f"local stack not created: {stack['StackStatus']} {stack.get('StackStatusReason')}"
+            )
         machine_types = {
             self._resolve_name(resource): resource["Properties"].get("StateMachineType", "STANDARD")
             for resource in body["Resources"].values()
@@ -149,7 +151,9 @@ class LocalStack:
             physical = self.resources[logical_id]
             self.functions.physical_names[physical] = logical_id
             config = lambda_client.get_function_configuration(FunctionName=physical)
-            merged.update({k: str(v) for k, v in config.get("Environment", {}).get("Variables", {}).items()})
+            merged.update(
+                {k: str(v) for k, v in config.get("Environment", {}).get("Variables", {}).items()}
+            )
         merged.pop("POWERTOOLS_SERVICE_NAME", None)
         merged["RETRY_BACKOFF_BASE_SECONDS"] = str(60 * self.options.time_scale)
         merged["RETRY_BACKOFF_MAX_SECONDS"] = str(6 * 3600 * self.options.time_scale)
@@ -159,8 +163,12 @@ class LocalStack:
         sqs = self.client("sqs")
         for mapping in self.template.queue_mappings:
             queue_url = self.resources[mapping.queue_logical_id]
-            arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-            poller = QueuePoller(mapping, queue_url, arn, self.functions, sqs, self.options.poller_concurrency)
+            arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+                "Attributes"
+            ]["QueueArn"]
+            poller = QueuePoller(
+                mapping, queue_url, arn, self.functions, sqs, self.options.poller_concurrency
+            )
             poller.start()
             self.pollers.append(poller)
 
@@ -186,5 +194,8 @@ class LocalStack:
             "resources": self.resources,
             "platform": self.platform_url,
             "invocations": self.functions.invocations,
-            "pollers": [{"function": p.mapping.function, "batches": p.batches, "failures": p.failures} for p in self.pollers],
+            "pollers": [
+                {"function": p.mapping.function, "batches": p.batches, "failures": p.failures}
+                for p in self.pollers
+            ],
         }

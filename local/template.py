@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import boto3
 from samcli.yamlhelper import yaml_parse
-from samtranslator.translator.transform import transform
+from samtranslator.parser.parser import Parser
+from samtranslator.translator.translator import Translator
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
+REGION = "us-east-1"
 
 # Resources moto's CloudFormation cannot create, or must not own locally.
 NOT_FOR_MOTO = (
@@ -68,7 +71,9 @@ class LocalTemplate:
         globals_ = sam.get("Globals", {}).get("Function", {})
         for logical_id, resource in sam["Resources"].items():
             if resource["Type"] == "AWS::Serverless::HttpApi":
-                for name, spec in resource["Properties"].get("Auth", {}).get("Authorizers", {}).items():
+                for name, spec in (
+                    resource["Properties"].get("Auth", {}).get("Authorizers", {}).items()
+                ):
                     found.authorizers[name] = _ref_target(spec["FunctionArn"])
             if resource["Type"] != "AWS::Serverless::Function":
                 continue
@@ -127,10 +132,17 @@ class LocalTemplate:
                     json.dumps(scale_retries(definition, time_scale)),
                     props.pop("DefinitionSubstitutions", {}),
                 )
-                props["Definition"] = {"StartAt": "Placeholder", "States": {"Placeholder": {"Type": "Succeed"}}}
+                props["Definition"] = {
+                    "StartAt": "Placeholder",
+                    "States": {"Placeholder": {"Type": "Succeed"}},
+                }
         globals_ = sam.get("Globals", {}).get("Function", {})
         globals_.pop("Layers", None)
-        cfn = transform(sam, parameters, _NoManagedPolicies())
+        # The region only fills pseudo parameters; the local stack always runs in us-east-1.
+        translator = Translator(None, Parser(), boto_session=boto3.Session(region_name=REGION))
+        cfn = translator.translate(
+            sam, parameter_values=dict(parameters), get_managed_policy_map=dict
+        )
         for logical_id, (definition, subs) in substitutions.items():
             props = cfn["Resources"][logical_id]["Properties"]
             props.pop("Definition", None)
@@ -156,7 +168,9 @@ def scale_retries(definition: dict[str, Any], time_scale: float) -> dict[str, An
         for retrier in state.get("Retry", []):
             interval = max(1, math.ceil(retrier.get("IntervalSeconds", 1) * time_scale))
             retrier["IntervalSeconds"] = interval
-            retrier["MaxDelaySeconds"] = max(interval, math.ceil(retrier.get("MaxDelaySeconds", 3600) * time_scale))
+            retrier["MaxDelaySeconds"] = max(
+                interval, math.ceil(retrier.get("MaxDelaySeconds", 3600) * time_scale)
+            )
     return definition
 
 
@@ -168,10 +182,3 @@ def _ref_target(value: Any) -> str:
             target = value["Fn::GetAtt"]
             return str(target[0] if isinstance(target, list) else target.split(".")[0])
     raise ValueError(f"expected a Ref or GetAtt, got {value!r}")
-
-
-class _NoManagedPolicies:
-    """The template names no AWS managed policies; nothing to look up in IAM."""
-
-    def load(self) -> dict[str, str]:
-        return {}

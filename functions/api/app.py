@@ -5,14 +5,16 @@ from typing import Annotated, Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, UnauthorizedError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from ordersync import intake
 from ordersync.config import Channel
-from ordersync.models import AcceptedOperation, CreateOrderRequest, Operation, OperationType
+from ordersync.models import AcceptedOperation, CreateOrderRequest, OperationType
+from ordersync.problems import describe_problems
+from ordersync.tracking import OperationView, describe
 
 logger = Logger()
 tracer = Tracer()
@@ -42,6 +44,15 @@ def _conflict(error: Exception) -> Response[Any]:
     )
 
 
+@app.exception_handler(RequestValidationError)
+def _invalid_request(error: RequestValidationError) -> Response[Any]:
+    return Response(
+        status_code=422,
+        content_type=content_types.APPLICATION_JSON,
+        body=describe_problems(error.errors()),
+    )
+
+
 @app.get("/health")
 def health() -> dict[str, str]:
     return {"status": "ok"}
@@ -66,8 +77,8 @@ def create_order(order: CreateOrderRequest) -> Response[AcceptedOperation]:
 
 
 @app.get("/v1/operations/<operation_id>")
-def get_operation(operation_id: Annotated[str, Path(min_length=1, max_length=64)]) -> Operation:
-    found = intake.describe(_channel(), operation_id)
+def get_operation(operation_id: Annotated[str, Path(min_length=1, max_length=64)]) -> OperationView:
+    found = describe(_channel(), operation_id)
     if found is None:
         raise NotFoundError(f"no operation {operation_id} for this channel")
     return found
@@ -77,4 +88,5 @@ def get_operation(operation_id: Annotated[str, Path(min_length=1, max_length=64)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    intake.idempotency_config().register_lambda_context(context)
     return app.resolve(event, context)

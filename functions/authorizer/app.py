@@ -1,10 +1,12 @@
-"""HTTP API Lambda authorizer: channel credential in, channel identity out (cached by API Gateway)."""
+"""HTTP API Lambda authorizer: a channel credential in, the channel's identity out.
+
+API Gateway caches each answer per credential (ReauthorizeEvery in template.yaml).
+"""
 
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from ordersync.auth import authorize
 from ordersync.config import ConfigStore
 

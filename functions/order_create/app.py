@@ -4,7 +4,6 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from ordersync.delivery import deliver
 from ordersync.models import OperationMessage
 

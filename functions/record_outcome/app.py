@@ -1,10 +1,9 @@
-"""Record how a workflow run ended: operation status and the entity's alert (a state-machine task)."""
+"""Record how a workflow run ended: the operation's status and its entity's alert (a task)."""
 
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from ordersync.outcomes import WorkflowInput, record_outcome
 
 logger = Logger()

@@ -1,4 +1,4 @@
-"""The error catalog: every code ordersync can give, with its level, type, retry class and action."""
+"""The error catalog: every code ordersync gives, with level, type, retry class and action."""
 
 import json
 from functools import cache

@@ -1,7 +1,7 @@
 """From what happened on the wire to one catalog code, with the facts its message needs."""
 
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from ordersync.catalog import outcome
@@ -57,7 +57,9 @@ def classify(
     system = {
         "http_code": status,
         "system_call": response.call,
-        "system_code": str(body.get("code")) if isinstance(body, dict) and body.get("code") else None,
+        "system_code": str(body.get("code"))
+        if isinstance(body, dict) and body.get("code")
+        else None,
         "detail": _detail(body, response.text),
     }
     facts = {**facts, **system}
@@ -66,7 +68,9 @@ def classify(
     if 200 <= status < 300:
         identifier = body.get("id") if isinstance(body, dict) else None
         if not identifier:
-            return outcome("Invalid Api Response", **{**facts, "detail": "the answer names no order id"})
+            return outcome(
+                "Invalid Api Response", **{**facts, "detail": "the answer names no order id"}
+            )
         return outcome(SUCCESS_CODES[operation], **{**facts, "system_identifier": str(identifier)})
     if status == 401:
         return outcome("Unauthorized", **facts)

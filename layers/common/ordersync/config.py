@@ -39,7 +39,9 @@ class Integration(ConfigModel):
     name: str
     base_url: HttpUrl
     auth: PlatformAuth = PlatformAuth(kind="none")
-    paths: dict[OperationType, str] = Field(default_factory=lambda: {OperationType.CREATE: "/orders"})
+    paths: dict[OperationType, str] = Field(
+        default_factory=lambda: {OperationType.CREATE: "/orders"}
+    )
     lookup_path: str = "/orders/{order_id}"
     timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     retry_budget: int | None = Field(default=None, ge=1, le=100)
@@ -94,6 +96,7 @@ class ConfigStore:
 
     def put_integration(self, integration: Integration) -> None:
         self._put(
-            f"MERCHANT#{integration.merchant_id}", f"INTEGRATION#{integration.integration_id}",
+            f"MERCHANT#{integration.merchant_id}",
+            f"INTEGRATION#{integration.integration_id}",
             integration,
         )

@@ -49,7 +49,9 @@ def _client(integration: Integration) -> httpx.Client:
     if client is None:
         client = httpx.Client(
             base_url=str(integration.base_url),
-            timeout=httpx.Timeout(integration.timeout_seconds, connect=min(5.0, integration.timeout_seconds)),
+            timeout=httpx.Timeout(
+                integration.timeout_seconds, connect=min(5.0, integration.timeout_seconds)
+            ),
             headers={"User-Agent": "ordersync/1"},
         )
         _clients[key] = client
@@ -72,10 +74,15 @@ class PlatformConnector:
         call = f"{method} {path}"
         try:
             response = _client(self._integration).request(
-                method, path, headers={**self._auth_headers(), **kwargs.pop("headers", {})}, **kwargs
+                method,
+                path,
+                headers={**self._auth_headers(), **kwargs.pop("headers", {})},
+                **kwargs,
             )
         except httpx.TimeoutException as error:
-            raise PlatformTimeout(f"{call}: no answer within {self._integration.timeout_seconds}s") from error
+            raise PlatformTimeout(
+                f"{call}: no answer within {self._integration.timeout_seconds}s"
+            ) from error
         except httpx.ConnectError as error:
             raise PlatformConnectionError(f"{call}: {error}", ambiguous=False) from error
         except httpx.TransportError as error:
@@ -88,7 +95,9 @@ class PlatformConnector:
             headers={k.lower(): v for k, v in response.headers.items()},
         )
 
-    def send(self, operation: OperationType, body: dict[str, Any], *, idempotency_key: str, order_id: str) -> PlatformResponse:
+    def send(
+        self, operation: OperationType, body: dict[str, Any], *, idempotency_key: str, order_id: str
+    ) -> PlatformResponse:
         path = self._integration.paths[operation].format(order_id=order_id)
         return self._request("POST", path, json=body, headers={"Idempotency-Key": idempotency_key})
 

@@ -29,7 +29,9 @@ def _next_attempt(operation_id: str) -> int:
     return int(response["Attributes"]["attempts"]["N"])
 
 
-def _already_created(connector: PlatformConnector, message: OperationMessage) -> PlatformResponse | None:
+def _already_created(
+    connector: PlatformConnector, message: OperationMessage
+) -> PlatformResponse | None:
     """After an ambiguous failure, ask the platform whether the earlier attempt took effect."""
     try:
         found = connector.lookup_order(message.order_id)
@@ -42,7 +44,7 @@ def deliver(message: OperationMessage, config: ConfigStore | None = None) -> dic
     """Send `message` once; return the classified outcome, or raise a TransientDeliveryError."""
     config = config or ConfigStore()
     attempt = _next_attempt(message.operation_id)
-    facts = {"order_id": message.order_id}
+    facts: dict[str, Any] = {"order_id": message.order_id}
     integration = config.integration(message.merchant_id, message.integration_id)
     translated: dict[str, Any] | None = None
     response: PlatformResponse | None = None
@@ -85,7 +87,9 @@ def deliver(message: OperationMessage, config: ConfigStore | None = None) -> dic
             attempt=attempt,
             outcome=outcome,
             content_source=json.dumps(message.payload, separators=(",", ":")),
-            content_translated=json.dumps(translated, separators=(",", ":")) if translated else None,
+            content_translated=json.dumps(translated, separators=(",", ":"))
+            if translated
+            else None,
             content_destination=response.text if response is not None else None,
             created_at=now(),
         )
@@ -95,7 +99,10 @@ def deliver(message: OperationMessage, config: ConfigStore | None = None) -> dic
         "historyRef": history_ref,
         "outcome": outcome.model_dump(by_alias=True, mode="json", exclude_none=True),
     }
-    logger.info("delivery attempt", extra={"attempt": attempt, "code": outcome.code, "http_code": outcome.http_code})
+    logger.info(
+        "delivery attempt",
+        extra={"attempt": attempt, "code": outcome.code, "http_code": outcome.http_code},
+    )
     if outcome.retry_class is RetryClass.TRANSIENT:
         raise TRANSIENT_ERRORS_BY_CODE[outcome.code](summary)
     return summary

@@ -28,7 +28,10 @@ class WorkflowFailed(Exception):
 def backoff_seconds(receive_count: int, retry_after: float | None = None) -> int:
     """Exponential backoff with full jitter, never sooner than the platform asked."""
     settings = get_settings()
-    ceiling = min(settings.retry_backoff_max_seconds, settings.retry_backoff_base_seconds * 2 ** (receive_count - 1))
+    ceiling = min(
+        settings.retry_backoff_max_seconds,
+        settings.retry_backoff_base_seconds * 2 ** (receive_count - 1),
+    )
     delay = random.uniform(ceiling / 2, ceiling)
     return int(min(MAX_VISIBILITY_SECONDS, max(delay, retry_after or 0)))
 
@@ -41,7 +44,9 @@ def run_workflow(workflow_input: WorkflowInput) -> RecordedOutcome:
         input=workflow_input.model_dump_json(by_alias=True),
     )
     if response["status"] != "SUCCEEDED":
-        raise WorkflowFailed(f"{response['status']}: {response.get('error')}: {response.get('cause', '')[:500]}")
+        raise WorkflowFailed(
+            f"{response['status']}: {response.get('error')}: {response.get('cause', '')[:500]}"
+        )
     return RecordedOutcome.model_validate(json.loads(response["output"]))
 
 
@@ -51,13 +56,19 @@ def dispatch(record: SQSRecord) -> RecordedOutcome:
     logger.append_keys(operation_id=message.operation_id)
     settings = get_settings()
     result = run_workflow(
-        WorkflowInput(message=message, receive_count=receive_count, retry_budget=settings.retry_budget)
+        WorkflowInput(
+            message=message, receive_count=receive_count, retry_budget=settings.retry_budget
+        )
     )
     if result.disposition == "done":
         return result
     # "retry" waits out the backoff; "dead_letter" is received again at once, and SQS, past
     # maxReceiveCount, moves it to the dead-letter queue instead of delivering it.
-    delay = backoff_seconds(receive_count, result.retry_after_seconds) if result.disposition == "retry" else 0
+    delay = (
+        backoff_seconds(receive_count, result.retry_after_seconds)
+        if result.disposition == "retry"
+        else 0
+    )
     aws.sqs().change_message_visibility(
         QueueUrl=settings.operations_queue_url,
         ReceiptHandle=record.receipt_handle,

@@ -14,8 +14,7 @@ from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import P
 from pydantic import BaseModel
 
 from ordersync import aws
-from ordersync.config import Channel
-from ordersync.models import AcceptedOperation, Operation, OperationMessage, OperationStatus, OperationType
+from ordersync.models import AcceptedOperation, OperationMessage, OperationStatus, OperationType
 from ordersync.settings import get_settings
 from ordersync.store import OperationStore, payload_hash
 
@@ -68,18 +67,20 @@ def _accept(request: AcceptRequest) -> AcceptedOperation:
 
 
 @cache
-def _idempotent_accept() -> Any:
-    settings = get_settings()
-    persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
-    config = IdempotencyConfig(
+def idempotency_config() -> IdempotencyConfig:
+    return IdempotencyConfig(
         event_key_jmespath="[channel_id, operation, order_id]",
         payload_validation_jmespath="payload",
-        expires_after_seconds=settings.idempotency_ttl_seconds,
+        expires_after_seconds=get_settings().idempotency_ttl_seconds,
     )
+
+
+@cache
+def _idempotent_accept(table_name: str) -> Any:
     return idempotent_function(
         data_keyword_argument="request",
-        persistence_store=persistence,
-        config=config,
+        persistence_store=DynamoDBPersistenceLayer(table_name=table_name),
+        config=idempotency_config(),
         output_serializer=PydanticSerializer,
     )(_accept)
 
@@ -90,13 +91,7 @@ def accept(request: AcceptRequest) -> AcceptedOperation:
     Raises ConflictingRepeat (or powertools' IdempotencyValidationError) when the repeat's body
     differs from the first.
     """
-    result: AcceptedOperation = _idempotent_accept()(request=request)
+    result: AcceptedOperation = _idempotent_accept(get_settings().idempotency_table)(
+        request=request
+    )
     return result
-
-
-def describe(channel: Channel, operation_id: str) -> Operation | None:
-    """The operation, if it exists and belongs to `channel`."""
-    found = OperationStore().get(operation_id)
-    if found is None or found.channel_id != channel.channel_id:
-        return None
-    return found

@@ -53,7 +53,9 @@ def _from_failure(failure: dict[str, Any], order_id: str) -> dict[str, Any]:
         pass
     # Not one of our classified errors: our own code or the platform of Lambda failed.
     error = failure.get("Error", "unknown")
-    made = catalog_outcome("Unknown Error", order_id=order_id, detail=f"{error}: {failure.get('Cause', '')[:300]}")
+    made = catalog_outcome(
+        "Unknown Error", order_id=order_id, detail=f"{error}: {failure.get('Cause', '')[:300]}"
+    )
     return {"outcome": made.model_dump(by_alias=True, mode="json", exclude_none=True)}
 
 
@@ -65,7 +67,9 @@ def _status_for(outcome: Outcome, disposition: Disposition) -> OperationStatus:
     return OperationStatus.SKIPPED if disposition == "dead_letter" else OperationStatus.FAILED
 
 
-def _next_step(status: OperationStatus, disposition: Disposition, receive_count: int, budget: int) -> str:
+def _next_step(
+    status: OperationStatus, disposition: Disposition, receive_count: int, budget: int
+) -> str:
     if status is OperationStatus.SYNCED:
         return "none: the platform has it"
     if status is OperationStatus.PENDING_VERIFICATION:
@@ -81,7 +85,8 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
     message = event.message
     if event.delivery is not None:
         # A delivery that returned normally was classified as not worth retrying.
-        summary, disposition = event.delivery, "done"
+        summary = event.delivery
+        disposition: Disposition = "done"
     else:
         # A caught failure is transient by construction: a retryable platform error whose
         # in-workflow retries ran out, or our own infrastructure failing.

@@ -94,17 +94,23 @@ class OperationStore:
         return True
 
     def payload_hash_of(self, operation_id: str) -> str | None:
-        item = aws.dynamodb().get_item(
-            TableName=self._table,
-            Key={"operationId": {"S": operation_id}},
-            ProjectionExpression="payloadHash",
-        ).get("Item")
+        item = (
+            aws.dynamodb()
+            .get_item(
+                TableName=self._table,
+                Key={"operationId": {"S": operation_id}},
+                ProjectionExpression="payloadHash",
+            )
+            .get("Item")
+        )
         return item["payloadHash"]["S"] if item else None
 
     def get(self, operation_id: str) -> Operation | None:
-        item = aws.dynamodb().get_item(
-            TableName=self._table, Key={"operationId": {"S": operation_id}}
-        ).get("Item")
+        item = (
+            aws.dynamodb()
+            .get_item(TableName=self._table, Key={"operationId": {"S": operation_id}})
+            .get("Item")
+        )
         if not item:
             return None
         values = from_item(item)
@@ -127,7 +133,9 @@ class OperationStore:
             ":updated": iso(now()),
             ":where": where,
         }
-        expression = "SET #status = :status, attempts = :attempts, updatedAt = :updated, #where = :where"
+        expression = (
+            "SET #status = :status, attempts = :attempts, updatedAt = :updated, #where = :where"
+        )
         if outcome is not None:
             values[":last"] = outcome.model_dump_json(by_alias=True, exclude_none=True)
             expression += ", lastResponse = :last"
@@ -273,9 +281,13 @@ class AlertStore:
         )
 
     def get(self, merchant_id: str, entity_key: str) -> Alert | None:
-        item = aws.dynamodb().get_item(
-            TableName=self._table, Key={"pk": {"S": merchant_id}, "sk": {"S": entity_key}}
-        ).get("Item")
+        item = (
+            aws.dynamodb()
+            .get_item(
+                TableName=self._table, Key={"pk": {"S": merchant_id}, "sk": {"S": entity_key}}
+            )
+            .get("Item")
+        )
         if not item:
             return None
         values = from_item(item)

@@ -1,0 +1,66 @@
+# ordersync: `make help` lists what you can do. Every target sets itself up first.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# The Lambda runtime is python3.13; `sam build` needs one on PATH. Found through pyenv if it has
+# one, otherwise python3.13 from PATH.
+PY313 := $(or $(shell pyenv prefix 3.13 2>/dev/null | head -n1 | sed 's|$$|/bin/python3.13|'),$(shell command -v python3.13))
+PY313_BIN := $(dir $(PY313))
+PORT ?= 3000
+PLATFORM_PORT ?= 3001
+export SAM_CLI_TELEMETRY := 0
+export PYTHONUNBUFFERED := 1
+
+.PHONY: help setup run test test-unit test-integration test-e2e lint format build openapi clean
+
+help: ## Show this list
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -n "$(PY313)" || { echo "python3.13 not found (pyenv install 3.13, or put python3.13 on PATH)"; exit 1; }
+	@test -x $(PY) || $(PY313) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP) ## Create .venv (python3.13) with everything the project needs
+
+run: setup ## Start the local stack on 127.0.0.1:3000 (PORT=, PLATFORM_PORT=; Ctrl-C stops it)
+	$(PY) -m local --port $(PORT) --platform-port $(PLATFORM_PORT)
+
+test: setup ## Run unit, integration (moto) and end-to-end (local stack) tests
+	$(PY) -m pytest -q
+
+test-unit: setup ## Only the unit tests (no AWS)
+	$(PY) -m pytest -q tests/unit
+
+test-integration: setup ## Only the integration tests (moto)
+	$(PY) -m pytest -q tests/integration
+
+test-e2e: setup ## Only the end-to-end tests (local stack over HTTP)
+	$(PY) -m pytest -q tests/e2e
+
+lint: setup ## ruff, mypy, cfn-lint, sam validate --lint and the ASL checks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/sam validate --lint --template template.yaml
+	$(PY) -m tools.asl_lint template.yaml
+
+format: setup ## Format and fix what ruff can
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+build: setup ## sam build for python3.13 on arm64 (no Docker needed)
+	PATH="$(PY313_BIN):$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --template template.yaml
+
+openapi: setup ## Write docs/openapi.json from the API's code
+	$(PY) -m tools.openapi > docs/openapi.json
+
+clean: ## Remove the virtualenv and build output
+	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,32 @@
+"""Where an accepted operation is now: its status, its alert, and every response so far."""
+
+from pydantic import Field
+
+from ordersync.config import Channel
+from ordersync.models import Alert, HistoryRecord, Operation, entity_key
+from ordersync.store import AlertStore, HistoryStore, OperationStore
+
+HISTORY_SHOWN = 20
+
+
+class OperationView(Operation):
+    alert: Alert | None = None
+    history: list[HistoryRecord] = Field(default_factory=list)
+
+
+def describe(channel: Channel, operation_id: str) -> OperationView | None:
+    """The operation, if it exists and belongs to `channel` (another channel's reads as missing)."""
+    found = OperationStore().get(operation_id)
+    if found is None or found.channel_id != channel.channel_id:
+        return None
+    key = entity_key(found.integration_id, "order", found.order_id)
+    history = [
+        record
+        for record in HistoryStore().for_entity(found.merchant_id, key, limit=HISTORY_SHOWN)
+        if record.operation_id == operation_id
+    ]
+    return OperationView(
+        **found.model_dump(),
+        alert=AlertStore().get(found.merchant_id, key),
+        history=history,
+    )

@@ -1,0 +1,183 @@
+"""One order through the whole local stack: front door, authorizer, API, SQS, dispatcher,
+Express workflow, order_create, simulated platform, history and alert."""
+
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+
+from local.stack import free_port
+from local.template import ROOT
+
+
+def new_order(order_request, **changes):
+    return {**order_request, "orderId": f"WEB-{uuid.uuid4().hex[:10]}", **changes}
+
+
+def queued_so_far(local_stack) -> int:
+    return local_stack.stack()["invocations"]["DispatcherFunction"]
+
+
+def test_health_answers(local_stack):
+    assert httpx.get(f"{local_stack.url}/health").json() == {"status": "ok"}
+
+
+def test_an_order_is_accepted_then_synced_with_history_and_a_success_alert(
+    local_stack, order_request
+):
+    order = new_order(order_request)
+    response = local_stack.channel.post("/v1/orders", json=order)
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "pending"
+
+    operation = local_stack.wait_for(body["operationId"], {"synced"}, seconds=30)
+    assert operation["attempts"] == 1
+    assert operation["lastResponse"]["code"] == "Order Created"
+    assert operation["lastResponse"]["systemIdentifier"].startswith("PO-")
+    assert operation["alert"]["outcome"]["level"] == "success"
+    assert operation["alert"]["status"] == "resolved"
+    [record] = operation["history"]
+    assert record["outcome"]["httpCode"] == 201
+    assert order["orderId"] in record["contentSource"]
+    assert '"externalId"' in record["contentTranslated"]
+    assert operation["lastResponse"]["systemIdentifier"] in record["contentDestination"]
+
+
+def test_the_same_order_sent_twice_is_one_operation_and_one_platform_effect(
+    local_stack, order_request
+):
+    order = new_order(order_request)
+    first = local_stack.channel.post("/v1/orders", json=order).json()
+    second = local_stack.channel.post("/v1/orders", json=order)
+    assert second.status_code == 202
+    assert second.json()["operationId"] == first["operationId"]
+    local_stack.wait_for(first["operationId"], {"synced"})
+    conflicting = local_stack.channel.post("/v1/orders", json={**order, "grandTotal": "1.00"})
+    assert conflicting.status_code == 409
+    assert "different body" in conflicting.json()["message"]
+
+
+def test_an_invalid_body_lists_every_problem_and_queues_nothing(local_stack, order_request):
+    before = local_stack.stack()["invocations"]["ApiFunction"]
+    dispatched = queued_so_far(local_stack)
+    order = new_order(order_request, currency="euros", lines=[])
+    del order["customer"]
+    response = local_stack.channel.post("/v1/orders", json=order)
+    assert response.status_code == 422
+    fields = {problem["field"] for problem in response.json()["problems"]}
+    assert fields == {"currency", "lines", "customer"}
+    assert local_stack.stack()["invocations"]["ApiFunction"] == before + 1
+    time.sleep(1.5)
+    assert queued_so_far(local_stack) == dispatched
+
+
+def test_malformed_json_is_a_client_error(local_stack):
+    response = local_stack.channel.post(
+        "/v1/orders", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({}, 401), ({"Authorization": "Bearer osk_not_a_real_credential"}, 403)],
+)
+def test_a_missing_or_wrong_credential_is_refused_before_the_api_runs(
+    local_stack, order_request, headers, status
+):
+    api_calls = local_stack.stack()["invocations"]["ApiFunction"]
+    response = httpx.post(
+        f"{local_stack.url}/v1/orders", json=new_order(order_request), headers=headers
+    )
+    assert response.status_code == status
+    assert local_stack.stack()["invocations"]["ApiFunction"] == api_calls
+    assert (
+        httpx.get(f"{local_stack.url}/v1/operations/anything", headers=headers).status_code
+        == status
+    )
+
+
+def test_another_channel_s_operation_reads_as_missing(local_stack):
+    assert local_stack.channel.get(f"/v1/operations/{uuid.uuid4()}").status_code == 404
+
+
+def test_three_server_errors_are_retried_caught_alerted_then_redelivered_until_synced(
+    local_stack, order_request
+):
+    order = new_order(order_request)
+    local_stack.set_faults(
+        {"kind": "status", "status": 500, "times": 3, "orderId": order["orderId"]}
+    )
+    operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
+
+    failed = local_stack.wait_for(operation_id, {"failed", "synced"}, seconds=30)
+    assert failed["status"] == "failed", "three 500s must exhaust the workflow's own retries"
+    assert failed["attempts"] == 3
+    alert = failed["alert"]
+    assert (alert["status"], alert["outcome"]["level"], alert["outcome"]["code"]) == (
+        "open",
+        "error",
+        "Platform Unavailable",
+    )
+    assert "HTTP 500" in alert["outcome"]["businessMessage"]
+    assert alert["outcome"]["action"]
+    assert failed["where"].startswith("retrying automatically")
+    assert [r["outcome"]["httpCode"] for r in failed["history"]] == [500, 500, 500]
+
+    synced = local_stack.wait_for(operation_id, {"synced"}, seconds=30)
+    assert synced["attempts"] == 4
+    assert synced["alert"]["status"] == "resolved", "a later success closes the open alert"
+    assert len(synced["history"]) == 4
+
+
+def test_a_business_rejection_waits_for_a_person(local_stack, order_request):
+    order = new_order(order_request)
+    local_stack.set_faults(
+        {
+            "kind": "reject",
+            "message": "SKU MUG-WHITE is unknown",
+            "code": "E-SKU",
+            "orderId": order["orderId"],
+        }
+    )
+    operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
+    failed = local_stack.wait_for(operation_id, {"failed"}, seconds=30)
+    assert failed["attempts"] == 1
+    assert failed["alert"]["outcome"]["code"] == "Order Creation Failed"
+    assert failed["alert"]["outcome"]["systemCode"] == "E-SKU"
+    assert failed["where"] == "waiting for a person: edit and resend, or retry"
+    time.sleep(2)
+    assert local_stack.channel.get(f"/v1/operations/{operation_id}").json()["attempts"] == 1, (
+        "needs-action errors are not retried"
+    )
+
+
+def test_ctrl_c_stops_the_stack_cleanly():
+    port, platform_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local", "--port", str(port), "--platform-port", str(platform_port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        output = process.stdout.read() if process.stdout else ""
+        assert "ready on" in output
+        assert "Traceback" not in output
+    finally:
+        process.kill()

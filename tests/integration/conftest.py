@@ -1,0 +1,92 @@
+"""moto in process, with the tables and queues created from template.yaml itself."""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from ordersync.aws import reset_clients
+
+from local.platform import PlatformServer
+from local.stack import free_port
+from local.template import LocalTemplate
+
+REGION = "us-east-1"
+ENVIRONMENT = {
+    "ALERTS_TABLE": "AlertsTable",
+    "HISTORY_TABLE": "HistoryTable",
+    "CONFIG_TABLE": "ConfigTable",
+    "OPERATIONS_TABLE": "OperationsTable",
+    "IDEMPOTENCY_TABLE": "IdempotencyTable",
+    "OPERATIONS_QUEUE_URL": "OperationsQueue",
+}
+
+
+@dataclass
+class Stack:
+    resources: dict[str, str]
+    dynamodb: Any
+    sqs: Any
+
+    def queue_depth(self, logical_id: str = "OperationsQueue") -> int:
+        attributes = self.sqs.get_queue_attributes(
+            QueueUrl=self.resources[logical_id],
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(
+            attributes["ApproximateNumberOfMessagesNotVisible"]
+        )
+
+    def item(self, logical_id: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        return self.dynamodb.get_item(TableName=self.resources[logical_id], Key=key).get("Item")
+
+
+@pytest.fixture(scope="session")
+def cloudformation_body() -> str:
+    return json.dumps(LocalTemplate.load().cloudformation({"Stage": "test"}))
+
+
+@pytest.fixture
+def stack(monkeypatch, cloudformation_body) -> Iterator[Stack]:
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    with mock_aws():
+        cloudformation = boto3.client("cloudformation", region_name=REGION)
+        cloudformation.create_stack(
+            StackName="ordersync-test",
+            TemplateBody=cloudformation_body,
+            Parameters=[{"ParameterKey": "Stage", "ParameterValue": "test"}],
+            Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
+        )
+        resources = {
+            r["LogicalResourceId"]: r["PhysicalResourceId"]
+            for r in cloudformation.list_stack_resources(StackName="ordersync-test")[
+                "StackResourceSummaries"
+            ]
+        }
+        for variable, logical_id in ENVIRONMENT.items():
+            monkeypatch.setenv(variable, resources[logical_id])
+        reset_clients()
+        yield Stack(
+            resources=resources,
+            dynamodb=boto3.client("dynamodb", region_name=REGION),
+            sqs=boto3.client("sqs", region_name=REGION),
+        )
+    reset_clients()
+
+
+@pytest.fixture
+def platform() -> Iterator[PlatformServer]:
+    server = PlatformServer(free_port())
+    server.start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,84 @@
+import json
+from datetime import UTC, datetime
+
+import pytest
+from ordersync.delivery import deliver
+from ordersync.errors import PlatformConnectionFailedError, PlatformUnavailableError
+from ordersync.models import OperationMessage
+from ordersync.store import HistoryStore, OperationStore
+
+from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
+
+
+@pytest.fixture
+def message(stack, platform, order_request):
+    seed_demo(f"http://127.0.0.1:{platform.server_port}")
+    created = OperationMessage(
+        operation_id="00000000-0000-0000-0000-000000000001",
+        operation="create",
+        merchant_id=DEMO_MERCHANT,
+        integration_id=DEMO_INTEGRATION,
+        channel_id=DEMO_CHANNEL,
+        order_id=order_request["orderId"],
+        accepted_at=datetime.now(UTC),
+        payload=order_request,
+    )
+    OperationStore().create(created)
+    return created
+
+
+def history(message):
+    return HistoryStore().for_entity(message.merchant_id, message.entity_key)
+
+
+def test_a_delivered_order_is_recorded_with_all_three_contents(message, platform):
+    summary = deliver(message)
+    assert summary["attempt"] == 1
+    assert summary["outcome"]["code"] == "Order Created"
+    [record] = history(message)
+    assert json.loads(record.content_source) == message.payload
+    assert json.loads(record.content_translated)["externalId"] == message.order_id
+    assert (
+        json.loads(record.content_destination)["id"]
+        == record.outcome.system_identifier
+        == "PO-000001"
+    )
+    assert platform.state.stats()["effects"] == 1
+
+
+def test_the_idempotency_key_is_the_operation_id(message, platform):
+    deliver(message)
+    assert message.operation_id in platform.state.responses_by_key
+
+
+def test_a_server_error_is_recorded_then_raised_for_the_workflow_to_retry(message, platform):
+    platform.state.faults.append({"kind": "status", "status": 503})
+    with pytest.raises(PlatformUnavailableError) as raised:
+        deliver(message)
+    assert raised.value.summary["outcome"]["httpCode"] == 503
+    assert json.loads(str(raised.value))["attempt"] == 1
+    assert [r.outcome.code for r in history(message)] == ["Platform Unavailable"]
+
+
+def test_a_lost_answer_is_not_applied_twice(message, platform):
+    platform.state.faults.append({"kind": "lost"})
+    with pytest.raises(PlatformConnectionFailedError):
+        deliver(message)
+    assert platform.state.stats()["effects"] == 1  # the platform did commit
+
+    summary = deliver(message)  # the retry looks the order up before creating it again
+    assert summary["outcome"]["code"] == "Order Created"
+    assert summary["outcome"]["systemCall"] == f"GET /orders/{message.order_id}"
+    stats = platform.state.stats()
+    assert (stats["effects"], stats["duplicated"]) == (1, 0)
+
+
+def test_a_business_rejection_is_returned_not_raised(message, platform):
+    platform.state.faults.append(
+        {"kind": "reject", "message": "SKU MUG-WHITE is unknown", "code": "E-SKU"}
+    )
+    summary = deliver(message)
+    assert summary["outcome"]["code"] == "Order Creation Failed"
+    assert summary["outcome"]["retryClass"] == "needs action"
+    assert "SKU MUG-WHITE is unknown" in summary["outcome"]["businessMessage"]
+    assert platform.state.stats()["effects"] == 0

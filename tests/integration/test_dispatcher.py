@@ -1,0 +1,108 @@
+"""The dispatcher handler on moto's SQS: partial batch failures and the growing backoff."""
+
+import json
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from ordersync import dispatch
+from ordersync.models import OperationMessage, OperationStatus
+from ordersync.outcomes import RecordedOutcome
+
+from local.lambdas import LambdaContext, _load
+from local.template import LocalTemplate
+
+
+@pytest.fixture
+def handler():
+    _load(LocalTemplate.load().functions["DispatcherFunction"])
+    return sys.modules["ordersync_local_DispatcherFunction"].lambda_handler
+
+
+def queued(stack, order_request, order_id):
+    message = OperationMessage(
+        operation_id=f"op-{order_id}",
+        operation="create",
+        merchant_id="m1",
+        integration_id="erp",
+        channel_id="shop",
+        order_id=order_id,
+        accepted_at=datetime.now(UTC),
+        payload=order_request,
+    )
+    stack.sqs.send_message(
+        QueueUrl=stack.resources["OperationsQueue"],
+        MessageBody=message.model_dump_json(by_alias=True),
+    )
+
+
+def receive(stack):
+    messages = stack.sqs.receive_message(
+        QueueUrl=stack.resources["OperationsQueue"], MaxNumberOfMessages=10, AttributeNames=["All"]
+    )["Messages"]
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m["Attributes"],
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q",
+                "awsRegion": "us-east-1",
+            }
+            for m in messages
+        ]
+    }
+
+
+def test_one_failing_record_does_not_fail_its_batch(stack, order_request, handler, monkeypatch):
+    runs = []
+
+    def run_workflow(workflow_input):
+        runs.append(workflow_input.message.order_id)
+        disposition = "retry" if workflow_input.message.order_id == "B" else "done"
+        return RecordedOutcome(
+            disposition=disposition,
+            status=OperationStatus.SYNCED,
+            code="x",
+            retry_after_seconds=None,
+        )
+
+    monkeypatch.setattr(dispatch, "run_workflow", run_workflow)
+    for order_id in ("A", "B", "C"):
+        queued(stack, order_request, order_id)
+    stack.sqs.send_message(QueueUrl=stack.resources["OperationsQueue"], MessageBody="{not json")
+    event = receive(stack)
+    by_order = {
+        json.loads(r["body"])["orderId"] if r["body"].startswith('{"') else "poison": r["messageId"]
+        for r in event["Records"]
+    }
+
+    result = handler(event, LambdaContext(function_name="dispatcher", timeout_seconds=120))
+
+    failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
+    assert failed == {by_order["B"], by_order["poison"]}
+    assert sorted(runs) == ["A", "B", "C"]  # each run exactly once
+
+
+def test_a_retry_waits_out_a_growing_backoff(stack, order_request, handler, monkeypatch):
+    monkeypatch.setattr(
+        dispatch,
+        "run_workflow",
+        lambda _: RecordedOutcome(
+            disposition="retry",
+            status=OperationStatus.FAILED,
+            code="Rate Limited",
+            retry_after_seconds=300,
+        ),
+    )
+    queued(stack, order_request, "A")
+    result = handler(receive(stack), LambdaContext(function_name="dispatcher", timeout_seconds=120))
+    assert len(result["batchItemFailures"]) == 1
+    # Invisible for the platform's Retry-After (300 s), so an immediate receive finds nothing.
+    again = stack.sqs.receive_message(
+        QueueUrl=stack.resources["OperationsQueue"], MaxNumberOfMessages=10
+    )
+    assert again.get("Messages", []) == []

@@ -1,0 +1,59 @@
+import json
+
+import pytest
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
+from ordersync import intake
+from ordersync.models import OperationType
+from ordersync.store import OperationStore
+
+
+def request(payload, order_id="WEB-1"):
+    return intake.AcceptRequest(
+        channel_id="shop",
+        merchant_id="m1",
+        integration_id="erp",
+        operation=OperationType.CREATE,
+        order_id=order_id,
+        payload=payload,
+    )
+
+
+def test_an_accepted_operation_is_recorded_and_queued_once(stack, order_request):
+    first = intake.accept(request(order_request))
+    again = intake.accept(request(order_request))
+    assert first.operation_id == again.operation_id
+    assert first.status.value == "pending"
+    assert stack.queue_depth() == 1
+    body = json.loads(
+        stack.sqs.receive_message(QueueUrl=stack.resources["OperationsQueue"])["Messages"][0][
+            "Body"
+        ]
+    )
+    assert body["operationId"] == first.operation_id
+    assert body["payload"] == order_request
+    assert OperationStore().get(first.operation_id).status.value == "pending"
+
+
+def test_the_same_operation_with_another_body_is_refused(stack, order_request):
+    intake.accept(request(order_request))
+    changed = {**order_request, "grandTotal": "99.00"}
+    with pytest.raises(IdempotencyValidationError):
+        intake.accept(request(changed))
+    assert stack.queue_depth() == 1
+
+
+def test_operation_ids_are_derived_from_channel_operation_and_order():
+    a = intake.operation_id_for("shop", OperationType.CREATE, "WEB-1")
+    assert a == intake.operation_id_for("shop", OperationType.CREATE, "WEB-1")
+    assert a != intake.operation_id_for("shop", OperationType.CANCEL, "WEB-1")
+    assert a != intake.operation_id_for("other", OperationType.CREATE, "WEB-1")
+
+
+def test_a_repeat_after_the_idempotency_record_expired_is_still_recognised(stack, order_request):
+    first = intake.accept(request(order_request))
+    stack.dynamodb.delete_table(TableName=stack.resources["IdempotencyTable"])
+    again = intake._accept(request(order_request))
+    assert again.operation_id == first.operation_id
+    assert stack.queue_depth() == 1
+    with pytest.raises(intake.ConflictingRepeat):
+        intake._accept(request({**order_request, "grandTotal": "1.00"}))

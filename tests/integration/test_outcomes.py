@@ -1,0 +1,99 @@
+import json
+from datetime import UTC, datetime
+
+import pytest
+from ordersync.catalog import outcome
+from ordersync.errors import PlatformUnavailableError
+from ordersync.models import OperationMessage
+from ordersync.outcomes import WorkflowInput, record_outcome
+from ordersync.store import AlertStore, OperationStore
+
+
+@pytest.fixture
+def message(stack, order_request):
+    created = OperationMessage(
+        operation_id="00000000-0000-0000-0000-000000000002",
+        operation="create",
+        merchant_id="m1",
+        integration_id="erp",
+        channel_id="shop",
+        order_id="WEB-1",
+        accepted_at=datetime.now(UTC),
+        payload=order_request,
+    )
+    OperationStore().create(created)
+    return created
+
+
+def summary(code, attempt=1, **facts):
+    return {
+        "attempt": attempt,
+        "historyRef": "h",
+        "outcome": outcome(code, order_id="WEB-1", **facts).model_dump(by_alias=True, mode="json"),
+    }
+
+
+def caught(error: Exception) -> dict:
+    """What the state machine's Catch puts in $.failure for a Lambda error."""
+    return {
+        "Error": type(error).__name__,
+        "Cause": json.dumps({"errorMessage": str(error), "errorType": type(error).__name__}),
+    }
+
+
+def test_success_syncs_the_operation_and_resolves_the_alert(message):
+    result = record_outcome(
+        WorkflowInput(message=message, delivery=summary("Order Created", system_identifier="PO-9"))
+    )
+    assert (result.disposition, result.status.value) == ("done", "synced")
+    alert = AlertStore().get("m1", message.entity_key)
+    assert alert.status.value == "resolved"
+    assert alert.outcome.level.value == "success"
+    operation = OperationStore().get(message.operation_id)
+    assert operation.status.value == "synced"
+    assert operation.last_response.system_identifier == "PO-9"
+
+
+def test_exhausted_transient_retries_go_back_to_the_queue_with_an_open_alert(message):
+    error = PlatformUnavailableError(summary("Platform Unavailable", attempt=3, http_code=500))
+    result = record_outcome(
+        WorkflowInput(message=message, receive_count=1, retry_budget=10, failure=caught(error))
+    )
+    assert (result.disposition, result.status.value, result.code) == (
+        "retry",
+        "failed",
+        "Platform Unavailable",
+    )
+    alert = AlertStore().get("m1", message.entity_key)
+    assert alert.status.value == "open"
+    assert alert.outcome.level.value == "error"
+    assert alert.outcome.action
+    assert "500" in alert.outcome.business_message
+    assert alert.next_step == "retrying automatically (run 1 of 10 done)"
+    operation = OperationStore().get(message.operation_id)
+    assert (operation.attempts, operation.where) == (3, alert.next_step)
+
+
+def test_the_last_run_of_the_budget_sends_the_operation_to_the_dead_letter_queue(message):
+    error = PlatformUnavailableError(summary("Platform Unavailable", attempt=30))
+    result = record_outcome(
+        WorkflowInput(message=message, receive_count=10, retry_budget=10, failure=caught(error))
+    )
+    assert (result.disposition, result.status.value) == ("dead_letter", "skipped")
+    assert "dead-letter queue" in OperationStore().get(message.operation_id).where
+
+
+def test_a_needs_action_error_is_held_not_retried(message):
+    result = record_outcome(
+        WorkflowInput(message=message, delivery=summary("Order Creation Failed", detail="bad SKU"))
+    )
+    assert (result.disposition, result.status.value) == ("done", "failed")
+    alert = AlertStore().get("m1", message.entity_key)
+    assert alert.next_step == "waiting for a person: edit and resend, or retry"
+
+
+def test_an_unclassified_crash_is_retried_as_unknown_error(message):
+    failure = {"Error": "States.Timeout", "Cause": "task timed out"}
+    result = record_outcome(WorkflowInput(message=message, failure=failure))
+    assert (result.disposition, result.code) == ("retry", "Unknown Error")
+    assert "States.Timeout" in AlertStore().get("m1", message.entity_key).outcome.business_message

@@ -1,0 +1,90 @@
+from datetime import UTC, datetime, timedelta
+
+from ordersync.catalog import outcome
+from ordersync.models import Alert, AlertStatus, HistoryRecord, OperationType
+from ordersync.store import COMPRESS_ABOVE_BYTES, AlertStore, HistoryStore
+
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def alert(code: str, status: AlertStatus, moment: datetime) -> Alert:
+    return Alert(
+        merchant_id="m1",
+        entity_key="erp#order#WEB-1",
+        integration_id="erp",
+        channel_id="shop",
+        identifier="WEB-1",
+        operation_id="op-1",
+        operation=OperationType.CREATE,
+        status=status,
+        outcome=outcome(code, order_id="WEB-1", detail="x", http_code=500),
+        attempts=1,
+        next_step="…",
+        created_at=moment,
+        updated_at=moment,
+    )
+
+
+def test_one_alert_per_entity_keeps_the_latest_response_and_its_first_creation(stack):
+    store = AlertStore()
+    store.upsert(alert("Order Creation Failed", AlertStatus.OPEN, T0))
+    first = store.get("m1", "erp#order#WEB-1")
+    assert first.status is AlertStatus.OPEN
+    assert stack.item("AlertsTable", {"pk": {"S": "m1"}, "sk": {"S": "erp#order#WEB-1"}})[
+        "needsAction"
+    ] == {"S": "m1"}
+
+    store.upsert(alert("Order Created", AlertStatus.RESOLVED, T0 + timedelta(minutes=5)))
+    latest = store.get("m1", "erp#order#WEB-1")
+    assert latest.outcome.code == "Order Created"
+    assert latest.status is AlertStatus.RESOLVED
+    assert latest.created_at == first.created_at
+    assert latest.updated_at == T0 + timedelta(minutes=5)
+    item = stack.item("AlertsTable", {"pk": {"S": "m1"}, "sk": {"S": "erp#order#WEB-1"}})
+    assert "needsAction" not in item, "a resolved alert must leave the needs-action index"
+    assert item["merchantCode"] == {"S": "m1#Order Created"}
+
+
+def test_a_transient_error_is_open_but_does_not_need_action(stack):
+    AlertStore().upsert(alert("Platform Unavailable", AlertStatus.OPEN, T0))
+    item = stack.item("AlertsTable", {"pk": {"S": "m1"}, "sk": {"S": "erp#order#WEB-1"}})
+    assert item["status"] == {"S": "open"}
+    assert "needsAction" not in item
+
+
+def test_history_is_append_only_and_large_content_is_compressed(stack):
+    store = HistoryStore()
+    big = '{"lines": "' + "x" * (COMPRESS_ABOVE_BYTES * 20) + '"}'
+    for attempt in (1, 2):
+        store.append(
+            HistoryRecord(
+                operation_id="op-1",
+                operation=OperationType.CREATE,
+                direction="shop → erp",
+                merchant_id="m1",
+                integration_id="erp",
+                channel_id="shop",
+                identifier="WEB-1",
+                entity_key="erp#order#WEB-1",
+                attempt=attempt,
+                outcome=outcome(
+                    "Platform Unavailable" if attempt == 1 else "Order Created", order_id="WEB-1"
+                ),
+                content_source=big,
+                content_translated="{}",
+                created_at=T0 + timedelta(seconds=attempt),
+            )
+        )
+    records = store.for_entity("m1", "erp#order#WEB-1")
+    assert [r.attempt for r in records] == [2, 1]  # newest first
+    assert records[0].content_source == big
+    raw = stack.dynamodb.query(
+        TableName=stack.resources["HistoryTable"],
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "m1#erp#order#WEB-1"}},
+    )["Items"][0]
+    assert "contentSourceGz" in raw
+    assert "contentSource" not in raw
+    assert len(raw["contentSourceGz"]["S"]) < len(big) / 10
+    assert raw["merchantDay"] == {"S": "m1#2026-11-24"}
+    assert int(raw["expiresAt"]["N"]) > T0.timestamp()

@@ -66,6 +66,8 @@ class LocalStack:
         self._servers.append(embedded_aws.start(self.functions, aws_port))
         self._create_stack()
         self._function_environment()
+        # SES only sends from a verified identity; locally the sender is verified at once.
+        self.client("ses").verify_email_identity(EmailAddress=os.environ["SENDER_EMAIL"])
         seed_demo(self.platform_url)
         self.platform = PlatformServer(options.platform_port)
         self.platform.start()

@@ -6,6 +6,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, UnauthorizedError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
@@ -20,7 +21,13 @@ logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayHttpResolver(enable_validation=True)
-app.enable_swagger(path="/v1/openapi", title="ordersync", version="1")
+OPENAPI = {
+    "title": "ordersync",
+    "version": "1",
+    "security_schemes": {"channel": HTTPBearer(description="The channel's credential")},
+    "security": [{"channel": []}],
+}
+app.enable_swagger(path="/v1/openapi", **OPENAPI)
 
 
 def _channel() -> Channel:
@@ -53,7 +60,7 @@ def _invalid_request(error: RequestValidationError) -> Response[Any]:
     )
 
 
-@app.get("/health")
+@app.get("/health", security=[])
 def health() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -76,11 +83,13 @@ def create_order(order: CreateOrderRequest) -> Response[AcceptedOperation]:
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=accepted)
 
 
-@app.get("/v1/operations/<operation_id>")
-def get_operation(operation_id: Annotated[str, Path(min_length=1, max_length=64)]) -> OperationView:
-    found = describe(_channel(), operation_id)
+@app.get("/v1/operations/<operationId>")
+def get_operation(
+    operationId: Annotated[str, Path(min_length=1, max_length=64)],  # named as in the contract
+) -> OperationView:
+    found = describe(_channel(), operationId)
     if found is None:
-        raise NotFoundError(f"no operation {operation_id} for this channel")
+        raise NotFoundError(f"no operation {operationId} for this channel")
     return found
 
 

@@ -121,8 +121,8 @@ class AcceptedOperation(Record):
     status: OperationStatus
 
 
-class OperationMessage(Record):
-    """One operation on its way from the API to the platform (the SQS body and workflow input)."""
+class OperationIdentity(Record):
+    """What names an operation: which one, for whom, from where to where, on which order."""
 
     operation_id: str
     operation: OperationType
@@ -130,13 +130,18 @@ class OperationMessage(Record):
     integration_id: str
     channel_id: str
     order_id: str
-    feed_id: str | None = None
-    accepted_at: datetime
-    payload: dict[str, Any]
 
     @property
     def entity_key(self) -> str:
         return entity_key(self.integration_id, "order", self.order_id)
+
+
+class OperationMessage(OperationIdentity):
+    """One operation on its way from the API to the platform (the SQS body and workflow input)."""
+
+    feed_id: str | None = None
+    accepted_at: datetime
+    payload: dict[str, Any]
 
 
 def entity_key(integration_id: str, entity_type: str, entity_id: str) -> str:
@@ -200,15 +205,9 @@ class Alert(Record):
     resolved_at: datetime | None = None
 
 
-class Operation(Record):
+class Operation(OperationIdentity):
     """Where one accepted operation is now; what `GET /v1/operations/{id}` shows."""
 
-    operation_id: str
-    operation: OperationType
-    merchant_id: str
-    integration_id: str
-    channel_id: str
-    order_id: str
     status: OperationStatus
     attempts: int = 0
     accepted_at: datetime

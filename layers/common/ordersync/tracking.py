@@ -3,7 +3,7 @@
 from pydantic import Field
 
 from ordersync.config import Channel
-from ordersync.models import Alert, HistoryRecord, Operation, entity_key
+from ordersync.models import Alert, HistoryRecord, Operation
 from ordersync.store import AlertStore, HistoryStore, OperationStore
 
 HISTORY_SHOWN = 20
@@ -19,7 +19,7 @@ def describe(channel: Channel, operation_id: str) -> OperationView | None:
     found = OperationStore().get(operation_id)
     if found is None or found.channel_id != channel.channel_id:
         return None
-    key = entity_key(found.integration_id, "order", found.order_id)
+    key = found.entity_key
     history = [
         record
         for record in HistoryStore().for_entity(found.merchant_id, key, limit=HISTORY_SHOWN)

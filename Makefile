@@ -14,7 +14,7 @@ PLATFORM_PORT ?= 3001
 export SAM_CLI_TELEMETRY := 0
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup run test test-unit test-integration test-e2e lint format build openapi clean
+.PHONY: help setup run test test-unit test-integration test-e2e lint format build docs clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -59,8 +59,9 @@ format: setup ## Format and fix what ruff can
 build: setup ## sam build for python3.13 on arm64 (no Docker needed)
 	PATH="$(PY313_BIN):$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --template template.yaml
 
-openapi: setup ## Write docs/openapi.json from the API's code
+docs: setup ## Write docs/openapi.json (from the API's code) and docs/error-codes.md (from the catalog)
 	$(PY) -m tools.openapi > docs/openapi.json
+	$(PY) -m tools.error_codes > docs/error-codes.md
 
 clean: ## Remove the virtualenv and build output
 	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -11,7 +11,12 @@ Faults, set with `POST /_platform/faults` (JSON), each consumed by the next matc
   {"kind": "reject", "message": "…", "code": "E42"}  422 business rejection
   {"kind": "lost"}                                apply the effect, then drop the connection
   {"kind": "accept_async"}                        202: accepted, to be confirmed later
-Optional on each: "times" (default 1), "orderId" (only that order), "path" (prefix).
+  {"kind": "hold"}                                create the order but leave it "pending"
+  {"kind": "warn", "code": "SKU_NOT_FOUND", "warnings": ["MUG-9"]}   apply, answer with a warning
+  {"kind": "answer", "status": 409, "body": {...}}   answer exactly this, apply nothing
+Optional on each: "times" (default 1), "orderId" (only that order), "path" (prefix, e.g.
+"/customers" or "/orders/WEB-1/refunds"). Callbacks posted to /callbacks are kept, with whether
+their signature verified: `GET /_platform/callbacks`.
 `{"rates": {"status": 0.3, ...}, "seed": 1}` applies faults at random instead, for soak runs.
 """
 
@@ -21,9 +26,10 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 DEMO_TOKEN = "demo-platform-token"
+DEMO_CALLBACK_SECRET = "demo-callback-secret"
 MAX_FAULT_SLEEP_SECONDS = 30.0
 
 
@@ -34,6 +40,8 @@ class PlatformState:
 
     def reset(self) -> None:
         self.orders: dict[str, dict[str, Any]] = {}
+        self.customers: dict[str, dict[str, Any]] = {}
+        self.callbacks: list[dict[str, Any]] = []
         self.responses_by_key: dict[str, tuple[int, dict[str, Any]]] = {}
         self.effects: dict[str, int] = {}
         self.faults: list[dict[str, Any]] = []
@@ -44,7 +52,8 @@ class PlatformState:
 
     def take_fault(self, path: str, order_id: str | None) -> dict[str, Any] | None:
         with self.lock:
-            self.requests += 1
+            if path != "/callbacks":
+                self.requests += 1
             for fault in self.faults:
                 if fault.get("orderId") not in (None, order_id):
                     continue
@@ -60,6 +69,9 @@ class PlatformState:
                     return {"kind": kind, "status": 503, "retryAfter": 1, "seconds": 12}
                 draw -= rate
         return None
+
+    def count(self, effect: str) -> None:
+        self.effects[effect] = self.effects.get(effect, 0) + 1
 
     def stats(self) -> dict[str, Any]:
         with self.lock:
@@ -90,11 +102,6 @@ class PlatformHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _body(self) -> Any:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        return json.loads(raw) if raw else {}
-
     def do_GET(self) -> None:
         state = self.server.state
         path = urlparse(self.path).path
@@ -102,12 +109,21 @@ class PlatformHandler(BaseHTTPRequestHandler):
             return self._send(200, state.stats())
         if path == "/_platform/faults":
             return self._send(200, {"faults": state.faults, "rates": state.rates})
+        if path == "/_platform/callbacks":
+            return self._send(200, {"callbacks": state.callbacks})
         if not self._authorised():
             return None
         if path.startswith("/orders/"):
-            order = state.orders.get(path.removeprefix("/orders/"))
+            order = state.orders.get(unquote(path.removeprefix("/orders/")))
             return (
                 self._send(200, order) if order else self._send(404, {"message": "no such order"})
+            )
+        if path.startswith("/customers/"):
+            customer = state.customers.get(unquote(path.removeprefix("/customers/")))
+            return (
+                self._send(200, customer)
+                if customer
+                else self._send(404, {"message": "no such customer"})
             )
         return self._send(404, {"message": "not found"})
 
@@ -122,7 +138,8 @@ class PlatformHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         state = self.server.state
         path = urlparse(self.path).path
-        body = self._body()
+        raw = self._raw()
+        body = json.loads(raw) if raw else {}
         if path == "/_platform/faults":
             with state.lock:
                 state.faults.extend(body.get("faults", []))
@@ -133,11 +150,38 @@ class PlatformHandler(BaseHTTPRequestHandler):
         if path == "/_platform/reset":
             state.reset()
             return self._send(200, {"reset": True})
+        if path == "/callbacks":
+            return self._callback(raw, body)
         if not self._authorised():
             return None
         if path == "/orders":
-            return self._create_order(body)
+            order_id = str(body.get("externalId") or body.get("orderId") or "")
+            return self._operate("create", order_id, path, body)
+        if path == "/customers":
+            return self._operate("customer", str(body.get("email", "")), path, body)
+        parts = path.strip("/").split("/")
+        if (
+            len(parts) == 3
+            and parts[0] == "orders"
+            and parts[2] in ("cancel", "invoices", "shipments", "refunds")
+        ):
+            return self._operate(parts[2], unquote(parts[1]), path, body)
         return self._send(404, {"message": "not found"})
+
+    def do_PUT(self) -> None:
+        path = urlparse(self.path).path
+        raw = self._raw()
+        body = json.loads(raw) if raw else {}
+        if not self._authorised():
+            return None
+        parts = path.strip("/").split("/")
+        if len(parts) == 2 and parts[0] in ("orders", "customers"):
+            return self._operate(f"update-{parts[0]}", unquote(parts[1]), path, body)
+        return self._send(404, {"message": "not found"})
+
+    def _raw(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
 
     def _authorised(self) -> bool:
         if self.headers.get("Authorization") != f"Bearer {self.server.token}":
@@ -145,82 +189,148 @@ class PlatformHandler(BaseHTTPRequestHandler):
             return False
         return True
 
-    def _create_order(self, body: dict[str, Any]) -> None:
+    def _callback(self, raw: bytes, body: dict[str, Any]) -> None:
+        from ordersync.callbacks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+
+        fault = self.server.state.take_fault("/callbacks", body.get("orderId"))
+        if fault and fault["kind"] == "status":
+            return self._send(int(fault.get("status", 500)), {"message": "callback failed"})
+        verified = verify(
+            self.server.callback_secret,
+            self.headers.get(TIMESTAMP_HEADER, ""),
+            raw,
+            self.headers.get(SIGNATURE_HEADER, ""),
+        )
+        with self.server.state.lock:
+            self.server.state.callbacks.append({"body": body, "verified": verified})
+        if not verified:
+            return self._send(401, {"message": "bad signature"})
+        return self._send(200, {"received": True})
+
+    def _operate(self, kind: str, order_id: str, path: str, body: dict[str, Any]) -> None:
         state = self.server.state
-        order_id = str(body.get("externalId") or body.get("orderId") or "")
         key = self.headers.get("Idempotency-Key")
-        fault = state.take_fault("/orders", order_id)
-        kind = fault["kind"] if fault else None
-        if kind in ("timeout", "slow"):
-            time.sleep(min(float(fault.get("seconds", 12)), MAX_FAULT_SLEEP_SECONDS))  # type: ignore[index]
-            if kind == "timeout":
+        fault = state.take_fault(path, order_id)
+        fault_kind = fault["kind"] if fault else None
+        if fault_kind in ("timeout", "slow"):
+            time.sleep(min(float(fault.get("seconds", 12)), MAX_FAULT_SLEEP_SECONDS))  # type: ignore[union-attr]
+            if fault_kind == "timeout":
                 return self._send(504, {"message": "gateway timeout"})
-        if kind == "status":
+        if fault_kind == "status":
             return self._send(int(fault.get("status", 500)), {"message": "internal error"})  # type: ignore[union-attr]
-        if kind == "rate_limit":
+        if fault_kind == "rate_limit":
             return self._send(
                 429, {"message": "slow down"}, {"Retry-After": str(fault.get("retryAfter", 1))}
             )  # type: ignore[union-attr]
-        if kind == "reject":
-            return self._send(
-                422,
-                {
-                    "message": fault.get("message", "order rejected"),
-                    "code": fault.get("code", "REJECTED"),
-                },  # type: ignore[union-attr]
-            )
-        status, answer = self._apply_create(
-            order_id, key, body, asynchronous=kind == "accept_async"
-        )
-        if kind == "lost":
+        if fault_kind == "reject":
+            message = fault.get("message", "rejected")  # type: ignore[union-attr]
+            return self._send(422, {"message": message, "code": fault.get("code", "REJECTED")})  # type: ignore[union-attr]
+        if fault_kind == "answer":
+            return self._send(int(fault.get("status", 200)), fault.get("body", {}))  # type: ignore[union-attr]
+        status, answer = self._apply(kind, order_id, key, body, fault or {})
+        if fault_kind == "lost":
             # The effect is committed; the answer never arrives.
             self.close_connection = True
             self.connection.shutdown(2)
             return None
         return self._send(status, answer)
 
-    def _apply_create(
-        self, order_id: str, key: str | None, body: dict[str, Any], *, asynchronous: bool
+    def _apply(
+        self, kind: str, order_id: str, key: str | None, body: dict[str, Any], fault: dict[str, Any]
     ) -> tuple[int, dict[str, Any]]:
         state = self.server.state
         with state.lock:
             if key and key in state.responses_by_key:
                 return state.responses_by_key[key]
-            if order_id in state.orders:
-                result: tuple[int, dict[str, Any]] = (
-                    409,
-                    {
-                        "message": f"order {order_id} already exists",
-                        "code": "DUPLICATE",
-                        "id": state.orders[order_id]["id"],
-                    },
-                )
-            else:
-                state.sequence += 1
-                order = {
-                    "id": f"PO-{state.sequence:06d}",
-                    "externalId": order_id,
-                    "status": "accepted",
-                    "order": body,
-                }
-                state.orders[order_id] = order
-                state.effects[f"create:{order_id}"] = state.effects.get(f"create:{order_id}", 0) + 1
-                result = (
-                    202 if asynchronous else 201,
-                    {"id": order["id"], "status": order["status"]},
-                )
-            if key:
+            result = self._effect(kind, order_id, body, fault)
+            if key and 200 <= result[0] < 300:
                 state.responses_by_key[key] = result
             return result
+
+    def _effect(
+        self, kind: str, order_id: str, body: dict[str, Any], fault: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
+        state = self.server.state
+        order = state.orders.get(order_id)
+        if kind == "customer":
+            if order_id in state.customers:
+                return 409, {"message": "customer exists", "code": "DUPLICATE_CUSTOMER"}
+            state.customers[order_id] = body
+            state.count(f"customer:{order_id}")
+            return 201, {"id": f"C-{len(state.customers):06d}"}
+        if kind == "update-customers":
+            if order_id not in state.customers:
+                return 404, {"message": "no such customer"}
+            state.customers[order_id] = body
+            return 200, {"id": order_id}
+        if kind == "create":
+            if order is not None:
+                return 409, {
+                    "message": f"order {order_id} already exists",
+                    "code": "DUPLICATE",
+                    "id": order["id"],
+                }
+            state.sequence += 1
+            status = "pending" if fault.get("kind") == "hold" else "accepted"
+            order = {
+                "id": f"PO-{state.sequence:06d}",
+                "externalId": order_id,
+                "status": status,
+                "order": body,
+                "invoices": [],
+                "shipments": [],
+                "refunds": [],
+            }
+            state.orders[order_id] = order
+            state.count(f"create:{order_id}")
+            answer: dict[str, Any] = {"id": order["id"], "status": status}
+            if fault.get("kind") == "warn":
+                answer |= {
+                    "code": fault.get("code"),
+                    "warnings": fault.get("warnings", ["check the order"]),
+                }
+            return (202 if fault.get("kind") == "accept_async" else 201), answer
+        if order is None:
+            return 404, {"message": f"no order {order_id}"}
+        if kind == "update-orders":
+            order["order"] = body
+            state.count(f"update:{order_id}")
+            return 200, {"id": order["id"], "status": order["status"]}
+        if kind == "cancel":
+            if order["status"] == "cancelled":
+                return 409, {"message": "already cancelled", "code": "ALREADY_CANCELLED"}
+            order["status"] = "cancelled"
+        elif kind == "invoices":
+            order["invoices"].append(body.get("invoiceNumber"))
+            order["status"] = "invoiced"
+        elif kind == "shipments":
+            order["shipments"].append(body.get("shipmentId"))
+            order["status"] = "shipped"
+        elif kind == "refunds":
+            if body.get("refundId") in order["refunds"]:
+                return 409, {"message": "refund exists", "code": "DUPLICATE_REFUND"}
+            order["refunds"].append(body.get("refundId"))
+        reference = body.get("invoiceNumber") or body.get("shipmentId") or body.get("refundId")
+        state.count(f"{kind}:{order_id}:{reference or ''}")
+        answer = {"id": order["id"], "status": order["status"]}
+        if fault.get("kind") == "warn":
+            answer |= {
+                "code": fault.get("code"),
+                "warnings": fault.get("warnings", ["check the order"]),
+            }
+        return 200, answer
 
 
 class PlatformServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int, token: str = DEMO_TOKEN) -> None:
+    def __init__(
+        self, port: int, token: str = DEMO_TOKEN, callback_secret: str = DEMO_CALLBACK_SECRET
+    ) -> None:
         super().__init__(("127.0.0.1", port), PlatformHandler)
         self.state = PlatformState()
         self.token = token
+        self.callback_secret = callback_secret
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="platform", daemon=True)

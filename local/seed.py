@@ -1,15 +1,17 @@
 """The demo merchant, integration and channel that `make run` starts with."""
 
 from ordersync.config import Channel, ConfigStore, Integration, PlatformAuth
-from ordersync.models import OperationType
 
-from local.platform import DEMO_TOKEN
+from local.platform import DEMO_CALLBACK_SECRET, DEMO_TOKEN
 
 DEMO_MERCHANT = "demo-merchant"
 DEMO_INTEGRATION = "demo-erp"
 DEMO_CHANNEL = "demo-shop"
 # Local only: the front door's demo credential, printed by `make run` and used in the README.
 DEMO_CREDENTIAL = "osk_demo_local_credential"
+# A second channel of the same merchant whose marketplace has no cancellation API.
+MARKETPLACE_CHANNEL = "demo-marketplace"
+MARKETPLACE_CREDENTIAL = "osk_demo_marketplace_credential"
 
 
 def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
@@ -21,8 +23,10 @@ def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
             name="Demo ERP",
             base_url=platform_url,  # type: ignore[arg-type]
             auth=PlatformAuth(kind="bearer", token=DEMO_TOKEN),
-            paths={OperationType.CREATE: "/orders"},
             timeout_seconds=2.0,
+            sync_customers=True,
+            callback_url=f"{platform_url}/callbacks",  # type: ignore[arg-type]
+            callback_secret=DEMO_CALLBACK_SECRET,
         )
     )
     config.put_channel(
@@ -33,4 +37,14 @@ def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
             name="Demo Shop",
         ),
         DEMO_CREDENTIAL,
+    )
+    config.put_channel(
+        Channel(
+            channel_id=MARKETPLACE_CHANNEL,
+            merchant_id=DEMO_MERCHANT,
+            integration_id=DEMO_INTEGRATION,
+            name="Demo Marketplace",
+            supports_cancellation=False,
+        ),
+        MARKETPLACE_CREDENTIAL,
     )

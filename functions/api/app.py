@@ -13,7 +13,15 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyVa
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from ordersync import intake
 from ordersync.config import Channel
-from ordersync.models import AcceptedOperation, CreateOrderRequest, OperationType
+from ordersync.models import AcceptedOperation, OperationType
+from ordersync.payloads import (
+    CamelModel,
+    CancelOrderRequest,
+    CreateOrderRequest,
+    InvoiceRequest,
+    RefundRequest,
+    ShipmentRequest,
+)
 from ordersync.problems import describe_problems
 from ordersync.tracking import OperationView, describe
 
@@ -65,22 +73,57 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@app.post("/v1/orders", responses={202: {"description": "accepted"}})
-def create_order(order: CreateOrderRequest) -> Response[AcceptedOperation]:
+def _accept(
+    operation: OperationType,
+    order_id: str,
+    body: CamelModel,
+    *,
+    reference: str | None = None,
+    feed_id: str | None = None,
+) -> Response[AcceptedOperation]:
     channel = _channel()
     accepted = intake.accept(
         intake.AcceptRequest(
             channel_id=channel.channel_id,
             merchant_id=channel.merchant_id,
             integration_id=channel.integration_id,
-            operation=OperationType.CREATE,
-            order_id=order.order_id,
-            feed_id=order.feed_id,
-            payload=order.model_dump(mode="json", by_alias=True, exclude_none=True),
+            operation=operation,
+            order_id=order_id,
+            reference=reference,
+            feed_id=feed_id,
+            payload=body.model_dump(mode="json", by_alias=True, exclude_none=True),
         )
     )
     metrics.add_metric(name="OperationsAccepted", unit="Count", value=1)
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=accepted)
+
+
+OrderId = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+@app.post("/v1/orders", responses={202: {"description": "accepted"}})
+def create_order(order: CreateOrderRequest) -> Response[AcceptedOperation]:
+    return _accept(OperationType.CREATE, order.order_id, order, feed_id=order.feed_id)
+
+
+@app.post("/v1/orders/<orderId>/cancel", responses={202: {"description": "accepted"}})
+def cancel_order(orderId: OrderId, cancellation: CancelOrderRequest) -> Response[AcceptedOperation]:
+    return _accept(OperationType.CANCEL, orderId, cancellation)
+
+
+@app.post("/v1/orders/<orderId>/invoice", responses={202: {"description": "accepted"}})
+def invoice_order(orderId: OrderId, invoice: InvoiceRequest) -> Response[AcceptedOperation]:
+    return _accept(OperationType.INVOICE, orderId, invoice, reference=invoice.invoice_number)
+
+
+@app.post("/v1/orders/<orderId>/shipment", responses={202: {"description": "accepted"}})
+def ship_order(orderId: OrderId, shipment: ShipmentRequest) -> Response[AcceptedOperation]:
+    return _accept(OperationType.SHIPMENT, orderId, shipment, reference=shipment.shipment_id)
+
+
+@app.post("/v1/orders/<orderId>/refund", responses={202: {"description": "accepted"}})
+def refund_order(orderId: OrderId, refund: RefundRequest) -> Response[AcceptedOperation]:
+    return _accept(OperationType.REFUND, orderId, refund, reference=refund.refund_id)
 
 
 @app.get("/v1/operations/<operationId>")

@@ -42,12 +42,30 @@ class LocalStackProcess:
             f"{self.platform_url}/_platform/faults", json={"faults": list(faults)}, timeout=10
         ).raise_for_status()
 
-    def wait_for(
-        self, operation_id: str, statuses: set[str], seconds: float = 60
-    ) -> dict[str, Any]:
+    def callbacks(self) -> list[dict[str, Any]]:
+        return httpx.get(f"{self.platform_url}/_platform/callbacks", timeout=10).json()["callbacks"]
+
+    def wait_for_step(self, operation_id: str, step: str, seconds: float = 30) -> dict[str, Any]:
+        """The operation once its history holds a record of `step` (callbacks come last)."""
         deadline = time.monotonic() + seconds
         while True:
             operation = self.channel.get(f"/v1/operations/{operation_id}").json()
+            if any(record["step"] == step for record in operation.get("history", [])):
+                return operation
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{operation_id} has no {step} record: {operation}")
+            time.sleep(0.2)
+
+    def wait_for(
+        self,
+        operation_id: str,
+        statuses: set[str],
+        seconds: float = 60,
+        client: httpx.Client | None = None,
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + seconds
+        while True:
+            operation = (client or self.channel).get(f"/v1/operations/{operation_id}").json()
             if operation.get("status") in statuses:
                 return operation
             if time.monotonic() > deadline:

@@ -20,6 +20,7 @@ ENVIRONMENT = {
     "HISTORY_TABLE": "HistoryTable",
     "CONFIG_TABLE": "ConfigTable",
     "OPERATIONS_TABLE": "OperationsTable",
+    "ORDERS_TABLE": "OrdersTable",
     "IDEMPOTENCY_TABLE": "IdempotencyTable",
     "OPERATIONS_QUEUE_URL": "OperationsQueue",
 }

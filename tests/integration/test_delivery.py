@@ -2,8 +2,13 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from ordersync.config import ConfigStore
 from ordersync.delivery import deliver
-from ordersync.errors import PlatformConnectionFailedError, PlatformUnavailableError
+from ordersync.errors import (
+    MappingUnavailableError,
+    PlatformConnectionFailedError,
+    PlatformUnavailableError,
+)
 from ordersync.models import OperationMessage
 from ordersync.store import HistoryStore, OperationStore
 
@@ -27,8 +32,9 @@ def message(stack, platform, order_request):
     return created
 
 
-def history(message):
-    return HistoryStore().for_entity(message.merchant_id, message.entity_key)
+def history(message, step="order"):
+    records = HistoryStore().for_entity(message.merchant_id, message.entity_key)
+    return [record for record in records if record.step == step]
 
 
 def test_a_delivered_order_is_recorded_with_all_three_contents(message, platform):
@@ -43,7 +49,12 @@ def test_a_delivered_order_is_recorded_with_all_three_contents(message, platform
         == record.outcome.system_identifier
         == "PO-000001"
     )
-    assert platform.state.stats()["effects"] == 1
+    assert platform.state.effects == {
+        "customer:ada@example.com": 1,
+        f"create:{message.order_id}": 1,
+    }
+    [customer] = history(message, step="customer")
+    assert customer.outcome.code == "Customer Created"
 
 
 def test_the_idempotency_key_is_the_operation_id(message, platform):
@@ -52,7 +63,7 @@ def test_the_idempotency_key_is_the_operation_id(message, platform):
 
 
 def test_a_server_error_is_recorded_then_raised_for_the_workflow_to_retry(message, platform):
-    platform.state.faults.append({"kind": "status", "status": 503})
+    platform.state.faults.append({"kind": "status", "status": 503, "path": "/orders"})
     with pytest.raises(PlatformUnavailableError) as raised:
         deliver(message)
     assert raised.value.summary["outcome"]["httpCode"] == 503
@@ -61,16 +72,16 @@ def test_a_server_error_is_recorded_then_raised_for_the_workflow_to_retry(messag
 
 
 def test_a_lost_answer_is_not_applied_twice(message, platform):
-    platform.state.faults.append({"kind": "lost"})
+    platform.state.faults.append({"kind": "lost", "path": "/orders"})
     with pytest.raises(PlatformConnectionFailedError):
         deliver(message)
-    assert platform.state.stats()["effects"] == 1  # the platform did commit
+    assert platform.state.effects[f"create:{message.order_id}"] == 1  # the platform did commit
 
     summary = deliver(message)  # the retry looks the order up before creating it again
     assert summary["outcome"]["code"] == "Order Created"
     assert summary["outcome"]["systemCall"] == f"GET /orders/{message.order_id}"
-    stats = platform.state.stats()
-    assert (stats["effects"], stats["duplicated"]) == (1, 0)
+    assert platform.state.effects[f"create:{message.order_id}"] == 1
+    assert platform.state.stats()["duplicated"] == 0
 
 
 def test_a_business_rejection_is_returned_not_raised(message, platform):
@@ -81,4 +92,53 @@ def test_a_business_rejection_is_returned_not_raised(message, platform):
     assert summary["outcome"]["code"] == "Order Creation Failed"
     assert summary["outcome"]["retryClass"] == "needs action"
     assert "SKU MUG-WHITE is unknown" in summary["outcome"]["businessMessage"]
-    assert platform.state.stats()["effects"] == 0
+    assert f"create:{message.order_id}" not in platform.state.effects
+
+
+def test_a_known_customer_is_updated_before_the_order(message, platform):
+    platform.state.customers["ada@example.com"] = {"email": "ada@example.com"}
+    deliver(message)
+    [customer] = history(message, step="customer")
+    assert customer.outcome.code == "Customer Updated"
+
+
+def test_a_customer_the_platform_holds_but_cannot_find_is_a_duplicate(message, platform):
+    platform.state.faults.append(
+        {
+            "kind": "answer",
+            "status": 409,
+            "path": "/customers",
+            "times": 2,
+            "body": {"code": "DUPLICATE_CUSTOMER"},
+        }
+    )
+    summary = deliver(message)
+    assert summary["outcome"]["code"] == "Duplicate Customer"
+    assert f"create:{message.order_id}" not in platform.state.effects, (
+        "the order waits for its customer"
+    )
+
+
+def test_an_order_the_platform_already_has_is_updated_not_failed(message, platform):
+    platform.state.orders[message.order_id] = {
+        "id": "PO-7",
+        "externalId": message.order_id,
+        "status": "accepted",
+        "order": {},
+    }
+    summary = deliver(message)
+    assert summary["outcome"]["code"] == "Order Updated"
+    assert summary["outcome"]["systemCall"] == f"PUT /orders/{message.order_id}"
+    platform.state.faults.append(
+        {"kind": "reject", "message": "order is locked", "path": f"/orders/{message.order_id}"}
+    )
+    message = message.model_copy(update={"operation_id": "00000000-0000-0000-0000-000000000009"})
+    OperationStore().create(message)
+    assert deliver(message)["outcome"]["code"] == "Order Update Failed"
+
+
+def test_an_unreadable_configuration_is_retried_as_mapping_unavailable(message, stack):
+    stack.dynamodb.delete_table(TableName=stack.resources["ConfigTable"])
+    with pytest.raises(MappingUnavailableError) as raised:
+        deliver(message, config=ConfigStore())
+    assert raised.value.summary["outcome"]["code"] == "Mapping Unavailable"

@@ -13,10 +13,10 @@ def test_the_project_state_machines_pass():
 
 def test_a_transition_to_a_missing_state_is_reported():
     broken = copy.deepcopy(DEFINITION)
-    broken["States"]["DeliverOrderCreate"]["Next"] = "Nowhere"
+    broken["States"]["CallbackWanted"]["Choices"][0]["Next"] = "Nowhere"
     problems = check_states(broken["States"], broken["StartAt"], "sm")
     assert any("'Nowhere', which is not a state" in p for p in problems)
-    assert any("RecordOutcome cannot be reached" in p for p in problems)
+    assert "sm: AlertCallback cannot be reached" in problems
 
 
 def test_a_task_without_retry_or_catch_is_reported():

@@ -9,6 +9,7 @@ def settings(monkeypatch):
         "ALERTS_TABLE",
         "HISTORY_TABLE",
         "CONFIG_TABLE",
+        "ORDERS_TABLE",
         "OPERATIONS_TABLE",
         "IDEMPOTENCY_TABLE",
     ):

@@ -3,8 +3,15 @@
 import json
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, SQSEvent
-from ordersync.models import CreateOrderRequest, OperationMessage
-from ordersync.outcomes import WorkflowInput
+from ordersync.models import OperationMessage
+from ordersync.outcomes import RecordedOutcome, WorkflowInput
+from ordersync.payloads import (
+    CancelOrderRequest,
+    CreateOrderRequest,
+    InvoiceRequest,
+    RefundRequest,
+    ShipmentRequest,
+)
 
 from local.template import LocalTemplate
 from tests.conftest import EVENTS, load_event
@@ -15,7 +22,12 @@ FOLDERS = {
     "AuthorizerFunction": "authorizer",
     "DispatcherFunction": "dispatcher",
     "OrderCreateFunction": "order_create",
+    "OrderCancelFunction": "order_cancel",
+    "OrderInvoiceFunction": "order_invoice",
+    "OrderShipmentFunction": "order_shipment",
+    "OrderRefundFunction": "order_refund",
     "RecordOutcomeFunction": "record_outcome",
+    "AlertCallbackFunction": "alert_callback",
 }
 
 
@@ -36,12 +48,32 @@ def test_every_route_has_a_sample_http_event():
 def test_http_events_carry_valid_bodies():
     event = APIGatewayProxyEventV2(load_event("api/create_order.json"))
     CreateOrderRequest.model_validate(json.loads(event.body))
+    for name, model in [
+        ("cancel_order", CancelOrderRequest),
+        ("invoice_order", InvoiceRequest),
+        ("ship_order", ShipmentRequest),
+        ("refund_order", RefundRequest),
+    ]:
+        model.model_validate(
+            json.loads(APIGatewayProxyEventV2(load_event(f"api/{name}.json")).body)
+        )
     assert event.request_context.authorizer.get_lambda["channelId"] == "demo-shop"
 
 
 def test_queue_and_workflow_events_carry_valid_operations():
     for record in SQSEvent(load_event("dispatcher/sqs_batch.json")).records:
         OperationMessage.model_validate_json(record.body)
-    OperationMessage.model_validate(load_event("order_create/invoke.json")["message"])
+    for folder in (
+        "order_create",
+        "order_cancel",
+        "order_invoice",
+        "order_shipment",
+        "order_refund",
+    ):
+        message = OperationMessage.model_validate(load_event(f"{folder}/invoke.json")["message"])
+        assert folder.endswith(message.operation.value)
+    callback = load_event("alert_callback/invoke.json")
+    OperationMessage.model_validate(callback["message"])
+    RecordedOutcome.model_validate(callback["recorded"])
     for name in ("delivered.json", "caught_failure.json"):
         WorkflowInput.model_validate(load_event(f"record_outcome/{name}"))

@@ -1,5 +1,6 @@
 import pytest
-from ordersync.models import CreateOrderRequest, OperationMessage, entity_key
+from ordersync.models import OperationMessage, entity_key
+from ordersync.payloads import CreateOrderRequest
 from ordersync.problems import describe_problems
 from pydantic import ValidationError
 

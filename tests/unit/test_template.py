@@ -64,10 +64,9 @@ def test_every_function_has_a_log_group_with_retention():
 def test_state_machine_is_express_and_gets_arns_by_substitution():
     machine = props("OrderOperationStateMachine")
     assert machine["Type"] == "EXPRESS"
-    assert set(machine["DefinitionSubstitutions"]) == {
-        "OrderCreateFunctionArn",
-        "RecordOutcomeFunctionArn",
-    }
+    tasks = ["OrderCreate", "OrderCancel", "OrderInvoice", "OrderShipment", "OrderRefund"]
+    tasks += ["RecordOutcome", "AlertCallback"]
+    assert set(machine["DefinitionSubstitutions"]) == {f"{task}FunctionArn" for task in tasks}
 
 
 def test_every_template_route_is_served_by_the_api_and_the_other_way_round():

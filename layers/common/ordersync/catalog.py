@@ -21,6 +21,7 @@ class CatalogEntry(BaseModel):
     description: str
     action: str
     message: str
+    seeds: tuple[str, ...] = ()  # which reference situations this code covers (seeds/README.md)
 
 
 class _Blank(dict[str, Any]):

@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 import time
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 from pydantic.alias_generators import to_camel
@@ -33,19 +33,36 @@ class PlatformAuth(ConfigModel):
     token: str = ""
 
 
+DEFAULT_PATHS = {
+    OperationType.CREATE: "/orders",
+    OperationType.CANCEL: "/orders/{order_id}/cancel",
+    OperationType.INVOICE: "/orders/{order_id}/invoices",
+    OperationType.SHIPMENT: "/orders/{order_id}/shipments",
+    OperationType.REFUND: "/orders/{order_id}/refunds",
+}
+
+
 class Integration(ConfigModel):
     integration_id: str
     merchant_id: str
     name: str
     base_url: HttpUrl
     auth: PlatformAuth = PlatformAuth(kind="none")
-    paths: dict[OperationType, str] = Field(
-        default_factory=lambda: {OperationType.CREATE: "/orders"}
-    )
+    paths: dict[OperationType, str] = Field(default_factory=lambda: dict(DEFAULT_PATHS))
     lookup_path: str = "/orders/{order_id}"
+    update_path: str = "/orders/{order_id}"
+    customer_path: str = "/customers"
+    sync_customers: bool = False
     timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     retry_budget: int | None = Field(default=None, ge=1, le=100)
+    # Payload mapping: a Jinja2 template (rendering JSON) and a JSON Schema, per operation.
+    templates: dict[OperationType, str] = Field(default_factory=dict)
+    schemas: dict[OperationType, dict[str, Any]] = Field(default_factory=dict)
+    ship_method_map: dict[str, str] | None = None
+    # The platform's own error codes mapped to catalog codes, beyond the defaults.
+    system_codes: dict[str, str] = Field(default_factory=dict)
     callback_url: HttpUrl | None = None
+    callback_secret: str = ""
 
 
 def credential_hash(credential: str) -> str:
@@ -91,8 +108,13 @@ class ConfigStore:
         doc = self._get(f"MERCHANT#{merchant_id}", f"INTEGRATION#{integration_id}")
         return Integration.model_validate_json(doc) if doc else None
 
+    def channel(self, merchant_id: str, channel_id: str) -> Channel | None:
+        doc = self._get(f"MERCHANT#{merchant_id}", f"CHANNEL#{channel_id}")
+        return Channel.model_validate_json(doc) if doc else None
+
     def put_channel(self, channel: Channel, credential: str) -> None:
         self._put(f"CREDENTIAL#{credential_hash(credential)}", "CHANNEL", channel)
+        self._put(f"MERCHANT#{channel.merchant_id}", f"CHANNEL#{channel.channel_id}", channel)
 
     def put_integration(self, integration: Integration) -> None:
         self._put(

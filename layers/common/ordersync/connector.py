@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -98,8 +99,31 @@ class PlatformConnector:
     def send(
         self, operation: OperationType, body: dict[str, Any], *, idempotency_key: str, order_id: str
     ) -> PlatformResponse:
-        path = self._integration.paths[operation].format(order_id=order_id)
+        path = self._integration.paths[operation].format(order_id=quote(order_id, safe=""))
         return self._request("POST", path, json=body, headers={"Idempotency-Key": idempotency_key})
 
     def lookup_order(self, order_id: str) -> PlatformResponse:
-        return self._request("GET", self._integration.lookup_path.format(order_id=order_id))
+        return self._request(
+            "GET", self._integration.lookup_path.format(order_id=quote(order_id, safe=""))
+        )
+
+    def update_order(
+        self, order_id: str, body: dict[str, Any], *, idempotency_key: str
+    ) -> PlatformResponse:
+        path = self._integration.update_path.format(order_id=quote(order_id, safe=""))
+        return self._request("PUT", path, json=body, headers={"Idempotency-Key": idempotency_key})
+
+    def find_customer(self, email: str) -> PlatformResponse:
+        return self._request("GET", f"{self._integration.customer_path}/{quote(email, safe='@')}")
+
+    def create_customer(
+        self, customer: dict[str, Any], *, idempotency_key: str
+    ) -> PlatformResponse:
+        headers = {"Idempotency-Key": idempotency_key}
+        return self._request(
+            "POST", self._integration.customer_path, json=customer, headers=headers
+        )
+
+    def update_customer(self, email: str, customer: dict[str, Any]) -> PlatformResponse:
+        path = f"{self._integration.customer_path}/{quote(email, safe='@')}"
+        return self._request("PUT", path, json=customer)

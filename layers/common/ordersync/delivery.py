@@ -1,21 +1,77 @@
-"""One delivery attempt of an operation to the merchant's platform (a delivery Lambda's job)."""
+"""One delivery attempt of an operation to the merchant's platform (a delivery Lambda's job):
+check the order's status rules, map the payload, sync the customer first where asked, send,
+classify, record every response, and keep the order's state."""
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
 
-from ordersync import aws
+from ordersync import aws, lifecycle
+from ordersync.catalog import outcome as catalog_outcome
 from ordersync.classifier import classify
-from ordersync.config import ConfigStore
+from ordersync.config import ConfigStore, Integration
 from ordersync.connector import DeliveryError, PlatformConnector, PlatformResponse
 from ordersync.errors import TRANSIENT_ERRORS_BY_CODE
-from ordersync.mapping import translate
-from ordersync.models import HistoryRecord, OperationMessage, OperationType, Outcome, RetryClass
+from ordersync.lifecycle import OrderState
+from ordersync.mapping import MappingProblem, translate
+from ordersync.models import (
+    HistoryRecord,
+    Level,
+    OperationMessage,
+    OperationType,
+    Outcome,
+    RetryClass,
+)
 from ordersync.settings import get_settings
-from ordersync.store import HistoryStore, now
+from ordersync.store import HistoryStore, OrderStore, now
 
 logger = Logger(child=True)
+
+DONE = (Level.SUCCESS, Level.WARNING, Level.PENDING)
+
+
+@dataclass
+class Attempt:
+    """What one attempt learned, step by step, for the history log."""
+
+    message: OperationMessage
+    number: int
+    facts: dict[str, Any]
+    translated: dict[str, Any] | None = None
+    history_ref: str | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def record(
+        self, outcome: Outcome, response: PlatformResponse | None = None, step: str = "order"
+    ) -> Outcome:
+        message = self.message
+        self.history_ref = HistoryStore().append(
+            HistoryRecord(
+                operation_id=message.operation_id,
+                operation=message.operation,
+                direction=f"{message.channel_id} → {message.integration_id}",
+                merchant_id=message.merchant_id,
+                integration_id=message.integration_id,
+                channel_id=message.channel_id,
+                identifier=message.order_id,
+                entity_key=message.entity_key,
+                feed_id=message.feed_id,
+                attempt=self.number,
+                step=step,
+                outcome=outcome,
+                content_source=json.dumps(message.payload, separators=(",", ":")),
+                content_translated=json.dumps(self.translated, separators=(",", ":"))
+                if self.translated
+                else None,
+                content_destination=response.text if response is not None else None,
+                created_at=now(),
+            )
+        )
+        self.outcomes.append(outcome)
+        return outcome
 
 
 def _next_attempt(operation_id: str) -> int:
@@ -29,84 +85,201 @@ def _next_attempt(operation_id: str) -> int:
     return int(response["Attributes"]["attempts"]["N"])
 
 
-def _already_created(
-    connector: PlatformConnector, message: OperationMessage
-) -> PlatformResponse | None:
-    """After an ambiguous failure, ask the platform whether the earlier attempt took effect."""
+def _call(attempt: Attempt, request: Any) -> tuple[PlatformResponse | None, Outcome | None]:
+    """Make one platform call; a transport failure comes back as its classified outcome."""
     try:
-        found = connector.lookup_order(message.order_id)
-    except DeliveryError:
-        return None
-    return found if found.status_code == 200 else None
+        return request(), None
+    except DeliveryError as failure:
+        return None, classify(attempt.message.operation, error=failure, **attempt.facts)
 
 
-def deliver(message: OperationMessage, config: ConfigStore | None = None) -> dict[str, Any]:
+def _sync_customer(
+    attempt: Attempt, connector: PlatformConnector, integration: Integration
+) -> Outcome | None:
+    """Create or update the order's customer first; the outcome that stops the order, or None."""
+    customer = attempt.message.payload["customer"]
+    email = customer["email"]
+    facts = {**attempt.facts, "customer": email}
+    key = f"{attempt.message.operation_id}-customer"
+    answer: PlatformResponse | None = None
+    for _ in range(2):  # a 409 on creation means another order created them meanwhile: look again
+        found, failed = _call(attempt, lambda: connector.find_customer(email))
+        if failed or found is None:
+            return attempt.record(
+                failed or catalog_outcome("Unknown Error", **facts), step="customer"
+            )
+        if found.status_code == 200:
+            success = "Customer Updated"
+            answer, failed = _call(attempt, lambda: connector.update_customer(email, customer))
+        elif found.status_code == 404:
+            success = "Customer Created"
+            answer, failed = _call(
+                attempt, lambda: connector.create_customer(customer, idempotency_key=key)
+            )
+        else:
+            return attempt.record(_customer_failure(found, integration, facts), found, "customer")
+        if failed or answer is None:
+            return attempt.record(
+                failed or catalog_outcome("Unknown Error", **facts), step="customer"
+            )
+        if 200 <= answer.status_code < 300:
+            attempt.record(
+                catalog_outcome(
+                    success, http_code=answer.status_code, system_call=answer.call, **facts
+                ),
+                answer,
+                "customer",
+            )
+            return None
+        if answer.status_code != 409:
+            break
+    assert answer is not None
+    return attempt.record(_customer_failure(answer, integration, facts), answer, "customer")
+
+
+def _customer_failure(
+    answer: PlatformResponse, integration: Integration, facts: dict[str, Any]
+) -> Outcome:
+    if answer.status_code == 409:
+        return catalog_outcome(
+            "Duplicate Customer", http_code=409, system_call=answer.call, **facts
+        )
+    return classify(
+        OperationType.CREATE, response=answer, system_codes=integration.system_codes, **facts
+    )
+
+
+def _send(
+    attempt: Attempt, connector: PlatformConnector, integration: Integration
+) -> tuple[Outcome, PlatformResponse | None]:
+    message = attempt.message
+    translated = attempt.translated or {}
+    response: PlatformResponse | None = None
+    if message.operation is OperationType.CREATE and attempt.number > 1:
+        # Any attempt after the first may follow one whose answer was lost: ask before creating.
+        found, _ = _call(attempt, lambda: connector.lookup_order(message.order_id))
+        response = found if found is not None and found.status_code == 200 else None
+    if response is None:
+        response, failed = _call(
+            attempt,
+            lambda: connector.send(
+                message.operation,
+                translated,
+                idempotency_key=message.operation_id,
+                order_id=message.order_id,
+            ),
+        )
+        if failed:
+            return failed, None
+    assert response is not None
+    if message.operation is OperationType.CREATE and response.status_code == 409:
+        # The platform already holds this order under another key (keyed in by hand, say):
+        # bring it up to date instead of failing the creation.
+        updated, failed = _call(
+            attempt,
+            lambda: connector.update_order(
+                message.order_id, translated, idempotency_key=f"{message.operation_id}-update"
+            ),
+        )
+        if failed or updated is None:
+            return failed or catalog_outcome("Unknown Error", **attempt.facts), None
+        classified = classify(
+            message.operation,
+            response=updated,
+            system_codes=integration.system_codes,
+            **attempt.facts,
+        )
+        renamed = {"Order Created": "Order Updated", "Order Creation Failed": "Order Update Failed"}
+        if classified.code in renamed:
+            classified = catalog_outcome(
+                renamed[classified.code],
+                http_code=classified.http_code,
+                system_call=classified.system_call,
+                system_identifier=classified.system_identifier,
+                detail=(updated.json() or {}).get("message", "")
+                if isinstance(updated.json(), dict)
+                else "",
+                **attempt.facts,
+            )
+        return classified, updated
+    return classify(
+        message.operation, response=response, system_codes=integration.system_codes, **attempt.facts
+    ), response
+
+
+def deliver(
+    message: OperationMessage, config: ConfigStore | None = None, orders: OrderStore | None = None
+) -> dict[str, Any]:
     """Send `message` once; return the classified outcome, or raise a TransientDeliveryError."""
     config = config or ConfigStore()
-    attempt = _next_attempt(message.operation_id)
-    facts: dict[str, Any] = {"order_id": message.order_id}
-    integration = config.integration(message.merchant_id, message.integration_id)
-    translated: dict[str, Any] | None = None
-    response: PlatformResponse | None = None
-    error: Exception | None = None
-    if integration is None:
-        outcome = classify(
-            message.operation,
-            error=LookupError(f"integration {message.integration_id} is not configured"),
-            **facts,
-        )
-    else:
-        connector = PlatformConnector(integration)
-        translated = translate(message)
-        # Any attempt after the first may follow one whose answer was lost.
-        if attempt > 1 and message.operation is OperationType.CREATE:
-            response = _already_created(connector, message)
-        if response is None:
-            try:
-                response = connector.send(
-                    message.operation,
-                    translated,
-                    idempotency_key=message.operation_id,
-                    order_id=message.order_id,
-                )
-            except DeliveryError as failure:
-                error = failure
-        outcome = classify(message.operation, response=response, error=error, **facts)
-
-    history_ref = HistoryStore().append(
-        HistoryRecord(
-            operation_id=message.operation_id,
-            operation=message.operation,
-            direction=f"{message.channel_id} → {message.integration_id}",
-            merchant_id=message.merchant_id,
-            integration_id=message.integration_id,
-            channel_id=message.channel_id,
-            identifier=message.order_id,
-            entity_key=message.entity_key,
-            feed_id=message.feed_id,
-            attempt=attempt,
-            outcome=outcome,
-            content_source=json.dumps(message.payload, separators=(",", ":")),
-            content_translated=json.dumps(translated, separators=(",", ":"))
-            if translated
-            else None,
-            content_destination=response.text if response is not None else None,
-            created_at=now(),
-        )
+    orders = orders or OrderStore()
+    attempt = Attempt(
+        message=message,
+        number=_next_attempt(message.operation_id),
+        facts={
+            "order_id": message.order_id,
+            "operation": message.operation.value,
+            "reference": message.reference,
+        },
     )
+    outcome = _attempt(attempt, config, orders)
     summary = {
-        "attempt": attempt,
-        "historyRef": history_ref,
+        "attempt": attempt.number,
+        "historyRef": attempt.history_ref,
         "outcome": outcome.model_dump(by_alias=True, mode="json", exclude_none=True),
     }
     logger.info(
         "delivery attempt",
-        extra={"attempt": attempt, "code": outcome.code, "http_code": outcome.http_code},
+        extra={"attempt": attempt.number, "code": outcome.code, "http_code": outcome.http_code},
     )
     if outcome.retry_class is RetryClass.TRANSIENT:
         raise TRANSIENT_ERRORS_BY_CODE[outcome.code](summary)
     return summary
 
 
-def summary_outcome(summary: dict[str, Any]) -> Outcome:
-    return Outcome.model_validate(summary["outcome"])
+def _attempt(attempt: Attempt, config: ConfigStore, orders: OrderStore) -> Outcome:
+    message = attempt.message
+    try:
+        integration = config.integration(message.merchant_id, message.integration_id)
+        channel = config.channel(message.merchant_id, message.channel_id)
+        state = orders.get(message.merchant_id, message.integration_id, message.order_id)
+    except (ClientError, BotoCoreError) as error:
+        return attempt.record(
+            catalog_outcome("Mapping Unavailable", detail=str(error), **attempt.facts)
+        )
+    if integration is None:
+        missing = LookupError(f"integration {message.integration_id} is not configured")
+        return attempt.record(classify(message.operation, error=missing, **attempt.facts))
+    attempt.facts["channel_name"] = channel.name if channel else message.channel_id
+    refusal = lifecycle.check(
+        message, state, channel_can_cancel=channel.supports_cancellation if channel else True
+    )
+    if refusal is not None:
+        return attempt.record(catalog_outcome(refusal.code, **{**attempt.facts, **refusal.facts}))
+    try:
+        attempt.translated = translate(
+            message, integration, state.platform_order_id if state else None
+        )
+    except MappingProblem as problem:
+        return attempt.record(catalog_outcome(problem.code, **{**attempt.facts, **problem.facts}))
+    connector = PlatformConnector(integration)
+    if message.operation is OperationType.CREATE and integration.sync_customers:
+        stopped = _sync_customer(attempt, connector, integration)
+        if stopped is not None:
+            return stopped
+    outcome, response = _send(attempt, connector, integration)
+    if outcome.level in DONE and (state is not None or message.operation is OperationType.CREATE):
+        platform_order = response.json() if response is not None else None
+        _keep_state(
+            message, state, platform_order if isinstance(platform_order, dict) else {}, orders
+        )
+    return attempt.record(outcome, response)
+
+
+def _keep_state(
+    message: OperationMessage,
+    state: OrderState | None,
+    platform_order: dict[str, Any],
+    orders: OrderStore,
+) -> None:
+    orders.put(lifecycle.apply(message, state, platform_order))

@@ -31,9 +31,23 @@ class PlatformConnectionFailedError(TransientDeliveryError):
     pass
 
 
+class OrderNotReadyError(TransientDeliveryError):
+    pass
+
+
+class MappingUnavailableError(TransientDeliveryError):
+    pass
+
+
+class CallbackUnavailableError(TransientDeliveryError):
+    pass
+
+
 TRANSIENT_ERRORS_BY_CODE: dict[str, type[TransientDeliveryError]] = {
     "Platform Unavailable": PlatformUnavailableError,
     "Rate Limited": PlatformRateLimitedError,
     "Timeout": PlatformTimeoutError,
     "Connection Error": PlatformConnectionFailedError,
+    "Order Not Yet Created": OrderNotReadyError,
+    "Mapping Unavailable": MappingUnavailableError,
 }

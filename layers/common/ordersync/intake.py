@@ -33,24 +33,31 @@ class AcceptRequest(BaseModel):
     integration_id: str
     operation: OperationType
     order_id: str
+    reference: str | None = None
     feed_id: str | None = None
     payload: dict[str, Any]
 
 
-def operation_id_for(channel_id: str, operation: OperationType, order_id: str) -> str:
-    return str(uuid.uuid5(OPERATION_NAMESPACE, f"{channel_id}|{operation.value}|{order_id}"))
+def operation_id_for(
+    channel_id: str, operation: OperationType, order_id: str, reference: str | None = None
+) -> str:
+    name = f"{channel_id}|{operation.value}|{order_id}" + (f"|{reference}" if reference else "")
+    return str(uuid.uuid5(OPERATION_NAMESPACE, name))
 
 
 def _accept(request: AcceptRequest) -> AcceptedOperation:
     settings = get_settings()
     message = OperationMessage(
-        operation_id=operation_id_for(request.channel_id, request.operation, request.order_id),
+        operation_id=operation_id_for(
+            request.channel_id, request.operation, request.order_id, request.reference
+        ),
         operation=request.operation,
         merchant_id=request.merchant_id,
         integration_id=request.integration_id,
         channel_id=request.channel_id,
         order_id=request.order_id,
         feed_id=request.feed_id,
+        reference=request.reference,
         accepted_at=datetime.now(UTC),
         payload=request.payload,
     )
@@ -69,7 +76,7 @@ def _accept(request: AcceptRequest) -> AcceptedOperation:
 @cache
 def idempotency_config() -> IdempotencyConfig:
     return IdempotencyConfig(
-        event_key_jmespath="[channel_id, operation, order_id]",
+        event_key_jmespath="[channel_id, operation, order_id, reference]",
         payload_validation_jmespath="payload",
         expires_after_seconds=get_settings().idempotency_ttl_seconds,
     )

@@ -1,18 +1,11 @@
-"""The vocabulary of ordersync as pydantic models: requests, operations, responses and alerts."""
+"""The vocabulary of ordersync: operations, statuses, responses, history records and alerts."""
 
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
-
-
-class CamelModel(BaseModel):
-    """JSON speaks camelCase, Python speaks snake_case; unknown fields are a client mistake."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
 
 class Record(BaseModel):
@@ -66,56 +59,6 @@ class AlertStatus(StrEnum):
     RESOLVED = "resolved"
 
 
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
-
-
-class Address(CamelModel):
-    name: NonEmpty
-    line1: NonEmpty
-    line2: str | None = None
-    city: NonEmpty
-    region: str | None = None
-    postal_code: NonEmpty
-    country: CountryCode
-    phone: str | None = None
-
-
-class Customer(CamelModel):
-    email: Email
-    first_name: NonEmpty
-    last_name: NonEmpty
-    phone: str | None = None
-    channel_customer_id: str | None = None
-
-
-class OrderLine(CamelModel):
-    sku: NonEmpty
-    quantity: int = Field(gt=0, le=100_000)
-    unit_price: Money
-    name: str | None = None
-
-
-class CreateOrderRequest(CamelModel):
-    """What a channel posts to create an order on the merchant's platform."""
-
-    order_id: NonEmpty
-    placed_at: datetime
-    currency: CurrencyCode
-    customer: Customer
-    shipping_address: Address
-    billing_address: Address | None = None
-    lines: list[OrderLine] = Field(min_length=1, max_length=500)
-    shipping_total: Money = Decimal(0)
-    tax_total: Money = Decimal(0)
-    grand_total: Money
-    shipping_method: str | None = None
-    feed_id: str | None = None
-
-
 class AcceptedOperation(Record):
     operation_id: str
     status: OperationStatus
@@ -140,6 +83,8 @@ class OperationMessage(OperationIdentity):
     """One operation on its way from the API to the platform (the SQS body and workflow input)."""
 
     feed_id: str | None = None
+    # Tells apart several operations of one kind on one order (shipment id, refund id, invoice).
+    reference: str | None = None
     accepted_at: datetime
     payload: dict[str, Any]
 
@@ -177,6 +122,7 @@ class HistoryRecord(Record):
     entity_key: str
     feed_id: str | None = None
     attempt: int
+    step: str = "order"  # what this response answered: the order, or its customer, or a callback
     outcome: Outcome
     content_source: str | None = None
     content_translated: str | None = None

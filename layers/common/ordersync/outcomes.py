@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from ordersync.catalog import outcome as catalog_outcome
+from ordersync.config import ConfigStore
 from ordersync.models import (
     Alert,
     AlertStatus,
@@ -39,7 +40,11 @@ class RecordedOutcome(BaseModel):
     disposition: Disposition
     status: OperationStatus
     code: str
+    level: Level = Level.ERROR
+    business_message: str = ""
+    action: str = ""
     retry_after_seconds: float | None = None
+    callback: bool = False  # the integration wants to be told (it has a callback URL)
 
 
 def _from_failure(failure: dict[str, Any], order_id: str) -> dict[str, Any]:
@@ -122,9 +127,14 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         )
     )
     logger.info("outcome recorded", extra={"code": outcome.code, "status": status.value})
+    integration = ConfigStore().integration(message.merchant_id, message.integration_id)
     return RecordedOutcome(
         disposition=disposition,
         status=status,
         code=outcome.code,
+        level=outcome.level,
+        business_message=outcome.business_message,
+        action=outcome.action,
         retry_after_seconds=outcome.retry_after_seconds,
+        callback=bool(integration and integration.callback_url),
     )

@@ -14,6 +14,7 @@ class Settings(BaseSettings):
     history_table: str
     config_table: str
     operations_table: str
+    orders_table: str
     idempotency_table: str
     operations_queue_url: str = ""
     state_machine_arn: str = ""

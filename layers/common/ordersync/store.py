@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from ordersync import aws
 from ordersync.dynamo import from_item, to_item
+from ordersync.lifecycle import OrderState
 from ordersync.models import (
     Alert,
     AlertStatus,
@@ -174,7 +175,7 @@ class HistoryStore:
         """Store `record`; returns its reference ("pk|sk") for alerts to point at."""
         created = iso(record.created_at)
         pk = f"{record.merchant_id}#{record.entity_key}"
-        sk = f"{created}#{record.operation_id[:8]}#{record.attempt:03d}"
+        sk = f"{created}#{record.operation_id[:8]}#{record.attempt:03d}#{record.step}"
         expires = record.created_at + timedelta(days=get_settings().history_retention_days)
         item: dict[str, Any] = {
             "pk": pk,
@@ -190,6 +191,7 @@ class HistoryStore:
             "entityKey": record.entity_key,
             "feedId": record.feed_id,
             "attempt": record.attempt,
+            "step": record.step,
             "createdAt": created,
             "expiresAt": int(expires.timestamp()),
             **_outcome_attributes(record.outcome),
@@ -294,3 +296,52 @@ class AlertStore:
         return Alert.model_validate(
             {**values, "entityKey": values["sk"], "outcome": _outcome_from(values)}
         )
+
+
+class OrderStore:
+    """Each order's state as ordersync has seen it on the platform; versioned, so two operations
+    on one order cannot overwrite each other's effect."""
+
+    def __init__(self, table: str | None = None) -> None:
+        self._table = table or get_settings().orders_table
+
+    @staticmethod
+    def _key(merchant_id: str, integration_id: str, order_id: str) -> dict[str, Any]:
+        return {"pk": {"S": f"{merchant_id}#{integration_id}#{order_id}"}}
+
+    def get(self, merchant_id: str, integration_id: str, order_id: str) -> OrderState | None:
+        item = (
+            aws.dynamodb()
+            .get_item(
+                TableName=self._table,
+                Key=self._key(merchant_id, integration_id, order_id),
+                ConsistentRead=True,
+            )
+            .get("Item")
+        )
+        return OrderState.model_validate_json(item["doc"]["S"]) if item else None
+
+    def put(self, state: OrderState) -> OrderState:
+        """Store `state`; raises StaleOrderState if another operation changed the order first."""
+        stored = state.model_copy(update={"version": state.version + 1, "updated_at": now()})
+        key = self._key(state.merchant_id, state.integration_id, state.order_id)
+        try:
+            aws.dynamodb().put_item(
+                TableName=self._table,
+                Item={
+                    **key,
+                    "doc": {"S": stored.model_dump_json(by_alias=True)},
+                    "version": {"N": str(stored.version)},
+                },
+                ConditionExpression="attribute_not_exists(pk) OR version = :seen",
+                ExpressionAttributeValues={":seen": {"N": str(state.version)}},
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise StaleOrderState(state.order_id) from error
+            raise
+        return stored
+
+
+class StaleOrderState(Exception):
+    """The order changed between reading and writing its state; the operation runs again."""

@@ -1,0 +1,21 @@
+"""Tell the merchant platform's callback how an operation ended (a state-machine task)."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from ordersync.callbacks import post_callback
+from ordersync.models import OperationMessage
+from ordersync.outcomes import RecordedOutcome
+
+logger = Logger()
+tracer = Tracer()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    message = OperationMessage.model_validate(event["message"])
+    logger.append_keys(operation_id=message.operation_id)
+    sent = post_callback(message, RecordedOutcome.model_validate(event["recorded"]))
+    return {"code": sent.code if sent else None}

@@ -1,0 +1,67 @@
+from datetime import UTC, datetime
+
+import pytest
+from ordersync.callbacks import post_callback
+from ordersync.errors import CallbackUnavailableError
+from ordersync.models import OperationMessage, OperationStatus, entity_key
+from ordersync.outcomes import RecordedOutcome
+from ordersync.store import AlertStore
+
+from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
+
+
+@pytest.fixture
+def message(stack, platform, order_request):
+    seed_demo(f"http://127.0.0.1:{platform.server_port}")
+    return OperationMessage(
+        operation_id="00000000-0000-0000-0000-00000000000c",
+        operation="create",
+        merchant_id=DEMO_MERCHANT,
+        integration_id=DEMO_INTEGRATION,
+        channel_id=DEMO_CHANNEL,
+        order_id="WEB-1",
+        accepted_at=datetime.now(UTC),
+        payload=order_request,
+    )
+
+
+def recorded(code, level):
+    return RecordedOutcome(
+        disposition="done",
+        status=OperationStatus.FAILED,
+        code=code,
+        level=level,
+        business_message="m",
+        action="a",
+    )
+
+
+def test_a_failure_is_posted_signed_and_recorded_as_alert_updated(message, platform):
+    sent = post_callback(message, recorded("Order Creation Failed", "error"))
+    assert sent.code == "Alert Updated"
+    [received] = platform.state.callbacks
+    assert received["verified"] is True
+    assert received["body"]["code"] == "Order Creation Failed"
+
+
+def test_a_refused_callback_opens_its_own_alert_and_a_later_success_closes_it(message, platform):
+    platform.state.faults.append({"kind": "status", "status": 400, "path": "/callbacks"})
+    assert (
+        post_callback(message, recorded("Order Created", "success")).code == "Alert Update Failed"
+    )
+    key = entity_key(DEMO_INTEGRATION, "callback", "WEB-1")
+    assert AlertStore().get(DEMO_MERCHANT, key).status.value == "open"
+    assert (
+        post_callback(message, recorded("Order Created", "success")).code
+        == "Integration Status Updated"
+    )
+    assert AlertStore().get(DEMO_MERCHANT, key).status.value == "resolved"
+    assert AlertStore().get(DEMO_MERCHANT, message.entity_key) is None, (
+        "the order's own alert is untouched"
+    )
+
+
+def test_an_unavailable_callback_is_raised_for_the_workflow_to_retry(message, platform):
+    platform.state.faults.append({"kind": "status", "status": 503, "path": "/callbacks"})
+    with pytest.raises(CallbackUnavailableError):
+        post_callback(message, recorded("Order Created", "success"))

@@ -59,6 +59,15 @@ def _conflict(error: Exception) -> Response[Any]:
     )
 
 
+@app.exception_handler(intake.PayloadTooLarge)
+def _too_large(error: intake.PayloadTooLarge) -> Response[Any]:
+    return Response(
+        status_code=413,
+        content_type=content_types.APPLICATION_JSON,
+        body={"statusCode": 413, "message": f"{error}; nothing was accepted"},
+    )
+
+
 @app.exception_handler(RequestValidationError)
 def _invalid_request(error: RequestValidationError) -> Response[Any]:
     return Response(

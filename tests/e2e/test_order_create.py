@@ -1,6 +1,7 @@
 """One order through the whole local stack: front door, authorizer, API, SQS, dispatcher,
 Express workflow, order_create, simulated platform, history and alert."""
 
+import json
 import signal
 import subprocess
 import sys
@@ -187,3 +188,18 @@ def test_ctrl_c_stops_the_stack_cleanly():
         assert "Traceback" not in output
     finally:
         process.kill()
+
+
+def test_a_body_too_large_to_queue_is_refused_with_413(local_stack, order_request):
+    lines = [
+        {"sku": f"SKU-{n:05d}", "quantity": 1, "unitPrice": "1.00", "name": "x" * 500}
+        for n in range(500)
+    ]
+    order = new_order(order_request, lines=lines)
+    assert len(json.dumps(order)) > 200_000
+    dispatched = queued_so_far(local_stack)
+    response = local_stack.channel.post("/v1/orders", json=order)
+    assert response.status_code == 413
+    assert "nothing was accepted" in response.json()["message"]
+    time.sleep(1.5)
+    assert queued_so_far(local_stack) == dispatched

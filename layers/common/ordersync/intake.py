@@ -1,5 +1,6 @@
 """Accepting a channel's operation: record it once, queue it once, answer with its id."""
 
+import json
 import uuid
 from datetime import UTC, datetime
 from functools import cache
@@ -23,8 +24,16 @@ from ordersync.store import OperationStore, payload_hash
 OPERATION_NAMESPACE = uuid.UUID("6f1c2a3e-9a54-4f0e-8a43-0c5d2b7e91a4")
 
 
+# An SQS message holds at most 256 KB; the payload travels in it with its envelope.
+MAX_PAYLOAD_BYTES = 200_000
+
+
 class ConflictingRepeat(Exception):
     """The same operation was sent again with a different body."""
+
+
+class PayloadTooLarge(Exception):
+    """The operation's body is larger than ordersync carries."""
 
 
 class AcceptRequest(BaseModel):
@@ -92,12 +101,19 @@ def _idempotent_accept(table_name: str) -> Any:
     )(_accept)
 
 
+def check_size(payload: dict[str, Any]) -> None:
+    size = len(json.dumps(payload, separators=(",", ":")).encode())
+    if size > MAX_PAYLOAD_BYTES:
+        raise PayloadTooLarge(f"the body is {size} bytes; at most {MAX_PAYLOAD_BYTES} are accepted")
+
+
 def accept(request: AcceptRequest) -> AcceptedOperation:
     """Accept `request` exactly once; a repeat returns the first answer.
 
     Raises ConflictingRepeat (or powertools' IdempotencyValidationError) when the repeat's body
     differs from the first.
     """
+    check_size(request.payload)
     result: AcceptedOperation = _idempotent_accept(get_settings().idempotency_table)(
         request=request
     )

@@ -51,13 +51,8 @@ def _record(
     key = entity_key(message.integration_id, "callback", message.order_id)
     HistoryStore().append(
         HistoryRecord(
-            operation_id=message.operation_id,
-            operation=message.operation,
+            **message.names(),
             direction=f"ordersync → {message.integration_id} callback",
-            merchant_id=message.merchant_id,
-            integration_id=message.integration_id,
-            channel_id=message.channel_id,
-            identifier=message.order_id,
             entity_key=message.entity_key,
             attempt=0,
             step="callback",
@@ -74,13 +69,8 @@ def _record(
     moment = now()
     alerts.upsert(
         Alert(
-            merchant_id=message.merchant_id,
             entity_key=key,
-            integration_id=message.integration_id,
-            channel_id=message.channel_id,
-            identifier=message.order_id,
-            operation_id=message.operation_id,
-            operation=message.operation,
+            **message.names(),
             status=AlertStatus.OPEN if failed else AlertStatus.RESOLVED,
             outcome=outcome,
             attempts=1,

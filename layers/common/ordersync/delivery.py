@@ -50,13 +50,8 @@ class Attempt:
         message = self.message
         self.history_ref = HistoryStore().append(
             HistoryRecord(
-                operation_id=message.operation_id,
-                operation=message.operation,
+                **message.names(),
                 direction=f"{message.channel_id} → {message.integration_id}",
-                merchant_id=message.merchant_id,
-                integration_id=message.integration_id,
-                channel_id=message.channel_id,
-                identifier=message.order_id,
                 entity_key=message.entity_key,
                 feed_id=message.feed_id,
                 attempt=self.number,

@@ -78,6 +78,17 @@ class OperationIdentity(Record):
     def entity_key(self) -> str:
         return entity_key(self.integration_id, "order", self.order_id)
 
+    def names(self) -> dict[str, Any]:
+        """The fields every history record and alert about this operation repeats."""
+        return {
+            "operation_id": self.operation_id,
+            "operation": self.operation,
+            "merchant_id": self.merchant_id,
+            "integration_id": self.integration_id,
+            "channel_id": self.channel_id,
+            "identifier": self.order_id,
+        }
+
 
 class OperationMessage(OperationIdentity):
     """One operation on its way from the API to the platform (the SQS body and workflow input)."""

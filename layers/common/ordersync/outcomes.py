@@ -109,13 +109,8 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
     resolved = outcome.level in (Level.SUCCESS, Level.PENDING)
     AlertStore().upsert(
         Alert(
-            merchant_id=message.merchant_id,
             entity_key=message.entity_key,
-            integration_id=message.integration_id,
-            channel_id=message.channel_id,
-            identifier=message.order_id,
-            operation_id=message.operation_id,
-            operation=message.operation,
+            **message.names(),
             status=AlertStatus.RESOLVED if resolved else AlertStatus.OPEN,
             outcome=outcome,
             attempts=attempts,

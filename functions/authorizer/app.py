@@ -8,23 +8,15 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from ordersync.auth import authorize
-from ordersync.config import ConfigStore
+from ordersync.config import config_store
 
 logger = Logger()
-_config: ConfigStore | None = None
-
-
-def _store() -> ConfigStore:
-    global _config
-    if _config is None:
-        _config = ConfigStore()
-    return _config
 
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     header = (event.get("headers") or {}).get("authorization")
-    channel = authorize(header, _store())
+    channel = authorize(header, config_store())
     if channel is None:
         logger.info("channel credential refused")
         return {"isAuthorized": False}

@@ -15,7 +15,7 @@ import httpx
 
 from ordersync.catalog import outcome as catalog_outcome
 from ordersync.classifier import classify
-from ordersync.config import ConfigStore, Integration
+from ordersync.config import ConfigStore, Integration, config_store
 from ordersync.errors import CallbackUnavailableError
 from ordersync.models import (
     Alert,
@@ -85,7 +85,9 @@ def _record(
 def post_callback(
     message: OperationMessage, recorded: RecordedOutcome, config: ConfigStore | None = None
 ) -> Outcome | None:
-    integration = (config or ConfigStore()).integration(message.merchant_id, message.integration_id)
+    integration = (config or config_store()).integration(
+        message.merchant_id, message.integration_id
+    )
     if integration is None or integration.callback_url is None:
         return None
     body = json.dumps(

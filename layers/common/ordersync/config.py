@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 import time
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
@@ -122,3 +123,13 @@ class ConfigStore:
             f"INTEGRATION#{integration.integration_id}",
             integration,
         )
+
+
+@cache
+def _store_for(table: str) -> ConfigStore:
+    return ConfigStore(table)
+
+
+def config_store() -> ConfigStore:
+    """The container's shared store, so its short cache outlives one invocation."""
+    return _store_for(get_settings().config_table)

@@ -12,7 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ordersync import aws, lifecycle
 from ordersync.catalog import outcome as catalog_outcome
 from ordersync.classifier import classify
-from ordersync.config import ConfigStore, Integration
+from ordersync.config import ConfigStore, Integration, config_store
 from ordersync.connector import DeliveryError, PlatformConnector, PlatformResponse
 from ordersync.errors import TRANSIENT_ERRORS_BY_CODE
 from ordersync.lifecycle import OrderState
@@ -206,7 +206,7 @@ def deliver(
     message: OperationMessage, config: ConfigStore | None = None, orders: OrderStore | None = None
 ) -> dict[str, Any]:
     """Send `message` once; return the classified outcome, or raise a TransientDeliveryError."""
-    config = config or ConfigStore()
+    config = config or config_store()
     orders = orders or OrderStore()
     attempt = Attempt(
         message=message,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from ordersync.catalog import outcome as catalog_outcome
-from ordersync.config import ConfigStore
+from ordersync.config import config_store
 from ordersync.models import (
     Alert,
     AlertStatus,
@@ -122,7 +122,7 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         )
     )
     logger.info("outcome recorded", extra={"code": outcome.code, "status": status.value})
-    integration = ConfigStore().integration(message.merchant_id, message.integration_id)
+    integration = config_store().integration(message.merchant_id, message.integration_id)
     return RecordedOutcome(
         disposition=disposition,
         status=status,

@@ -32,6 +32,9 @@ def main() -> None:
     )
     parser.add_argument("--concurrency", type=int, default=4, help="SQS poller threads")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument(
+        "--retry-budget", type=int, help="workflow runs before the dead-letter queue"
+    )
     args = parser.parse_args()
     stack = LocalStack(
         LocalStackOptions(
@@ -40,6 +43,7 @@ def main() -> None:
             time_scale=args.time_scale,
             poller_concurrency=args.concurrency,
             log_level=args.log_level,
+            parameters={"RetryBudget": str(args.retry_budget)} if args.retry_budget else {},
         )
     ).start()
     print(

@@ -46,6 +46,7 @@ class PlatformState:
         self.effects: dict[str, int] = {}
         self.faults: list[dict[str, Any]] = []
         self.rates: dict[str, float] = {}
+        self.timeout_seconds = 12.0
         self.random = random.Random(0)
         self.requests = 0
         self.sequence = 0
@@ -66,7 +67,12 @@ class PlatformState:
             draw = self.random.random()
             for kind, rate in self.rates.items():
                 if draw < rate:
-                    return {"kind": kind, "status": 503, "retryAfter": 1, "seconds": 12}
+                    return {
+                        "kind": kind,
+                        "status": 503,
+                        "retryAfter": 1,
+                        "seconds": self.timeout_seconds,
+                    }
                 draw -= rate
         return None
 
@@ -146,6 +152,7 @@ class PlatformHandler(BaseHTTPRequestHandler):
                 if "rates" in body:
                     state.rates = dict(body["rates"])
                     state.random = random.Random(body.get("seed", 0))
+                    state.timeout_seconds = float(body.get("timeoutSeconds", 12))
             return self._send(200, {"faults": state.faults, "rates": state.rates})
         if path == "/_platform/reset":
             state.reset()

@@ -192,7 +192,23 @@ class LocalStack:
         return sent
 
     def describe(self) -> dict[str, Any]:
+        sqs = self.client("sqs")
+        queues = {}
+        for logical_id in ("OperationsQueue", "OperationsDeadLetterQueue"):
+            attributes = sqs.get_queue_attributes(
+                QueueUrl=self.resources[logical_id],
+                AttributeNames=[
+                    "ApproximateNumberOfMessages",
+                    "ApproximateNumberOfMessagesNotVisible",
+                ],
+            )["Attributes"]
+            queues[logical_id] = {
+                "visible": int(attributes["ApproximateNumberOfMessages"]),
+                "inFlight": int(attributes["ApproximateNumberOfMessagesNotVisible"]),
+            }
         return {
+            "awsEndpoint": os.environ["AWS_ENDPOINT_URL"],
+            "queues": queues,
             "resources": self.resources,
             "platform": self.platform_url,
             "invocations": self.functions.invocations,

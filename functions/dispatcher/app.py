@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from ordersync.dispatch import dispatch
+from ordersync.dispatch import RetryLater, dispatch
 
 logger = Logger()
 tracer = Tracer()
@@ -20,7 +20,14 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 
 def _record_handler(record: SQSRecord) -> str:
-    return dispatch(record).status.value
+    try:
+        return dispatch(record).status.value
+    except RetryLater:
+        raise
+    except Exception:
+        # Not a platform failure: the workflow or ordersync itself. SQS redelivers it.
+        logger.exception("dispatch failed", extra={"message_id": record.message_id})
+        raise
 
 
 @logger.inject_lambda_context

@@ -23,6 +23,7 @@ ENVIRONMENT = {
     "ORDERS_TABLE": "OrdersTable",
     "IDEMPOTENCY_TABLE": "IdempotencyTable",
     "OPERATIONS_QUEUE_URL": "OperationsQueue",
+    "DEAD_LETTER_QUEUE_URL": "OperationsDeadLetterQueue",
 }
 
 

@@ -106,3 +106,25 @@ def test_a_retry_waits_out_a_growing_backoff(stack, order_request, handler, monk
         QueueUrl=stack.resources["OperationsQueue"], MaxNumberOfMessages=10
     )
     assert again.get("Messages", []) == []
+
+
+def test_a_spent_budget_moves_the_message_to_the_dead_letter_queue_and_the_rest_of_the_batch_goes_on(
+    stack, order_request, handler, monkeypatch
+):
+    def run_workflow(workflow_input):
+        spent = workflow_input.message.order_id == "POISON"
+        return RecordedOutcome(
+            disposition="dead_letter" if spent else "done",
+            status=OperationStatus.SKIPPED if spent else OperationStatus.SYNCED,
+            code="Platform Unavailable" if spent else "Order Created",
+        )
+
+    monkeypatch.setattr(dispatch, "run_workflow", run_workflow)
+    for order_id in ("A", "POISON", "C"):
+        queued(stack, order_request, order_id)
+    result = handler(receive(stack), LambdaContext(function_name="dispatcher", timeout_seconds=120))
+    assert result["batchItemFailures"] == []  # all three are deleted by the event source
+    [moved] = stack.sqs.receive_message(QueueUrl=stack.resources["OperationsDeadLetterQueue"])[
+        "Messages"
+    ]
+    assert json.loads(moved["Body"])["orderId"] == "POISON"

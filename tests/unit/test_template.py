@@ -37,7 +37,9 @@ def test_the_console_redrive_is_allowed_from_the_source_queue_only():
     assert allow["redrivePermission"] == "byQueue"
     source_name = props("OperationsQueue")["QueueName"]["Fn::Sub"]
     assert allow["sourceQueueArnList"][0]["Fn::Sub"].endswith(source_name)
-    assert props("OperationsQueue")["RedrivePolicy"]["maxReceiveCount"] == {"Ref": "RetryBudget"}
+    # The dispatcher enforces the budget; the queue's count is only a net under it.
+    budget = yaml_parse(TEMPLATE.read_text())["Parameters"]["RetryBudget"]
+    assert props("OperationsQueue")["RedrivePolicy"]["maxReceiveCount"] > budget["MaxValue"]
 
 
 def test_the_dispatcher_reports_partial_batch_failures():

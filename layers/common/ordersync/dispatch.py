@@ -2,9 +2,11 @@
 
 import json
 import random
+import uuid
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from botocore.exceptions import ClientError
 
 from ordersync import aws
 from ordersync.models import OperationMessage
@@ -15,6 +17,9 @@ logger = Logger(child=True)
 
 # SQS refuses a visibility timeout above 12 hours.
 MAX_VISIBILITY_SECONDS = 12 * 3600
+# Longer than the dispatcher's timeout, so a lease outlives the run that took it.
+LEASE_SECONDS = 150
+DUPLICATE_DELAY_SECONDS = 5
 
 
 class RetryLater(Exception):
@@ -40,7 +45,8 @@ def run_workflow(workflow_input: WorkflowInput) -> RecordedOutcome:
     message = workflow_input.message
     response = aws.stepfunctions().start_sync_execution(
         stateMachineArn=get_settings().state_machine_arn,
-        name=f"{message.operation_id}-{workflow_input.receive_count}",
+        # Unique per run: a redriven message starts again at receive count 1.
+        name=f"{message.operation_id}-{workflow_input.receive_count}-{uuid.uuid4().hex[:8]}",
         input=workflow_input.model_dump_json(by_alias=True),
     )
     if response["status"] != "SUCCEEDED":
@@ -62,16 +68,25 @@ def dispatch(record: SQSRecord) -> RecordedOutcome:
     )
     if result.disposition == "done":
         return result
-    # "retry" waits out the backoff; "dead_letter" is received again at once, and SQS, past
-    # maxReceiveCount, moves it to the dead-letter queue instead of delivering it.
-    delay = (
-        backoff_seconds(receive_count, result.retry_after_seconds)
-        if result.disposition == "retry"
-        else 0
-    )
-    aws.sqs().change_message_visibility(
-        QueueUrl=settings.operations_queue_url,
-        ReceiptHandle=record.receipt_handle,
-        VisibilityTimeout=delay,
-    )
-    raise RetryLater(f"{result.code}: next run in {delay}s ({result.disposition})")
+    if result.disposition == "dead_letter":
+        # Recorded as skipped already; moving it ourselves keeps that record true (SQS's own
+        # maxReceiveCount would move it silently, on a receive we never see).
+        aws.sqs().send_message(QueueUrl=settings.dead_letter_queue_url, MessageBody=record.body)
+        return result
+    delay = backoff_seconds(receive_count, result.retry_after_seconds)
+    _postpone(record, delay)
+    raise RetryLater(f"{result.code}: next run in {delay}s")
+
+
+def _postpone(record: SQSRecord, delay: int) -> None:
+    try:
+        aws.sqs().change_message_visibility(
+            QueueUrl=get_settings().operations_queue_url,
+            ReceiptHandle=record.receipt_handle,
+            VisibilityTimeout=delay,
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ReceiptHandleIsInvalid":
+            raise
+        # Another receive of this message holds it now; that one decides when it comes back.
+        logger.warning("message received again meanwhile", extra={"message_id": record.message_id})

@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     orders_table: str
     idempotency_table: str
     operations_queue_url: str = ""
+    dead_letter_queue_url: str = ""
     state_machine_arn: str = ""
     sender_email: str = "alerts@example.com"
 

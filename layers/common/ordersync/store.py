@@ -94,6 +94,43 @@ class OperationStore:
             raise
         return True
 
+    def acquire(self, operation_id: str, holder: str, seconds: float) -> bool:
+        """Take the operation's run lease; False while another run holds it."""
+        moment = now()
+        try:
+            aws.dynamodb().update_item(
+                TableName=self._table,
+                Key={"operationId": {"S": operation_id}},
+                UpdateExpression="SET leaseHolder = :holder, leaseUntil = :until",
+                ConditionExpression="attribute_exists(operationId) AND "
+                "(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseHolder = :holder)",
+                ExpressionAttributeValues=to_item(
+                    {
+                        ":holder": holder,
+                        ":until": iso(moment + timedelta(seconds=seconds)),
+                        ":now": iso(moment),
+                    }
+                ),
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def release(self, operation_id: str, holder: str) -> None:
+        try:
+            aws.dynamodb().update_item(
+                TableName=self._table,
+                Key={"operationId": {"S": operation_id}},
+                UpdateExpression="REMOVE leaseHolder, leaseUntil",
+                ConditionExpression="leaseHolder = :holder",
+                ExpressionAttributeValues={":holder": {"S": holder}},
+            )
+        except ClientError as error:
+            if not _is_condition_failure(error):
+                raise
+
     def payload_hash_of(self, operation_id: str) -> str | None:
         item = (
             aws.dynamodb()

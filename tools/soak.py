@@ -1,0 +1,265 @@
+"""The soak test: many orders through the local stack, over HTTP, under faults; then the faults
+go, the dead-letter queue is redriven, and every accepted operation is accounted for.
+
+Usage: python -m tools.soak [--orders 2000] [--transient 0.30] [--reject 0.05] [--lost 0.02]
+                            [--duplicates 0.10] [--seed 7]
+Prints one line: soak: accepted=N synced=N open_alerts=N dlq=N lost=N duplicated=N
+"""
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from local.seed import DEMO_CREDENTIAL
+from local.stack import free_port
+from tools.redrive import redrive_local
+
+ROOT = Path(__file__).resolve().parent.parent
+ORDER = json.loads((ROOT / "events/requests/create_order.json").read_text())
+FOLLOW_UPS = {
+    "invoice": lambda n: {
+        "invoiceNumber": f"INV-{n}",
+        "issuedAt": "2026-11-24T10:00:00Z",
+        "currency": "EUR",
+        "total": "31.95",
+    },
+    "shipment": lambda n: {
+        "shipmentId": f"SHP-{n}",
+        "shippedAt": "2026-11-25T08:00:00Z",
+        "carrier": "DHL",
+        "trackingNumber": f"1Z{n}",
+        "trackingUrl": f"https://track.example/1Z{n}",
+    },
+    "refund": lambda n: {"refundId": f"RF-{n}", "amount": "5.00", "currency": "EUR"},
+    "cancel": lambda n: {"reason": "soak"},
+}
+SETTLED_FAILURE = {"needs action", "final"}
+LOG = ROOT / ".local/soak-stack.log"
+
+
+@dataclass
+class Soak:
+    url: str
+    platform: str
+    seed: int
+    duplicates: float
+    accepted: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # operation id -> (order, operation)
+    refused: int = 0
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {DEMO_CREDENTIAL}"}, timeout=60
+        )
+
+    def send(self, jobs: list[tuple[str, str, dict[str, Any]]], workers: int = 8) -> None:
+        draw = random.Random(self.seed)
+        twice = {index for index in range(len(jobs)) if draw.random() < self.duplicates}
+
+        def post(index_job: tuple[int, tuple[str, str, dict[str, Any]]]) -> None:
+            index, (order_id, operation, body) = index_job
+            path = "/v1/orders" if operation == "create" else f"/v1/orders/{order_id}/{operation}"
+            with self.client() as client:
+                for _ in range(2 if index in twice else 1):  # the channel delivers some twice
+                    answer = client.post(path, json=body)
+                    if answer.status_code == 202:
+                        self.accepted[answer.json()["operationId"]] = (order_id, operation)
+                    else:
+                        self.refused += 1
+
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(post, enumerate(jobs)))
+
+    def statuses(self, workers: int = 8) -> dict[str, dict[str, Any]]:
+        def read(operation_id: str) -> tuple[str, dict[str, Any]]:
+            with self.client() as client:
+                return operation_id, client.get(f"/v1/operations/{operation_id}").json()
+
+        with ThreadPoolExecutor(workers) as pool:
+            return dict(pool.map(read, list(self.accepted)))
+
+    def settle(self, deadline_seconds: float) -> dict[str, dict[str, Any]]:
+        """Wait until each operation is synced, waiting for a person, or dead-lettered."""
+        deadline = time.monotonic() + deadline_seconds
+        while True:
+            found = self.statuses()
+            unsettled = [op for op in found.values() if not settled(op)]
+            if not unsettled or time.monotonic() > deadline:
+                return found
+            waiting = Counter(
+                f"{op.get('status')}:{(op.get('lastResponse') or {}).get('code')}"
+                for op in unsettled
+            )
+            queues = httpx.get(f"{self.url}/_local/stack", timeout=10).json()["queues"]
+            print(
+                f"soak: {len(found) - len(unsettled)}/{len(found)} settled; "
+                f"waiting: {dict(waiting)}; queues: {queues}; "
+                f"e.g. {unsettled[0].get('where')} ({unsettled[0].get('attempts')} attempts)",
+                file=sys.stderr,
+                flush=True,
+            )
+            time.sleep(2)
+
+
+def settled(operation: dict[str, Any]) -> bool:
+    if operation.get("status") in ("synced", "skipped"):
+        return True
+    last = operation.get("lastResponse") or {}
+    return operation.get("status") == "failed" and last.get("retryClass") in SETTLED_FAILURE
+
+
+def start_stack(time_scale: float, retry_budget: int) -> tuple[subprocess.Popen[str], str, str]:
+    LOG.parent.mkdir(exist_ok=True)
+    port, platform_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "local",
+            "--port",
+            str(port),
+            "--platform-port",
+            str(platform_port),
+            "--time-scale",
+            str(time_scale),
+            "--retry-budget",
+            str(retry_budget),
+            "--concurrency",
+            "8",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=LOG.open("w"),
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return process, url, f"http://127.0.0.1:{platform_port}"
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("the local stack did not start")
+
+
+def run(
+    orders: int,
+    transient: float,
+    reject: float,
+    lost: float,
+    duplicates: float,
+    seed: int = 7,
+    time_scale: float = 0.02,
+    retry_budget: int = 3,
+    settle_seconds: float = 600,
+) -> dict[str, int]:
+    process, url, platform = start_stack(time_scale, retry_budget)
+    try:
+        soak = Soak(url=url, platform=platform, seed=seed, duplicates=duplicates)
+        rates = {
+            "status": transient * 0.7,
+            "rate_limit": transient * 0.2,
+            "timeout": transient * 0.1,
+            "reject": reject,
+            "lost": lost,
+        }
+        httpx.post(
+            f"{platform}/_platform/faults",
+            json={"rates": rates, "seed": seed, "timeoutSeconds": 2.5},
+        ).raise_for_status()
+        draw = random.Random(seed)
+        creates = []
+        for n in range(orders):
+            order = {
+                **ORDER,
+                "orderId": f"SOAK-{seed}-{n}",
+                "customer": {**ORDER["customer"], "email": f"soak{n % 50}@example.com"},
+            }
+            creates.append((order["orderId"], "create", order))
+        soak.send(creates)
+        soak.settle(settle_seconds)
+        follow_ups = []
+        for n in range(orders):
+            order_id = f"SOAK-{seed}-{n}"
+            chosen = ["cancel"] if draw.random() < 0.1 else ["invoice", "shipment", "refund"]
+            follow_ups += [(order_id, operation, FOLLOW_UPS[operation](n)) for operation in chosen]
+        soak.send(follow_ups)
+        soak.settle(settle_seconds)
+        # The faults end; what waits in the dead-letter queue goes back, and must now sync.
+        httpx.delete(f"{platform}/_platform/faults").raise_for_status()
+        redrive_local(url, report=lambda moved, total: None)
+        found = soak.settle(settle_seconds)
+        stats = httpx.get(f"{platform}/_platform/stats").json()
+        stack = httpx.get(f"{url}/_local/stack").json()
+        still_transient = [
+            op for op in found.values() if op.get("status") == "failed" and not settled(op)
+        ]
+        return {
+            "accepted": len(soak.accepted),
+            "synced": sum(op.get("status") == "synced" for op in found.values()),
+            "open_alerts": sum(
+                op.get("status") == "failed" and settled(op) for op in found.values()
+            ),
+            "dlq": stack["queues"]["OperationsDeadLetterQueue"]["visible"],
+            "lost": sum(not settled(op) for op in found.values()),
+            "duplicated": stats["duplicated"],
+            "transient_unsynced": len(still_transient),
+            "refused_by_api": soak.refused,
+        }
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.soak", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument("--transient", type=float, default=0.30)
+    parser.add_argument("--reject", type=float, default=0.05)
+    parser.add_argument("--lost", type=float, default=0.02)
+    parser.add_argument("--duplicates", type=float, default=0.10)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    started = time.monotonic()
+    result = run(args.orders, args.transient, args.reject, args.lost, args.duplicates, args.seed)
+    print(
+        f"soak: took {time.monotonic() - started:.0f}s; transient failures left unsynced: "
+        f"{result['transient_unsynced']}; repeats the API refused (409): {result['refused_by_api']}"
+    )
+    print(
+        "soak: "
+        + " ".join(
+            f"{key}={result[key]}"
+            for key in ("accepted", "synced", "open_alerts", "dlq", "lost", "duplicated")
+        )
+    )
+    return (
+        0
+        if result["lost"] == 0 and result["duplicated"] == 0 and result["transient_unsynced"] == 0
+        else 1
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

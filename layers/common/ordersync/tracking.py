@@ -6,7 +6,7 @@ from ordersync.config import Channel
 from ordersync.models import Alert, HistoryRecord, Operation
 from ordersync.store import AlertStore, HistoryStore, OperationStore
 
-HISTORY_SHOWN = 20
+HISTORY_SHOWN = 50  # an order with follow-ups and callbacks quickly passes 20
 
 
 class OperationView(Operation):

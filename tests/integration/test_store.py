@@ -54,7 +54,7 @@ def test_a_transient_error_is_open_but_does_not_need_action(stack):
 
 def test_history_is_append_only_and_large_content_is_compressed(stack):
     store = HistoryStore()
-    big = '{"lines": "' + "x" * (COMPRESS_ABOVE_BYTES * 20) + '"}'
+    big = '{"lines": "' + "x" * (COMPRESS_ABOVE_BYTES * 10) + '"}'  # under the keep limit
     for attempt in (1, 2):
         store.append(
             HistoryRecord(
@@ -88,3 +88,35 @@ def test_history_is_append_only_and_large_content_is_compressed(stack):
     assert len(raw["contentSourceGz"]["S"]) < len(big) / 10
     assert raw["merchantDay"] == {"S": "m1#2026-11-24"}
     assert int(raw["expiresAt"]["N"]) > T0.timestamp()
+
+
+def test_an_oversized_platform_answer_is_cut_so_the_record_still_fits(stack):
+    import os
+
+    from ordersync.store import KEEP_AT_MOST_BYTES
+
+    noise = os.urandom(600_000).hex()  # 1.2 MB that compression cannot shrink
+    ref = HistoryStore().append(
+        HistoryRecord(
+            operation_id="op-2",
+            operation=OperationType.CREATE,
+            direction="shop → erp",
+            merchant_id="m1",
+            integration_id="erp",
+            channel_id="shop",
+            identifier="WEB-2",
+            entity_key="erp#order#WEB-2",
+            attempt=1,
+            outcome=outcome("Invalid Api Response", order_id="WEB-2"),
+            content_source=noise,
+            content_translated=noise,
+            content_destination=noise,
+            created_at=T0,
+        )
+    )
+    assert ref
+    [record] = HistoryStore().for_entity("m1", "erp#order#WEB-2")
+    assert record.content_destination.startswith(noise[:1000])
+    assert record.content_destination.endswith(
+        f"{len(noise) - KEEP_AT_MOST_BYTES} more bytes not kept]"
+    )

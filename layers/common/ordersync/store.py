@@ -27,6 +27,10 @@ from ordersync.settings import get_settings
 
 # Content above this size is stored compressed so a record stays far below DynamoDB's 400 KB.
 COMPRESS_ABOVE_BYTES = 4096
+# What a platform answers is unbounded: past this, only its beginning is kept (three contents of
+# at most ~86 KB once compressed and base64-encoded fit one item with room to spare).
+KEEP_AT_MOST_BYTES = 64_000
+TRUNCATED = "\n…[truncated: {dropped} more bytes not kept]"
 
 _OUTCOME_FIELDS = tuple(Outcome.model_fields)
 
@@ -190,6 +194,9 @@ def _content(name: str, text: str | None) -> dict[str, Any]:
     if text is None:
         return {}
     raw = text.encode()
+    if len(raw) > KEEP_AT_MOST_BYTES:
+        kept = raw[:KEEP_AT_MOST_BYTES].decode(errors="ignore")
+        raw = (kept + TRUNCATED.format(dropped=len(raw) - len(kept.encode()))).encode()
     if len(raw) <= COMPRESS_ABOVE_BYTES:
         return {name: text}
     return {f"{name}Gz": base64.b64encode(zlib.compress(raw, 6)).decode()}

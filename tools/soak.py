@@ -8,10 +8,7 @@ Prints one line: soak: accepted=N synced=N open_alerts=N dlq=N lost=N duplicated
 
 import argparse
 import json
-import os
 import random
-import signal
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -22,8 +19,8 @@ from typing import Any
 
 import httpx
 
+from local.process import StackProcess, start
 from local.seed import DEMO_CREDENTIAL
-from local.stack import free_port
 from tools.redrive import redrive_local
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,41 +118,17 @@ def settled(operation: dict[str, Any]) -> bool:
     return operation.get("status") == "failed" and last.get("retryClass") in SETTLED_FAILURE
 
 
-def start_stack(time_scale: float, retry_budget: int) -> tuple[subprocess.Popen[str], str, str]:
+def start_stack(time_scale: float, retry_budget: int) -> StackProcess:
     LOG.parent.mkdir(exist_ok=True)
-    port, platform_port = free_port(), free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "local",
-            "--port",
-            str(port),
-            "--platform-port",
-            str(platform_port),
-            "--time-scale",
-            str(time_scale),
-            "--retry-budget",
-            str(retry_budget),
-            "--concurrency",
-            "8",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=LOG.open("w"),
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return process, url, f"http://127.0.0.1:{platform_port}"
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("the local stack did not start")
+    options = [
+        "--time-scale",
+        str(time_scale),
+        "--retry-budget",
+        str(retry_budget),
+        "--concurrency",
+        "8",
+    ]
+    return start(*options, output=LOG.open("w"))
 
 
 def run(
@@ -169,7 +142,8 @@ def run(
     retry_budget: int = 3,
     settle_seconds: float = 600,
 ) -> dict[str, int]:
-    process, url, platform = start_stack(time_scale, retry_budget)
+    stack_process = start_stack(time_scale, retry_budget)
+    url, platform = stack_process.url, stack_process.platform_url
     try:
         soak = Soak(url=url, platform=platform, seed=seed, duplicates=duplicates)
         rates = {
@@ -223,11 +197,7 @@ def run(
             "refused_by_api": soak.refused,
         }
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stack_process.stop()
 
 
 def main() -> int:

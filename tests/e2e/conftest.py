@@ -1,9 +1,6 @@
 """The local stack as a separate process (`python -m local`), driven over HTTP only."""
 
-import os
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,9 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
+from local.process import start
 from local.seed import DEMO_CREDENTIAL
-from local.stack import free_port
-from local.template import ROOT
 
 STARTUP_SECONDS = 90
 
@@ -75,45 +71,8 @@ class LocalStackProcess:
 
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[LocalStackProcess]:
-    port, platform_port = free_port(), free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "local",
-            "--port",
-            str(port),
-            "--platform-port",
-            str(platform_port),
-            "--time-scale",
-            "0.05",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    started = start("--time-scale", "0.05")
+    yield LocalStackProcess(
+        url=started.url, platform_url=started.platform_url, process=started.process
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"the local stack exited:\n{process.stdout.read() if process.stdout else ''}"
-            )
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("the local stack did not become healthy in time")
-        time.sleep(0.3)
-    running = LocalStackProcess(
-        url=url, platform_url=f"http://127.0.0.1:{platform_port}", process=process
-    )
-    yield running
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
+    started.stop()

@@ -2,17 +2,13 @@
 Express workflow, order_create, simulated platform, history and alert."""
 
 import json
-import signal
-import subprocess
-import sys
 import time
 import uuid
 
 import httpx
 import pytest
 
-from local.stack import free_port
-from local.template import ROOT
+from local.process import start
 
 
 def new_order(order_request, **changes):
@@ -165,29 +161,12 @@ def test_a_business_rejection_waits_for_a_person(local_stack, order_request):
 
 
 def test_ctrl_c_stops_the_stack_cleanly():
-    port, platform_port = free_port(), free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local", "--port", str(port), "--platform-port", str(platform_port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=20) == 0
-        output = process.stdout.read() if process.stdout else ""
-        assert "ready on" in output
-        assert "Traceback" not in output
-    finally:
-        process.kill()
+    started = start()
+    assert httpx.get(f"{started.url}/health").status_code == 200
+    assert started.stop() == 0
+    output = started.process.stdout.read() if started.process.stdout else ""
+    assert "ready on" in output
+    assert "Traceback" not in output
 
 
 def test_a_body_too_large_to_queue_is_refused_with_413(local_stack, order_request):

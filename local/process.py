@@ -1,0 +1,72 @@
+"""`python -m local` as a child process on free ports: for the end-to-end tests and the soak,
+which must drive the stack over HTTP exactly as a channel would."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import IO, Any
+
+import httpx
+
+from local.stack import free_port
+from local.template import ROOT
+
+STARTUP_SECONDS = 90
+
+
+@dataclass
+class StackProcess:
+    process: subprocess.Popen[str]
+    url: str
+    platform_url: str
+
+    def stop(self) -> int | None:
+        """Ctrl-C, as a person would; the exit code, or None if it had to be killed."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                return self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                return None
+        return self.process.returncode
+
+
+def start(*options: str, output: IO[Any] | int = subprocess.PIPE) -> StackProcess:
+    """Start the stack with `options` (e.g. "--time-scale", "0.05") and wait until it is healthy."""
+    port, platform_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "local",
+            "--port",
+            str(port),
+            "--platform-port",
+            str(platform_port),
+            *options,
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if process.poll() is not None:
+            said = process.stdout.read() if process.stdout else ""
+            raise RuntimeError(f"the local stack exited:\n{said}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return StackProcess(process, url, f"http://127.0.0.1:{platform_port}")
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the local stack did not become healthy in time")
+        time.sleep(0.3)

@@ -5,9 +5,11 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from ordersync import dispatch
 from ordersync.models import OperationMessage, OperationStatus
 from ordersync.outcomes import RecordedOutcome
+from ordersync.store import OperationStore
 
 from local.lambdas import LambdaContext, _load
 from local.template import LocalTemplate
@@ -30,6 +32,7 @@ def queued(stack, order_request, order_id):
         accepted_at=datetime.now(UTC),
         payload=order_request,
     )
+    OperationStore().create(message)  # the API records every operation before queueing it
     stack.sqs.send_message(
         QueueUrl=stack.resources["OperationsQueue"],
         MessageBody=message.model_dump_json(by_alias=True),
@@ -128,3 +131,26 @@ def test_a_spent_budget_moves_the_message_to_the_dead_letter_queue_and_the_rest_
         "Messages"
     ]
     assert json.loads(moved["Body"])["orderId"] == "POISON"
+
+
+def test_a_second_copy_of_a_message_does_not_run_while_the_first_holds_the_operation(
+    stack, order_request, handler, monkeypatch
+):
+    queued(stack, order_request, "A")
+    event = receive(stack)
+    duplicate = {"Records": [{**event["Records"][0], "receiptHandle": "another-receive"}]}
+    runs = []
+
+    def run_workflow(workflow_input):
+        runs.append(workflow_input.message.order_id)
+        # While this run holds the lease, SQS hands the same message out again.
+        with pytest.raises(dispatch.RetryLater, match="being run by another delivery"):
+            dispatch.dispatch(SQSRecord(duplicate["Records"][0]))
+        return RecordedOutcome(
+            disposition="done", status=OperationStatus.SYNCED, code="Order Created"
+        )
+
+    monkeypatch.setattr(dispatch, "run_workflow", run_workflow)
+    result = handler(event, LambdaContext(function_name="dispatcher", timeout_seconds=120))
+    assert result["batchItemFailures"] == []
+    assert runs == ["A"], "the second copy must not start a second run"

@@ -1,5 +1,6 @@
 """From the operations queue to one synchronous run of the order-operation workflow."""
 
+import hashlib
 import json
 import random
 import uuid
@@ -12,6 +13,7 @@ from ordersync import aws
 from ordersync.models import OperationMessage
 from ordersync.outcomes import RecordedOutcome, WorkflowInput
 from ordersync.settings import get_settings
+from ordersync.store import OperationStore
 
 logger = Logger(child=True)
 
@@ -61,11 +63,21 @@ def dispatch(record: SQSRecord) -> RecordedOutcome:
     receive_count = int(record.attributes.approximate_receive_count or 1)
     logger.append_keys(operation_id=message.operation_id)
     settings = get_settings()
-    result = run_workflow(
-        WorkflowInput(
-            message=message, receive_count=receive_count, retry_budget=settings.retry_budget
+    operations = OperationStore()
+    # SQS delivers at least once: a second copy must not run alongside the first. The holder is
+    # this receive; a duplicate delivery shares the message id but not the receipt handle.
+    holder = hashlib.sha256(record.receipt_handle.encode()).hexdigest()[:32]
+    if not operations.acquire(message.operation_id, holder, LEASE_SECONDS):
+        _postpone(record, DUPLICATE_DELAY_SECONDS)
+        raise RetryLater(f"{message.operation_id} is being run by another delivery")
+    try:
+        result = run_workflow(
+            WorkflowInput(
+                message=message, receive_count=receive_count, retry_budget=settings.retry_budget
+            )
         )
-    )
+    finally:
+        operations.release(message.operation_id, holder)
     if result.disposition == "done":
         return result
     if result.disposition == "dead_letter":

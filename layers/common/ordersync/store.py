@@ -107,7 +107,7 @@ class OperationStore:
                 Key={"operationId": {"S": operation_id}},
                 UpdateExpression="SET leaseHolder = :holder, leaseUntil = :until",
                 ConditionExpression="attribute_exists(operationId) AND "
-                "(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseHolder = :holder)",
+                "(attribute_not_exists(leaseUntil) OR leaseUntil < :now)",
                 ExpressionAttributeValues=to_item(
                     {
                         ":holder": holder,

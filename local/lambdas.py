@@ -6,7 +6,8 @@ import sys
 import threading
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,18 +46,35 @@ class InvocationError(Exception):
 
 
 class LocalFunctions:
+    """Each function keeps a pool of execution environments, as Lambda does: an environment runs
+    one event at a time, and a concurrent event gets another one (its own cold start and its own
+    module globals, such as a batch processor). Sharing one module across threads would let
+    concurrent batches overwrite each other's results, which real Lambda never does."""
+
     def __init__(self, specs: dict[str, FunctionSpec]) -> None:
         self._specs = specs
-        self._handlers: dict[str, Handler] = {}
+        self._idle: dict[str, list[Handler]] = {logical_id: [] for logical_id in specs}
         self._lock = threading.Lock()
         self.physical_names: dict[str, str] = {}  # physical name -> logical id
         self.invocations: dict[str, int] = dict.fromkeys(specs, 0)
+        self.environments: dict[str, int] = dict.fromkeys(specs, 0)
 
-    def handler(self, logical_id: str) -> Handler:
+    @contextmanager
+    def environment(self, logical_id: str) -> Iterator[Handler]:
+        """An idle environment of the function, or a new one; back to the pool afterwards."""
         with self._lock:
-            if logical_id not in self._handlers:
-                self._handlers[logical_id] = _load(self._specs[logical_id])
-            return self._handlers[logical_id]
+            idle = self._idle[logical_id]
+            handler = idle.pop() if idle else None
+            if handler is None:
+                self.environments[logical_id] += 1
+                number = self.environments[logical_id]
+        if handler is None:
+            handler = _load(self._specs[logical_id], number)
+        try:
+            yield handler
+        finally:
+            with self._lock:
+                self._idle[logical_id].append(handler)
 
     def logical_id(self, name_or_arn: str) -> str | None:
         name = name_or_arn.split(":function:")[-1].split(":")[0]
@@ -65,10 +83,12 @@ class LocalFunctions:
     def invoke(self, logical_id: str, event: Any) -> Any:
         """Run the handler like Lambda would: a JSON round trip in, a JSON round trip out."""
         spec = self._specs[logical_id]
-        self.invocations[logical_id] += 1
+        with self._lock:
+            self.invocations[logical_id] += 1
         context = LambdaContext(function_name=logical_id, timeout_seconds=spec.timeout)
         try:
-            result = self.handler(logical_id)(json.loads(json.dumps(event)), context)
+            with self.environment(logical_id) as handler:
+                result = handler(json.loads(json.dumps(event)), context)
         except Exception as error:
             raise InvocationError(
                 type(error).__name__, str(error), traceback.format_exception(error)[-5:]
@@ -76,10 +96,10 @@ class LocalFunctions:
         return json.loads(json.dumps(result, default=str))
 
 
-def _load(spec: FunctionSpec) -> Handler:
+def _load(spec: FunctionSpec, environment: int) -> Handler:
     module_name, _, attribute = spec.handler.rpartition(".")
     path = spec.code_dir / f"{module_name.replace('.', '/')}.py"
-    unique = f"ordersync_local_{spec.logical_id}"
+    unique = f"ordersync_local_{spec.logical_id}_{environment}"
     module_spec = importlib.util.spec_from_file_location(unique, path)
     if module_spec is None or module_spec.loader is None:
         raise ImportError(f"cannot load {path}")

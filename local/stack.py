@@ -212,6 +212,7 @@ class LocalStack:
             "resources": self.resources,
             "platform": self.platform_url,
             "invocations": self.functions.invocations,
+            "environments": self.functions.environments,
             "pollers": [
                 {"function": p.mapping.function, "batches": p.batches, "failures": p.failures}
                 for p in self.pollers

@@ -1,0 +1,47 @@
+"""The local stack runs each function the way Lambda does: one event per environment at a time."""
+
+import threading
+from pathlib import Path
+
+from local.lambdas import LocalFunctions
+from local.template import FunctionSpec
+
+# Module state, like a powertools BatchProcessor: safe in Lambda, where an environment runs one
+# event at a time; wrong if two events share the module.
+HANDLER = '''
+import time
+current = None
+
+def handler(event, context):
+    global current
+    current = event["n"]
+    time.sleep(0.2)
+    return current
+'''
+
+
+def test_concurrent_events_get_their_own_environment(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(HANDLER)
+    functions = LocalFunctions({"Fn": FunctionSpec("Fn", tmp_path, "app.handler", 3)})
+    results: dict[int, int] = {}
+
+    def call(n: int) -> None:
+        results[n] = functions.invoke("Fn", {"n": n})
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == {0: 0, 1: 1, 2: 2, 3: 3}
+    assert functions.environments["Fn"] == 4
+    assert functions.invocations["Fn"] == 4
+
+
+def test_an_idle_environment_is_reused(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(HANDLER.replace("time.sleep(0.2)", "pass"))
+    functions = LocalFunctions({"Fn": FunctionSpec("Fn", tmp_path, "app.handler", 3)})
+
+    assert [functions.invoke("Fn", {"n": n}) for n in range(3)] == [0, 1, 2]
+    assert functions.environments["Fn"] == 1

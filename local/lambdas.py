@@ -96,10 +96,11 @@ class LocalFunctions:
         return json.loads(json.dumps(result, default=str))
 
 
-def _load(spec: FunctionSpec, environment: int) -> Handler:
+def _load(spec: FunctionSpec, environment: int = 0) -> Handler:
+    """A fresh copy of the handler's module (one per execution environment)."""
     module_name, _, attribute = spec.handler.rpartition(".")
     path = spec.code_dir / f"{module_name.replace('.', '/')}.py"
-    unique = f"ordersync_local_{spec.logical_id}_{environment}"
+    unique = f"ordersync_local_{spec.logical_id}" + (f"_{environment}" if environment else "")
     module_spec = importlib.util.spec_from_file_location(unique, path)
     if module_spec is None or module_spec.loader is None:
         raise ImportError(f"cannot load {path}")

@@ -10,7 +10,10 @@ Faults, set with `POST /_platform/faults` (JSON), each consumed by the next matc
   {"kind": "slow", "seconds": 1.5}                answer correctly, slowly
   {"kind": "reject", "message": "…", "code": "E42"}  422 business rejection
   {"kind": "lost"}                                apply the effect, then drop the connection
-  {"kind": "accept_async"}                        202: accepted, to be confirmed later
+  {"kind": "accept_async", "confirm": "confirmed", "after": 1}
+                                                  202: accepted; after `after` seconds the
+                                                  platform posts a signed "confirmed" or
+                                                  "rejected" to ordersync (or "never")
   {"kind": "hold"}                                create the order but leave it "pending"
   {"kind": "warn", "code": "SKU_NOT_FOUND", "warnings": ["MUG-9"]}   apply, answer with a warning
   {"kind": "answer", "status": 409, "body": {...}}   answer exactly this, apply nothing
@@ -20,16 +23,21 @@ their signature verified: `GET /_platform/callbacks`.
 `{"rates": {"status": 0.3, ...}, "seed": 1}` applies faults at random instead, for soak runs.
 """
 
+import hashlib
+import hmac
 import json
 import random
 import threading
 import time
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 DEMO_TOKEN = "demo-platform-token"
 DEMO_CALLBACK_SECRET = "demo-callback-secret"
+DEMO_VERIFICATION_SECRET = "demo-verification-secret"
 MAX_FAULT_SLEEP_SECONDS = 30.0
 
 
@@ -116,7 +124,9 @@ class PlatformHandler(BaseHTTPRequestHandler):
         if path == "/_platform/faults":
             return self._send(200, {"faults": state.faults, "rates": state.rates})
         if path == "/_platform/callbacks":
-            return self._send(200, {"callbacks": state.callbacks})
+            return self._send(
+                200, {"callbacks": state.callbacks, "confirmations": self.server.confirmations}
+            )
         if not self._authorised():
             return None
         if path.startswith("/orders/"):
@@ -235,6 +245,8 @@ class PlatformHandler(BaseHTTPRequestHandler):
         if fault_kind == "answer":
             return self._send(int(fault.get("status", 200)), fault.get("body", {}))  # type: ignore[union-attr]
         status, answer = self._apply(kind, order_id, key, body, fault or {})
+        if fault_kind == "accept_async" and key:
+            self.server.confirm_later(key, fault or {})
         if fault_kind == "lost":
             # The effect is committed; the answer never arrives.
             self.close_connection = True
@@ -332,12 +344,57 @@ class PlatformServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, port: int, token: str = DEMO_TOKEN, callback_secret: str = DEMO_CALLBACK_SECRET
+        self,
+        port: int,
+        token: str = DEMO_TOKEN,
+        callback_secret: str = DEMO_CALLBACK_SECRET,
+        confirm_to: str | None = None,
+        verification_secret: str = DEMO_VERIFICATION_SECRET,
     ) -> None:
         super().__init__(("127.0.0.1", port), PlatformHandler)
         self.state = PlatformState()
         self.token = token
         self.callback_secret = callback_secret
+        self.confirm_to = confirm_to  # ordersync's base URL, for confirmations of 202s
+        self.verification_secret = verification_secret
+        self.confirmations: list[dict[str, Any]] = []
+
+    def confirm_later(self, operation_id: str, fault: dict[str, Any]) -> None:
+        """Post the confirmation of an accepted operation to ordersync, signed, a bit later."""
+        verdict = str(fault.get("confirm", "confirmed"))
+        if self.confirm_to is None or verdict == "never":
+            return
+        body = json.dumps({"status": verdict, "reason": fault.get("reason")}).encode()
+
+        def post() -> None:
+            # Signed here independently of ordersync.callbacks, as a real platform would.
+            stamp = str(int(time.time()))
+            digest = hmac.new(
+                self.verification_secret.encode(), stamp.encode() + b"." + body, hashlib.sha256
+            ).hexdigest()
+            request = urllib.request.Request(
+                f"{self.confirm_to}/v1/callbacks/{operation_id}",
+                data=body,
+                method="POST",
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Ordersync-Timestamp": stamp,
+                    "X-Ordersync-Signature": f"v1={digest}",
+                },
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as answer:
+                    status = answer.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+            with self.state.lock:
+                self.confirmations.append({"operationId": operation_id, "status": status})
+
+        timer = threading.Timer(min(float(fault.get("after", 1)), MAX_FAULT_SLEEP_SECONDS), post)
+        timer.daemon = True
+        timer.start()
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="platform", daemon=True)

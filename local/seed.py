@@ -2,7 +2,7 @@
 
 from ordersync.config import Channel, ConfigStore, Integration, PlatformAuth
 
-from local.platform import DEMO_CALLBACK_SECRET, DEMO_TOKEN
+from local.platform import DEMO_CALLBACK_SECRET, DEMO_TOKEN, DEMO_VERIFICATION_SECRET
 
 DEMO_MERCHANT = "demo-merchant"
 DEMO_INTEGRATION = "demo-erp"
@@ -27,6 +27,7 @@ def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
             sync_customers=True,
             callback_url=f"{platform_url}/callbacks",  # type: ignore[arg-type]
             callback_secret=DEMO_CALLBACK_SECRET,
+            verification_secret=DEMO_VERIFICATION_SECRET,
         )
     )
     config.put_channel(

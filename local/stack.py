@@ -15,6 +15,7 @@ from local.frontdoor import FrontDoor
 from local.lambdas import LocalFunctions
 from local.platform import PlatformServer
 from local.pollers import QueuePoller
+from local.schedules import ScheduleRunner
 from local.seed import seed_demo
 from local.template import LocalTemplate
 
@@ -48,6 +49,7 @@ class LocalStack:
         self.functions = LocalFunctions(self.template.functions)
         self.resources: dict[str, str] = {}
         self.pollers: list[QueuePoller] = []
+        self.schedules: list[ScheduleRunner] = []
         self._servers: list[Any] = []
 
     @property
@@ -69,10 +71,14 @@ class LocalStack:
         # SES only sends from a verified identity; locally the sender is verified at once.
         self.client("ses").verify_email_identity(EmailAddress=os.environ["SENDER_EMAIL"])
         seed_demo(self.platform_url)
-        self.platform = PlatformServer(options.platform_port)
+        self.platform = PlatformServer(options.platform_port, confirm_to=self.url)
         self.platform.start()
         self._servers.append(self.platform)
         self._start_pollers()
+        for schedule in self.template.schedules:
+            runner = ScheduleRunner(schedule, self.functions, options.time_scale)
+            runner.start()
+            self.schedules.append(runner)
         self.front_door = FrontDoor(
             options.port,
             self.template.routes,
@@ -85,6 +91,8 @@ class LocalStack:
         return self
 
     def stop(self) -> None:
+        for runner in self.schedules:
+            runner.stop()
         for poller in self.pollers:
             poller.stop()
         for server in reversed(self._servers):
@@ -159,6 +167,9 @@ class LocalStack:
         merged.pop("POWERTOOLS_SERVICE_NAME", None)
         merged["RETRY_BACKOFF_BASE_SECONDS"] = str(60 * self.options.time_scale)
         merged["RETRY_BACKOFF_MAX_SECONDS"] = str(6 * 3600 * self.options.time_scale)
+        merged["STUCK_GRACE_SECONDS"] = str(15 * 60 * self.options.time_scale)
+        for name in ("QUEUED_ALERT_MINUTES", "VERIFICATION_TIMEOUT_MINUTES"):
+            merged[name] = str(float(merged[name]) * self.options.time_scale)
         os.environ.update(merged)
 
     def _start_pollers(self) -> None:
@@ -213,6 +224,10 @@ class LocalStack:
             "platform": self.platform_url,
             "invocations": self.functions.invocations,
             "environments": self.functions.environments,
+            "schedules": [
+                {"function": r.schedule.function, "runs": r.runs, "failures": r.failures}
+                for r in self.schedules
+            ],
             "pollers": [
                 {"function": p.mapping.function, "batches": p.batches, "failures": p.failures}
                 for p in self.pollers

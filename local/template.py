@@ -9,6 +9,7 @@ DefinitionSubstitutions (turned into Fn::Sub here).
 import copy
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,30 @@ class QueueMapping:
     report_batch_item_failures: bool
 
 
+@dataclass(frozen=True)
+class Schedule:
+    function: str
+    every_seconds: float
+
+
+_RATE_UNITS = {
+    "minute": 60,
+    "minutes": 60,
+    "hour": 3600,
+    "hours": 3600,
+    "day": 86400,
+    "days": 86400,
+}
+
+
+def rate_seconds(expression: str) -> float:
+    """Seconds between runs of an EventBridge `rate(...)` expression (cron is not emulated)."""
+    match = re.fullmatch(r"rate\((\d+) (minutes?|hours?|days?)\)", expression.strip())
+    if match is None:
+        raise ValueError(f"only rate() schedules run locally, not {expression!r}")
+    return int(match[1]) * _RATE_UNITS[match[2]]
+
+
 @dataclass
 class LocalTemplate:
     sam: dict[str, Any]
@@ -63,6 +88,7 @@ class LocalTemplate:
     routes: list[Route] = field(default_factory=list)
     authorizers: dict[str, str] = field(default_factory=dict)
     queue_mappings: list[QueueMapping] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path = TEMPLATE) -> "LocalTemplate":
@@ -102,6 +128,8 @@ class LocalTemplate:
                     authorizer=None if chosen in (None, "NONE") else chosen,
                 )
             )
+        elif event["Type"] in ("Schedule", "ScheduleV2"):
+            self.schedules.append(Schedule(function, rate_seconds(props["ScheduleExpression"])))
         elif event["Type"] == "SQS":
             self.queue_mappings.append(
                 QueueMapping(

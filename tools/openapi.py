@@ -10,8 +10,8 @@ from local.template import LocalTemplate
 
 
 def openapi_json() -> str:
-    _load(LocalTemplate.load().functions["ApiFunction"])
-    module = sys.modules["ordersync_local_ApiFunction"]
+    handler = _load(LocalTemplate.load().functions["ApiFunction"], environment=0)
+    module = sys.modules[handler.__module__]
     return str(module.app.get_openapi_json_schema(**module.OPENAPI)) + "\n"
 
 

@@ -11,9 +11,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from ordersync import intake
+from ordersync import intake, verification
+from ordersync.callbacks import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from ordersync.config import Channel
-from ordersync.models import AcceptedOperation, OperationType
+from ordersync.models import AcceptedOperation, Operation, OperationType
 from ordersync.payloads import (
     CamelModel,
     CancelOrderRequest,
@@ -24,6 +25,8 @@ from ordersync.payloads import (
 )
 from ordersync.problems import describe_problems
 from ordersync.tracking import OperationView, describe
+from ordersync.verification import VerificationRefused
+from pydantic import ValidationError
 
 logger = Logger()
 tracer = Tracer()
@@ -143,6 +146,42 @@ def get_operation(
     if found is None:
         raise NotFoundError(f"no operation {operationId} for this channel")
     return found
+
+
+@app.exception_handler(VerificationRefused)
+def _verification_refused(error: VerificationRefused) -> Response[Any]:
+    return Response(
+        status_code=error.status_code,
+        content_type=content_types.APPLICATION_JSON,
+        body={"statusCode": error.status_code, "message": str(error)},
+    )
+
+
+@app.exception_handler(ValidationError)
+def _invalid_confirmation(error: ValidationError) -> Response[Any]:
+    return Response(
+        status_code=422,
+        content_type=content_types.APPLICATION_JSON,
+        body=describe_problems(error.errors(include_url=False)),
+    )
+
+
+@app.post(
+    "/v1/callbacks/<operationId>",
+    security=[],  # the platform signs the body instead (X-Ordersync-Signature)
+    summary="The platform confirms or rejects an operation it accepted for later (202)",
+    responses={401: {"description": "bad signature"}, 409: {"description": "not awaiting"}},
+)
+def confirm_operation(
+    operationId: Annotated[str, Path(min_length=1, max_length=64)],
+) -> Operation:
+    event = app.current_event
+    return verification.confirm(
+        operationId,
+        (event.decoded_body or "").encode(),
+        event.get_header_value(TIMESTAMP_HEADER, case_sensitive=False),
+        event.get_header_value(SIGNATURE_HEADER, case_sensitive=False),
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

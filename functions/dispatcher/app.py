@@ -21,7 +21,8 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 def _record_handler(record: SQSRecord) -> str:
     try:
-        return dispatch(record).status.value
+        result = dispatch(record)
+        return result.status.value if result else "already finished"
     except RetryLater:
         raise
     except Exception:

@@ -154,3 +154,19 @@ def test_a_second_copy_of_a_message_does_not_run_while_the_first_holds_the_opera
     result = handler(event, LambdaContext(function_name="dispatcher", timeout_seconds=120))
     assert result["batchItemFailures"] == []
     assert runs == ["A"], "the second copy must not start a second run"
+
+
+def test_a_message_for_a_finished_operation_is_acknowledged_without_a_run(
+    stack, order_request, handler, monkeypatch
+):
+    queued(stack, order_request, "B")
+    OperationStore().record(
+        "op-B", status=OperationStatus.SYNCED, attempts=1, outcome=None, where="synced"
+    )
+    runs = []
+    monkeypatch.setattr(dispatch, "run_workflow", lambda workflow_input: runs.append(1))
+
+    result = handler(receive(stack), LambdaContext(function_name="dispatcher", timeout_seconds=120))
+
+    assert result["batchItemFailures"] == []
+    assert runs == [], "a repeated or redriven copy must not deliver a synced operation again"

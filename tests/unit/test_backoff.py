@@ -1,6 +1,6 @@
 import pytest
 from ordersync.aws import reset_clients
-from ordersync.dispatch import MAX_VISIBILITY_SECONDS, backoff_seconds
+from ordersync.backoff import MAX_VISIBILITY_SECONDS, backoff_seconds
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,7 @@ FOLDERS = {
     "OrderRefundFunction": "order_refund",
     "RecordOutcomeFunction": "record_outcome",
     "AlertCallbackFunction": "alert_callback",
+    "SweeperFunction": "sweeper",
 }
 
 

@@ -8,7 +8,7 @@ from local.template import FunctionSpec
 
 # Module state, like a powertools BatchProcessor: safe in Lambda, where an environment runs one
 # event at a time; wrong if two events share the module.
-HANDLER = '''
+HANDLER = """
 import time
 current = None
 
@@ -17,7 +17,7 @@ def handler(event, context):
     current = event["n"]
     time.sleep(0.2)
     return current
-'''
+"""
 
 
 def test_concurrent_events_get_their_own_environment(tmp_path: Path) -> None:

@@ -64,6 +64,9 @@ class Integration(ConfigModel):
     system_codes: dict[str, str] = Field(default_factory=dict)
     callback_url: HttpUrl | None = None
     callback_secret: str = ""
+    # The platform signs its confirmations of asynchronously accepted operations with this;
+    # empty: the integration's confirmations are refused.
+    verification_secret: str = ""
 
 
 def credential_hash(credential: str) -> str:

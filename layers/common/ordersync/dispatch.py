@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import random
 import uuid
 
 from aws_lambda_powertools import Logger
@@ -10,15 +9,14 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.exceptions import ClientError
 
 from ordersync import aws
+from ordersync.backoff import backoff_seconds
 from ordersync.models import OperationMessage
 from ordersync.outcomes import RecordedOutcome, WorkflowInput
 from ordersync.settings import get_settings
-from ordersync.store import OperationStore
+from ordersync.store import Lease, OperationStore
 
 logger = Logger(child=True)
 
-# SQS refuses a visibility timeout above 12 hours.
-MAX_VISIBILITY_SECONDS = 12 * 3600
 # Longer than the dispatcher's timeout, so a lease outlives the run that took it.
 LEASE_SECONDS = 150
 DUPLICATE_DELAY_SECONDS = 5
@@ -30,17 +28,6 @@ class RetryLater(Exception):
 
 class WorkflowFailed(Exception):
     """The workflow itself failed (not the platform): SQS redelivers with the queue's timeout."""
-
-
-def backoff_seconds(receive_count: int, retry_after: float | None = None) -> int:
-    """Exponential backoff with full jitter, never sooner than the platform asked."""
-    settings = get_settings()
-    ceiling = min(
-        settings.retry_backoff_max_seconds,
-        settings.retry_backoff_base_seconds * 2 ** (receive_count - 1),
-    )
-    delay = random.uniform(ceiling / 2, ceiling)
-    return int(min(MAX_VISIBILITY_SECONDS, max(delay, retry_after or 0)))
 
 
 def run_workflow(workflow_input: WorkflowInput) -> RecordedOutcome:
@@ -58,7 +45,8 @@ def run_workflow(workflow_input: WorkflowInput) -> RecordedOutcome:
     return RecordedOutcome.model_validate(json.loads(response["output"]))
 
 
-def dispatch(record: SQSRecord) -> RecordedOutcome:
+def dispatch(record: SQSRecord) -> RecordedOutcome | None:
+    """Run the operation once; None if it had finished already. RetryLater if it runs again."""
     message = OperationMessage.model_validate_json(record.body)
     receive_count = int(record.attributes.approximate_receive_count or 1)
     logger.append_keys(operation_id=message.operation_id)
@@ -67,7 +55,12 @@ def dispatch(record: SQSRecord) -> RecordedOutcome:
     # SQS delivers at least once: a second copy must not run alongside the first. The holder is
     # this receive; a duplicate delivery shares the message id but not the receipt handle.
     holder = hashlib.sha256(record.receipt_handle.encode()).hexdigest()[:32]
-    if not operations.acquire(message.operation_id, holder, LEASE_SECONDS):
+    lease = operations.acquire(message.operation_id, holder, LEASE_SECONDS)
+    if lease is Lease.FINISHED:
+        # A repeated message (or a copy the sweeper sent) after the operation finished.
+        logger.info("operation already finished; message acknowledged without a run")
+        return None
+    if lease is Lease.HELD:
         _postpone(record, DUPLICATE_DELAY_SECONDS)
         raise RetryLater(f"{message.operation_id} is being run by another delivery")
     try:
@@ -85,7 +78,7 @@ def dispatch(record: SQSRecord) -> RecordedOutcome:
         # maxReceiveCount would move it silently, on a receive we never see).
         aws.sqs().send_message(QueueUrl=settings.dead_letter_queue_url, MessageBody=record.body)
         return result
-    delay = backoff_seconds(receive_count, result.retry_after_seconds)
+    delay = result.retry_in_seconds or backoff_seconds(receive_count, result.retry_after_seconds)
     _postpone(record, delay)
     raise RetryLater(f"{result.code}: next run in {delay}s")
 

@@ -59,6 +59,19 @@ class AlertStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+class Watch(StrEnum):
+    """What the sweeper waits for on an operation, until its deadline passes."""
+
+    QUEUED = "queued"  # accepted; its first run is due
+    VERIFICATION = "verification"  # the platform accepted it; the confirmation is due
+    RETRY = "retry"  # failed transiently; its next run is due
+
+
+class Deadline(Record):
+    watch: Watch
+    until: datetime
+
+
 class AcceptedOperation(Record):
     operation_id: str
     status: OperationStatus

@@ -1,22 +1,28 @@
 """The end of a workflow run: the operation's status, and the entity's alert, from its outcome."""
 
 import json
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from ordersync import metrics
+from ordersync.backoff import backoff_seconds
 from ordersync.catalog import outcome as catalog_outcome
 from ordersync.config import config_store
 from ordersync.models import (
     Alert,
     AlertStatus,
+    Deadline,
     Level,
     OperationMessage,
     OperationStatus,
     Outcome,
+    Watch,
 )
+from ordersync.settings import get_settings
 from ordersync.store import AlertStore, OperationStore, now
 
 logger = Logger(child=True)
@@ -44,6 +50,8 @@ class RecordedOutcome(BaseModel):
     business_message: str = ""
     action: str = ""
     retry_after_seconds: float | None = None
+    # When the next run is due (disposition "retry"): the SQS visibility the dispatcher sets.
+    retry_in_seconds: int | None = None
     callback: bool = False  # the integration wants to be told (it has a callback URL)
 
 
@@ -86,6 +94,19 @@ def _next_step(
     return "waiting for a person: edit and resend, or retry"
 
 
+def _deadline(status: OperationStatus, moment: datetime, retry_in: int | None) -> Deadline | None:
+    """What the sweeper should expect next of this operation, and by when."""
+    settings = get_settings()
+    if status is OperationStatus.PENDING_VERIFICATION:
+        until = moment + timedelta(minutes=settings.verification_timeout_minutes)
+        return Deadline(watch=Watch.VERIFICATION, until=until)
+    if retry_in is not None:
+        # Its message is due back in `retry_in`; a run takes at most the visibility timeout more.
+        until = moment + timedelta(seconds=retry_in + settings.stuck_grace_seconds)
+        return Deadline(watch=Watch.RETRY, until=until)
+    return None
+
+
 def record_outcome(event: WorkflowInput) -> RecordedOutcome:
     message = event.message
     if event.delivery is not None:
@@ -102,9 +123,19 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
     next_step = _next_step(status, disposition, event.receive_count, event.retry_budget)
     attempts = int(summary.get("attempt", 0))
     moment = now()
+    retry_in = (
+        backoff_seconds(event.receive_count, outcome.retry_after_seconds)
+        if disposition == "retry"
+        else None
+    )
 
     OperationStore().record(
-        message.operation_id, status=status, attempts=attempts, outcome=outcome, where=next_step
+        message.operation_id,
+        status=status,
+        attempts=attempts,
+        outcome=outcome,
+        where=next_step,
+        deadline=_deadline(status, moment, retry_in),
     )
     resolved = outcome.level in (Level.SUCCESS, Level.PENDING)
     AlertStore().upsert(
@@ -122,6 +153,7 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         )
     )
     logger.info("outcome recorded", extra={"code": outcome.code, "status": status.value})
+    metrics.outcome_recorded(message.merchant_id, message.operation, outcome.code, outcome.level)
     integration = config_store().integration(message.merchant_id, message.integration_id)
     return RecordedOutcome(
         disposition=disposition,
@@ -131,5 +163,6 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         business_message=outcome.business_message,
         action=outcome.action,
         retry_after_seconds=outcome.retry_after_seconds,
+        retry_in_seconds=retry_in,
         callback=bool(integration and integration.callback_url),
     )

@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     retry_budget: int = Field(default=10, ge=1, le=100)
     retry_backoff_base_seconds: float = Field(default=60.0, ge=0)
     retry_backoff_max_seconds: float = Field(default=6 * 3600.0, ge=0)
+    # The sweeper's deadlines: an operation not run this long after it was accepted is flagged
+    # `queued`; a platform that has not confirmed an accepted operation this long raises an alert;
+    # a retrying operation not run again this long after its backoff is sent again.
+    queued_alert_minutes: float = Field(default=15.0, ge=0)
+    verification_timeout_minutes: float = Field(default=30.0, ge=0)
+    stuck_grace_seconds: float = Field(default=15 * 60.0, ge=0)
+    sweep_batch: int = Field(default=500, ge=1)
     history_retention_days: int = Field(default=90, ge=1)
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     credential_cache_seconds: float = Field(default=60.0, ge=0)

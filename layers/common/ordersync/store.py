@@ -5,7 +5,8 @@ import hashlib
 import json
 import zlib
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from enum import StrEnum
+from typing import Any, cast
 
 from botocore.exceptions import ClientError
 
@@ -15,6 +16,7 @@ from ordersync.lifecycle import OrderState
 from ordersync.models import (
     Alert,
     AlertStatus,
+    Deadline,
     HistoryRecord,
     Level,
     Operation,
@@ -22,6 +24,7 @@ from ordersync.models import (
     OperationStatus,
     Outcome,
     RetryClass,
+    Watch,
 )
 from ordersync.settings import get_settings
 
@@ -52,6 +55,17 @@ def _is_condition_failure(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
+def _update_unless_condition_fails(**request: Any) -> bool:
+    """UpdateItem; False instead of an error when its ConditionExpression does not hold."""
+    try:
+        aws.dynamodb().update_item(**request)
+    except ClientError as error:
+        if "ConditionExpression" in request and _is_condition_failure(error):
+            return False
+        raise
+    return True
+
+
 def _outcome_attributes(outcome: Outcome) -> dict[str, Any]:
     return outcome.model_dump(by_alias=True, mode="json")
 
@@ -59,6 +73,28 @@ def _outcome_attributes(outcome: Outcome) -> dict[str, Any]:
 def _outcome_from(values: dict[str, Any]) -> Outcome:
     fields = {Outcome.model_fields[name].alias or name for name in _OUTCOME_FIELDS}
     return Outcome.model_validate({k: v for k, v in values.items() if k in fields})
+
+
+class Lease(StrEnum):
+    TAKEN = "taken"
+    HELD = "held"  # another run has it
+    FINISHED = "finished"  # nothing left to run: a repeated message must not run it again
+
+
+# Statuses a run must never start from: the platform has the operation, or a person closed it.
+FINISHED = frozenset(
+    {
+        OperationStatus.SYNCED,
+        OperationStatus.PENDING_VERIFICATION,
+        OperationStatus.MANUALLY_SYNCED,
+        OperationStatus.IGNORED,
+    }
+)
+_FINISHED_VALUES = {f":finished{i}": status.value for i, status in enumerate(sorted(FINISHED))}
+
+
+def _deadline_attributes(deadline: Deadline) -> dict[str, str]:
+    return {"watch": deadline.watch.value, "watchUntil": iso(deadline.until)}
 
 
 class OperationStore:
@@ -84,12 +120,20 @@ class OperationStore:
             "updatedAt": moment,
             "payloadHash": payload_hash(message.payload),
             "payload": json.dumps(message.payload, separators=(",", ":")),
+            "reference": message.reference,
             "where": "accepted; waiting in the operations queue",
+            **_deadline_attributes(
+                Deadline(
+                    watch=Watch.QUEUED,
+                    until=message.accepted_at
+                    + timedelta(minutes=get_settings().queued_alert_minutes),
+                )
+            ),
         }
         try:
             aws.dynamodb().put_item(
                 TableName=self._table,
-                Item=to_item(item),
+                Item=to_item({k: v for k, v in item.items() if v is not None}),
                 ConditionExpression="attribute_not_exists(operationId)",
             )
         except ClientError as error:
@@ -98,8 +142,8 @@ class OperationStore:
             raise
         return True
 
-    def acquire(self, operation_id: str, holder: str, seconds: float) -> bool:
-        """Take the operation's run lease; False while another run holds it."""
+    def acquire(self, operation_id: str, holder: str, seconds: float) -> Lease:
+        """Take the operation's run lease, unless another run holds it or nothing is left to do."""
         moment = now()
         try:
             aws.dynamodb().update_item(
@@ -107,20 +151,27 @@ class OperationStore:
                 Key={"operationId": {"S": operation_id}},
                 UpdateExpression="SET leaseHolder = :holder, leaseUntil = :until",
                 ConditionExpression="attribute_exists(operationId) AND "
-                "(attribute_not_exists(leaseUntil) OR leaseUntil < :now)",
+                "(attribute_not_exists(leaseUntil) OR leaseUntil < :now) AND "
+                "NOT (#status IN (" + ", ".join(_FINISHED_VALUES) + "))",
+                ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=to_item(
                     {
                         ":holder": holder,
                         ":until": iso(moment + timedelta(seconds=seconds)),
                         ":now": iso(moment),
+                        **_FINISHED_VALUES,
                     }
                 ),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if _is_condition_failure(error):
-                return False
-            raise
-        return True
+            if not _is_condition_failure(error):
+                raise
+            old = from_item(cast(dict[str, Any], error.response.get("Item") or {}))
+            if not old or old.get("status") in FINISHED:
+                return Lease.FINISHED
+            return Lease.HELD
+        return Lease.TAKEN
 
     def release(self, operation_id: str, holder: str) -> None:
         try:
@@ -153,12 +204,7 @@ class OperationStore:
             .get_item(TableName=self._table, Key={"operationId": {"S": operation_id}})
             .get("Item")
         )
-        if not item:
-            return None
-        values = from_item(item)
-        last = values.pop("lastResponse", None)
-        values["lastResponse"] = json.loads(last) if last else None
-        return Operation.model_validate(values)
+        return _operation_from(item) if item else None
 
     def record(
         self,
@@ -168,7 +214,11 @@ class OperationStore:
         attempts: int,
         outcome: Outcome | None,
         where: str,
-    ) -> None:
+        deadline: Deadline | None = None,
+        only_from: OperationStatus | None = None,
+    ) -> bool:
+        """The latest status; `deadline` is what the sweeper waits for next (None: nothing).
+        With `only_from`, only an operation still in that status changes; False if it was not."""
         values: dict[str, Any] = {
             ":status": status.value,
             ":attempts": attempts,
@@ -181,13 +231,110 @@ class OperationStore:
         if outcome is not None:
             values[":last"] = outcome.model_dump_json(by_alias=True, exclude_none=True)
             expression += ", lastResponse = :last"
-        aws.dynamodb().update_item(
+        if deadline is not None:
+            values[":watch"], values[":watchUntil"] = _deadline_attributes(deadline).values()
+            expression += ", watch = :watch, watchUntil = :watchUntil"
+        else:
+            expression += " REMOVE watch, watchUntil"
+        guard: dict[str, Any] = {}
+        if only_from is not None:
+            guard["ConditionExpression"] = "#status = :from"
+            values[":from"] = only_from.value
+        return _update_unless_condition_fails(
             TableName=self._table,
             Key={"operationId": {"S": operation_id}},
             UpdateExpression=expression,
             ExpressionAttributeNames={"#status": "status", "#where": "where"},
             ExpressionAttributeValues=to_item(values),
+            **guard,
         )
+
+    def overdue(self, watch: Watch, at: datetime, limit: int) -> list[tuple[str, Deadline]]:
+        """Operations whose `watch` deadline passed by `at`, oldest first (the sparse index)."""
+        found: list[tuple[str, Deadline]] = []
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "by-watch",
+            "KeyConditionExpression": "watch = :watch AND watchUntil <= :at",
+            "ExpressionAttributeValues": to_item({":watch": watch.value, ":at": iso(at)}),
+        }
+        while len(found) < limit:
+            page = aws.dynamodb().query(**query, Limit=limit - len(found))
+            for item in page.get("Items", []):
+                values = from_item(item)
+                found.append(
+                    (
+                        values["operationId"],
+                        Deadline(watch=watch, until=values["watchUntil"]),
+                    )
+                )
+            if "LastEvaluatedKey" not in page:
+                break
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return found
+
+    def claim_overdue(
+        self,
+        operation_id: str,
+        seen: Deadline,
+        *,
+        status: OperationStatus | None,
+        where: str,
+        deadline: Deadline | None,
+    ) -> Operation | None:
+        """Act on an overdue deadline once: only if no run or sweep changed it since it was seen.
+        Returns the operation as it was, or None if someone else got there first."""
+        values: dict[str, Any] = {
+            ":seen": iso(seen.until),
+            ":watch": seen.watch.value,
+            ":where": where,
+            ":updated": iso(now()),
+        }
+        expression = "SET #where = :where, updatedAt = :updated"
+        if status is not None:
+            values[":status"] = status.value
+            expression += ", #status = :status"
+        if deadline is not None:
+            values[":next"] = iso(deadline.until)
+            expression += ", watchUntil = :next"
+        else:
+            expression += " REMOVE watch, watchUntil"
+        try:
+            answer = aws.dynamodb().update_item(
+                TableName=self._table,
+                Key={"operationId": {"S": operation_id}},
+                UpdateExpression=expression,
+                ConditionExpression="watch = :watch AND watchUntil = :seen",
+                ExpressionAttributeNames={"#where": "where", "#status": "status"}
+                if status is not None
+                else {"#where": "where"},
+                ExpressionAttributeValues=to_item(values),
+                ReturnValues="ALL_OLD",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return None
+            raise
+        return _operation_from(answer["Attributes"])
+
+    def message(self, operation_id: str) -> OperationMessage | None:
+        """The queue message of a stored operation, rebuilt to send it again."""
+        item = (
+            aws.dynamodb()
+            .get_item(TableName=self._table, Key={"operationId": {"S": operation_id}})
+            .get("Item")
+        )
+        if not item:
+            return None
+        values = from_item(item)
+        return OperationMessage.model_validate({**values, "payload": json.loads(values["payload"])})
+
+
+def _operation_from(item: dict[str, Any]) -> Operation:
+    values = from_item(item)
+    last = values.pop("lastResponse", None)
+    values["lastResponse"] = json.loads(last) if last else None
+    return Operation.model_validate(values)
 
 
 def _content(name: str, text: str | None) -> dict[str, Any]:
@@ -275,7 +422,9 @@ class AlertStore:
     def __init__(self, table: str | None = None) -> None:
         self._table = table or get_settings().alerts_table
 
-    def upsert(self, alert: Alert) -> None:
+    def upsert(self, alert: Alert, *, unless_changed_since: Alert | bool | None = False) -> bool:
+        """Write the entity's alert. With `unless_changed_since` (the alert as read, or None if
+        there was none) the write only happens if nothing replaced it meanwhile; False if so."""
         outcome = alert.outcome
         open_ = alert.status is AlertStatus.OPEN
         needs_action = (
@@ -318,12 +467,19 @@ class AlertStore:
             names[f"#r{j}"] = name
             removes.append(f"#r{j}")
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        aws.dynamodb().update_item(
+        guard: dict[str, Any] = {}
+        if unless_changed_since is None:
+            guard["ConditionExpression"] = "attribute_not_exists(pk)"
+        elif isinstance(unless_changed_since, Alert):
+            guard["ConditionExpression"] = "updatedAt = :seenUpdatedAt"
+            values[":seenUpdatedAt"] = iso(unless_changed_since.updated_at)
+        return _update_unless_condition_fails(
             TableName=self._table,
             Key={"pk": {"S": alert.merchant_id}, "sk": {"S": alert.entity_key}},
             UpdateExpression=expression,
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=to_item(values),
+            **guard,
         )
 
     def get(self, merchant_id: str, entity_key: str) -> Alert | None:

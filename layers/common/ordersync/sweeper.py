@@ -1,0 +1,135 @@
+"""The scheduled sweep over operations whose deadline passed, found through the sparse `by-watch`
+index (never a Scan): operations not run yet are flagged `queued`, platforms that never
+confirmed an accepted operation raise an alert, and a retrying operation whose message is gone
+is sent to the queue again (the dispatcher's lease and finished check make a spare copy harmless).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aws_lambda_powertools import Logger
+
+from ordersync import aws, metrics
+from ordersync.catalog import outcome as catalog_outcome
+from ordersync.models import (
+    Alert,
+    AlertStatus,
+    Deadline,
+    Operation,
+    OperationStatus,
+    Outcome,
+    Watch,
+)
+from ordersync.settings import get_settings
+from ordersync.store import AlertStore, OperationStore, now
+
+logger = Logger(child=True)
+
+
+@dataclass
+class SweepReport:
+    queued: int = 0
+    verification_overdue: int = 0
+    requeued: int = 0
+
+
+def sweep(at: datetime | None = None) -> SweepReport:
+    at = at or now()
+    limit = get_settings().sweep_batch
+    operations = OperationStore()
+    report = SweepReport()
+    for operation_id, seen in operations.overdue(Watch.QUEUED, at, limit):
+        report.queued += _flag_queued(operations, operation_id, seen, at)
+    for operation_id, seen in operations.overdue(Watch.VERIFICATION, at, limit):
+        report.verification_overdue += _flag_unverified(operations, operation_id, seen, at)
+    for operation_id, seen in operations.overdue(Watch.RETRY, at, limit):
+        report.requeued += _send_again(operations, operation_id, seen, at)
+    for name, value in vars(report).items():
+        if value:
+            metrics.count(f"Sweep{name.title().replace('_', '')}", value)
+    logger.info("sweep done", extra=vars(report))
+    return report
+
+
+def _minutes_since(moment: datetime, at: datetime) -> int:
+    return int((at - moment).total_seconds() // 60)
+
+
+def _flag_queued(
+    operations: OperationStore, operation_id: str, seen: Deadline, at: datetime
+) -> int:
+    where = "accepted but not run yet: waiting in the operations queue"
+    claimed = operations.claim_overdue(
+        operation_id, seen, status=OperationStatus.QUEUED, where=where, deadline=None
+    )
+    if claimed is None:
+        return 0  # a run (or another sweep) got there first
+    minutes = _minutes_since(claimed.accepted_at, at)
+    _raise_alert(claimed, catalog_outcome("Queued", **_facts(claimed), minutes=minutes), where, at)
+    return 1
+
+
+def _flag_unverified(
+    operations: OperationStore, operation_id: str, seen: Deadline, at: datetime
+) -> int:
+    where = "the platform has not confirmed it: check it there, then mark it synced or resend it"
+    claimed = operations.claim_overdue(operation_id, seen, status=None, where=where, deadline=None)
+    if claimed is None or claimed.status is not OperationStatus.PENDING_VERIFICATION:
+        return 0
+    minutes = _minutes_since(seen.until, at) + int(get_settings().verification_timeout_minutes)
+    made = catalog_outcome("Verification Overdue", **_facts(claimed), minutes=minutes)
+    _raise_alert(claimed, made, where, at)
+    return 1
+
+
+def _send_again(operations: OperationStore, operation_id: str, seen: Deadline, at: datetime) -> int:
+    settings = get_settings()
+    next_check = Deadline(
+        watch=Watch.RETRY, until=at + timedelta(seconds=settings.stuck_grace_seconds)
+    )
+    claimed = operations.claim_overdue(
+        operation_id,
+        seen,
+        status=None,
+        where="its next run did not come when due: sent to the operations queue again",
+        deadline=next_check,
+    )
+    message = operations.message(operation_id) if claimed is not None else None
+    if message is None:
+        return 0
+    aws.sqs().send_message(
+        QueueUrl=settings.operations_queue_url,
+        MessageBody=message.model_dump_json(by_alias=True),
+    )
+    logger.warning(
+        "retrying operation had no run when due; sent again",
+        extra={"operation_id": operation_id, "due": seen.until.isoformat()},
+    )
+    return 1
+
+
+def _facts(operation: Operation) -> dict[str, str]:
+    return {"operation": operation.operation.value, "order_id": operation.order_id}
+
+
+def _raise_alert(operation: Operation, made: Outcome, next_step: str, swept_at: datetime) -> None:
+    alerts = AlertStore()
+    seen = alerts.get(operation.merchant_id, operation.entity_key)
+    if seen is not None and seen.updated_at >= swept_at:
+        return  # a run finished after the sweep began: its alert is newer than this one
+    moment = now()
+    written = alerts.upsert(
+        Alert(
+            entity_key=operation.entity_key,
+            **operation.names(),
+            status=AlertStatus.OPEN,
+            outcome=made,
+            attempts=operation.attempts,
+            next_step=next_step,
+            created_at=moment,
+            updated_at=moment,
+        ),
+        unless_changed_since=seen,
+    )
+    if written:
+        metrics.count("OperationOutcomes", operation=operation.operation.value, code=made.code)

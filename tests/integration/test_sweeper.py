@@ -1,0 +1,128 @@
+"""The sweeper on moto: operations not run in time, never confirmed, or missing their next run."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from ordersync.catalog import outcome
+from ordersync.errors import PlatformUnavailableError
+from ordersync.models import OperationMessage, OperationStatus, Watch
+from ordersync.outcomes import WorkflowInput, record_outcome
+from ordersync.store import AlertStore, OperationStore
+from ordersync.sweeper import sweep
+
+from tests.integration.test_outcomes import caught, summary
+
+LONG_AGO = datetime.now(UTC) - timedelta(hours=2)
+
+
+@pytest.fixture
+def message(stack, order_request):
+    accepted = OperationMessage(
+        operation_id="00000000-0000-0000-0000-000000000007",
+        operation="create",
+        merchant_id="m1",
+        integration_id="erp",
+        channel_id="shop",
+        order_id="WEB-1",
+        reference="R-1",
+        accepted_at=LONG_AGO,
+        payload=order_request,
+    )
+    OperationStore().create(accepted)
+    return accepted
+
+
+def later(minutes: float) -> datetime:
+    return datetime.now(UTC) + timedelta(minutes=minutes)
+
+
+def queued_messages(stack):
+    found = stack.sqs.receive_message(
+        QueueUrl=stack.resources["OperationsQueue"], MaxNumberOfMessages=10
+    ).get("Messages", [])
+    return [json.loads(m["Body"]) for m in found]
+
+
+def test_an_operation_not_run_in_time_is_flagged_queued_once(message):
+    report = sweep()
+
+    assert report.queued == 1
+    operation = OperationStore().get(message.operation_id)
+    assert operation.status is OperationStatus.QUEUED
+    alert = AlertStore().get("m1", message.entity_key)
+    assert (alert.status.value, alert.outcome.code) == ("open", "Queued")
+    assert "still queued" in alert.outcome.business_message
+    assert sweep().queued == 0, "flagged once, not on every sweep"
+
+
+def test_a_queued_operation_that_runs_closes_its_alert(message):
+    sweep()
+    record_outcome(WorkflowInput(message=message, delivery=summary("Order Created")))
+
+    assert OperationStore().get(message.operation_id).status is OperationStatus.SYNCED
+    assert AlertStore().get("m1", message.entity_key).status.value == "resolved"
+
+
+def test_an_operation_run_in_time_is_not_flagged(message):
+    record_outcome(WorkflowInput(message=message, delivery=summary("Order Created")))
+
+    assert sweep(at=later(60)).queued == 0
+    assert OperationStore().overdue(Watch.QUEUED, later(60), 10) == []
+
+
+def test_an_unconfirmed_operation_raises_an_alert_after_the_verification_window(message):
+    record_outcome(WorkflowInput(message=message, delivery=summary("Pending Verification")))
+    assert OperationStore().get(message.operation_id).status is OperationStatus.PENDING_VERIFICATION
+
+    assert sweep(at=later(29)).verification_overdue == 0
+    assert sweep(at=later(31)).verification_overdue == 1
+
+    alert = AlertStore().get("m1", message.entity_key)
+    assert (alert.status.value, alert.outcome.code) == ("open", "Verification Overdue")
+    assert alert.outcome.retry_class.value == "needs action"
+    assert OperationStore().get(message.operation_id).status is OperationStatus.PENDING_VERIFICATION
+    assert sweep(at=later(90)).verification_overdue == 0
+
+
+def test_a_retrying_operation_whose_message_is_gone_is_sent_again(stack, message):
+    error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
+    result = record_outcome(
+        WorkflowInput(message=message, receive_count=1, retry_budget=10, failure=caught(error))
+    )
+    assert result.disposition == "retry"
+    due = result.retry_in_seconds / 60
+
+    # Its message should be back within the backoff plus the grace; not sent again before that.
+    assert sweep(at=later(due + 1)).requeued == 0
+    assert queued_messages(stack) == []
+    assert sweep(at=later(due + 16)).requeued == 1
+
+    sent = queued_messages(stack)
+    assert [m["operationId"] for m in sent] == [message.operation_id]
+    again = OperationMessage.model_validate(sent[0])
+    assert again.model_dump(exclude={"accepted_at"}) == message.model_dump(exclude={"accepted_at"})
+    assert abs(again.accepted_at - message.accepted_at) < timedelta(milliseconds=1)
+    assert sweep(at=later(due + 16)).requeued == 0, "one copy per overdue deadline"
+
+
+def test_a_run_that_records_again_clears_the_retry_deadline(message):
+    error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
+    record_outcome(WorkflowInput(message=message, receive_count=1, failure=caught(error)))
+    record_outcome(
+        WorkflowInput(message=message, receive_count=2, delivery=summary("Order Created"))
+    )
+
+    assert sweep(at=later(24 * 60)).requeued == 0
+
+
+def test_the_sweeper_answers_its_scheduled_event(stack, message):
+    from local.lambdas import LambdaContext, _load
+    from local.template import LocalTemplate
+    from tests.conftest import load_event
+
+    handler = _load(LocalTemplate.load().functions["SweeperFunction"])
+    answer = handler(load_event("sweeper/scheduled.json"), LambdaContext("sweeper", 120))
+
+    assert answer == {"queued": 1, "verification_overdue": 0, "requeued": 0}
+    assert outcome("Queued").code == "Queued"

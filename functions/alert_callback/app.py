@@ -7,8 +7,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ordersync.callbacks import post_callback
 from ordersync.models import OperationMessage
 from ordersync.outcomes import RecordedOutcome
+from ordersync.pii import PiiMaskingFormatter
 
-logger = Logger()
+logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer()
 
 

@@ -23,12 +23,13 @@ from ordersync.payloads import (
     RefundRequest,
     ShipmentRequest,
 )
+from ordersync.pii import PiiMaskingFormatter
 from ordersync.problems import describe_problems
 from ordersync.tracking import OperationView, describe
 from ordersync.verification import VerificationRefused
 from pydantic import ValidationError
 
-logger = Logger()
+logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayHttpResolver(enable_validation=True)

@@ -9,8 +9,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from ordersync.auth import authorize
 from ordersync.config import config_store
+from ordersync.pii import PiiMaskingFormatter
 
-logger = Logger()
+logger = Logger(logger_formatter=PiiMaskingFormatter())
 
 
 @logger.inject_lambda_context

@@ -11,8 +11,9 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from ordersync.dispatch import RetryLater, dispatch
+from ordersync.pii import PiiMaskingFormatter
 
-logger = Logger()
+logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer()
 metrics = Metrics()
 # Every record sets its own visibility backoff, so even an all-failed batch is answered per record.

@@ -5,8 +5,9 @@ from typing import Any
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from ordersync.outcomes import WorkflowInput, record_outcome
+from ordersync.pii import PiiMaskingFormatter
 
-logger = Logger()
+logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer()
 
 

@@ -4,9 +4,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from ordersync.pii import PiiMaskingFormatter
 from ordersync.sweeper import sweep
 
-logger = Logger()
+logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer()
 
 

@@ -8,12 +8,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ordersync.delivery import deliver
 from ordersync.models import OperationMessage, OperationType
+from ordersync.pii import PiiMaskingFormatter
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def delivery_handler(operation: OperationType) -> Handler:
-    logger = Logger()
+    logger = Logger(logger_formatter=PiiMaskingFormatter())
     tracer = Tracer()
 
     @logger.inject_lambda_context

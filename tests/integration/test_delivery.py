@@ -142,3 +142,41 @@ def test_an_unreadable_configuration_is_retried_as_mapping_unavailable(message, 
     with pytest.raises(MappingUnavailableError) as raised:
         deliver(message, config=ConfigStore())
     assert raised.value.summary["outcome"]["code"] == "Mapping Unavailable"
+
+
+def follow_up(message, operation, payload, reference):
+    return OperationMessage.model_validate(
+        {
+            **message.model_dump(),
+            "operation_id": f"{message.operation_id[:-4]}{operation[:4]}",
+            "operation": operation,
+            "payload": payload,
+            "reference": reference,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("operation", "payload", "reference", "code"),
+    [
+        ("create", None, None, "Order Created"),
+        ("invoice", {"invoiceNumber": "INV-1", "total": "31.95"}, "INV-1", "Order Invoice Created"),
+        ("refund", {"refundId": "RF-1", "amount": "5.00"}, "RF-1", "Refund Created"),
+        ("cancel", {"reason": "customer asked"}, None, "Order Cancelled"),
+    ],
+)
+def test_a_crash_between_the_platform_s_commit_and_our_record_does_not_duplicate(
+    message, platform, operation, payload, reference, code
+):
+    if operation != "create":
+        deliver(message)
+        message = follow_up(message, operation, payload, reference)
+        OperationStore().create(message)
+    deliver(message)  # the platform commits; then the run dies before recording the outcome
+    effects = dict(platform.state.effects)
+
+    again = deliver(message)  # SQS brings the message back; the run starts over
+
+    assert again["outcome"]["code"] == code, "the repeat must not be refused as a repeat of itself"
+    assert platform.state.effects == effects
+    assert platform.state.stats()["duplicated"] == 0

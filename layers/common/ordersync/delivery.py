@@ -246,8 +246,15 @@ def _attempt(attempt: Attempt, config: ConfigStore, orders: OrderStore) -> Outco
         missing = LookupError(f"integration {message.integration_id} is not configured")
         return attempt.record(classify(message.operation, error=missing, **attempt.facts))
     attempt.facts["channel_name"] = channel.name if channel else message.channel_id
-    refusal = lifecycle.check(
-        message, state, channel_can_cancel=channel.supports_cancellation if channel else True
+    # Applied already: an earlier run reached the platform and crashed before recording it. The
+    # same idempotency key brings back the platform's first answer; the rules would refuse it.
+    repeat = lifecycle.already_applied(message, state)
+    refusal = (
+        None
+        if repeat
+        else lifecycle.check(
+            message, state, channel_can_cancel=channel.supports_cancellation if channel else True
+        )
     )
     if refusal is not None:
         return attempt.record(catalog_outcome(refusal.code, **{**attempt.facts, **refusal.facts}))
@@ -263,7 +270,11 @@ def _attempt(attempt: Attempt, config: ConfigStore, orders: OrderStore) -> Outco
         if stopped is not None:
             return stopped
     outcome, response = _send(attempt, connector, integration)
-    if outcome.level in DONE and (state is not None or message.operation is OperationType.CREATE):
+    if (
+        outcome.level in DONE
+        and not repeat
+        and (state is not None or message.operation is OperationType.CREATE)
+    ):
         platform_order = response.json() if response is not None else None
         _keep_state(
             message, state, platform_order if isinstance(platform_order, dict) else {}, orders

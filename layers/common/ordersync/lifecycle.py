@@ -56,6 +56,9 @@ class OrderState(Record):
     invoices: list[str] = Field(default_factory=list)
     shipments: list[str] = Field(default_factory=list)
     refunds: list[str] = Field(default_factory=list)
+    # The operations already applied to this state, newest last: a redelivery after a crash
+    # between the platform's commit and our record must not be refused as a repeat of itself.
+    applied: list[str] = Field(default_factory=list)
     version: int = 0
     updated_at: datetime | None = None
 
@@ -122,6 +125,17 @@ def check(
     return None
 
 
+APPLIED_KEPT = 50
+
+
+def _applied(state: OrderState | None, message: OperationMessage) -> list[str]:
+    return [*(state.applied if state else []), message.operation_id][-APPLIED_KEPT:]
+
+
+def already_applied(message: OperationMessage, state: OrderState | None) -> bool:
+    return state is not None and message.operation_id in state.applied
+
+
 def apply(
     message: OperationMessage, state: OrderState | None, platform_order: dict[str, Any]
 ) -> OrderState:
@@ -136,9 +150,10 @@ def apply(
             status=OrderStatus(reported) if reported in OrderStatus else OrderStatus.ACCEPTED,
             platform_order_id=platform_order.get("id"),
             paid_total=Decimal(str(payload.get("grandTotal", 0))),
+            applied=_applied(state, message),
             version=state.version if state else 0,
         )
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {"applied": _applied(state, message)}
     if message.operation in AFTER:
         changes["status"] = AFTER[message.operation]
     reference = message.reference or ""

@@ -80,35 +80,42 @@ class Soak:
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(post, enumerate(jobs)))
 
-    def statuses(self, workers: int = 8) -> dict[str, dict[str, Any]]:
+    def statuses(self, operation_ids: list[str], workers: int = 4) -> dict[str, dict[str, Any]]:
         def read(operation_id: str) -> tuple[str, dict[str, Any]]:
             with self.client() as client:
                 return operation_id, client.get(f"/v1/operations/{operation_id}").json()
 
         with ThreadPoolExecutor(workers) as pool:
-            return dict(pool.map(read, list(self.accepted)))
+            return dict(pool.map(read, operation_ids))
 
     def settle(self, deadline_seconds: float) -> dict[str, dict[str, Any]]:
-        """Wait until each operation is synced, waiting for a person, or dead-lettered."""
+        """Wait until each operation is synced, waiting for a person, or dead-lettered.
+
+        While the operations queue holds messages, work is still under way and only its depth
+        is read (reading thousands of operations every few seconds would take the stack's time
+        from the operations themselves). Once it is empty, the operations not settled yet are
+        read; one unsettled with an empty queue is lost, unless the sweeper sends it again."""
         deadline = time.monotonic() + deadline_seconds
+        found: dict[str, dict[str, Any]] = {}
         while True:
-            found = self.statuses()
-            unsettled = [op for op in found.values() if not settled(op)]
-            if not unsettled or time.monotonic() > deadline:
-                return found
-            waiting = Counter(
-                f"{op.get('status')}:{(op.get('lastResponse') or {}).get('code')}"
-                for op in unsettled
-            )
             queues = httpx.get(f"{self.url}/_local/stack", timeout=10).json()["queues"]
-            print(
-                f"soak: {len(found) - len(unsettled)}/{len(found)} settled; "
-                f"waiting: {dict(waiting)}; queues: {queues}; "
-                f"e.g. {unsettled[0].get('where')} ({unsettled[0].get('attempts')} attempts)",
-                file=sys.stderr,
-                flush=True,
-            )
-            time.sleep(2)
+            source = queues["OperationsQueue"]
+            if source["visible"] + source["inFlight"] == 0:
+                pending = [key for key in self.accepted if not settled(found.get(key, {}))]
+                found |= self.statuses(pending)
+                unsettled = [found[key] for key in pending if not settled(found[key])]
+                if not unsettled or time.monotonic() > deadline:
+                    return self.statuses(list(self.accepted))
+                waiting = Counter(
+                    f"{op.get('status')}:{(op.get('lastResponse') or {}).get('code')}"
+                    for op in unsettled
+                )
+                print(f"soak: queue empty; waiting for {dict(waiting)}", file=sys.stderr)
+            elif time.monotonic() > deadline:
+                return self.statuses(list(self.accepted))
+            else:
+                print(f"soak: queues {queues}", file=sys.stderr, flush=True)
+            time.sleep(5)
 
 
 def settled(operation: dict[str, Any]) -> bool:

@@ -1,6 +1,7 @@
 """moto's server in this process, taught the two things the local stack needs from it:
 Lambda invokes run the project's handlers, and StartSyncExecution exists."""
 
+import functools
 import json
 import time
 from typing import Any
@@ -9,6 +10,9 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import default_user_config
 from moto.core.responses import ActionResult
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.asl.utils import boto_client
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from local.lambdas import InvocationError, LocalFunctions
@@ -84,6 +88,27 @@ def adopt_state_machines(types_by_name: dict[str, str], account: str, region: st
         )
 
 
+def _parse_each_definition_once() -> None:
+    """moto parses a state machine's definition with ANTLR on every execution, a fifth of the
+    local stack's CPU under load. Its components keep each run's state in that run's
+    environment (attempt counts live in env.heap), so one parse can serve every execution."""
+    parse = AmazonStateLanguageParser.__dict__["parse"].__func__
+    AmazonStateLanguageParser.parse = staticmethod(functools.lru_cache(maxsize=16)(parse))  # type: ignore[method-assign]
+
+
+def _reuse_lambda_clients() -> None:
+    """moto's Step Functions builds a new boto3 client for every Lambda task it runs; clients
+    are thread-safe, so one per region does."""
+    clients = functools.lru_cache(maxsize=16)(boto_client.boto_client_for)
+
+    def client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        if state_credentials is not None:
+            return boto_client.boto_client_for(region, service, state_credentials)
+        return clients(region, service)
+
+    lambda_eval_utils.boto_client_for = client_for  # type: ignore[assignment]
+
+
 def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
     global _functions
     _functions = functions
@@ -91,6 +116,8 @@ def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
     default_user_config["lambda"]["use_docker"] = False
     LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
     StepFunctionResponse.start_sync_execution = _start_sync_execution  # type: ignore[attr-defined]
+    _parse_each_definition_once()
+    _reuse_lambda_clients()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server

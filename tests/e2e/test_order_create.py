@@ -159,6 +159,19 @@ def test_a_business_rejection_waits_for_a_person(local_stack, order_request):
         "needs-action errors are not retried"
     )
 
+    # The channel resends it corrected: the same operation runs again with the new body.
+    corrected = {**order, "lines": [order["lines"][0], {**order["lines"][1], "sku": "MUG-BLACK"}]}
+    resent = local_stack.channel.post("/v1/orders", json=corrected)
+    assert resent.status_code == 202, resent.text
+    assert resent.json()["operationId"] == operation_id
+    synced = local_stack.wait_for(operation_id, {"synced"}, seconds=30)
+    assert synced["attempts"] == 2
+    assert synced["alert"]["status"] == "resolved"
+    assert local_stack.platform_stats()["duplicated"] == 0
+    third = {**corrected, "customer": {**corrected["customer"], "phone": "+44 20 7946 0999"}}
+    again = local_stack.channel.post("/v1/orders", json=third)
+    assert again.status_code == 409, "once synced, a different body is a conflict again"
+
 
 def test_ctrl_c_stops_the_stack_cleanly():
     started = start()

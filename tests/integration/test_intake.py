@@ -1,9 +1,9 @@
 import json
 
 import pytest
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 from ordersync import intake
-from ordersync.models import OperationType
+from ordersync.catalog import outcome
+from ordersync.models import OperationStatus, OperationType
 from ordersync.store import OperationStore
 
 
@@ -37,9 +37,26 @@ def test_an_accepted_operation_is_recorded_and_queued_once(stack, order_request)
 def test_the_same_operation_with_another_body_is_refused(stack, order_request):
     intake.accept(request(order_request))
     changed = {**order_request, "grandTotal": "99.00"}
-    with pytest.raises(IdempotencyValidationError):
+    with pytest.raises(intake.ConflictingRepeat):
         intake.accept(request(changed))
     assert stack.queue_depth() == 1
+
+
+def test_a_corrected_body_for_an_operation_waiting_for_a_person_is_resent(stack, order_request):
+    first = intake.accept(request(order_request))
+    rejected = outcome("Order Creation Failed", order_id="WEB-1", detail="unknown SKU")
+    OperationStore().record(
+        first.operation_id, status=OperationStatus.FAILED, attempts=1, outcome=rejected, where="x"
+    )
+    corrected = {**order_request, "grandTotal": "99.00"}
+
+    again = intake.accept(request(corrected))
+
+    assert (again.operation_id, again.status) == (first.operation_id, OperationStatus.PENDING)
+    assert stack.queue_depth() == 2
+    assert OperationStore().message(first.operation_id).payload == corrected
+    assert intake.accept(request(corrected)).operation_id == first.operation_id
+    assert stack.queue_depth() == 2, "a repeat of the correction is not queued again"
 
 
 def test_operation_ids_are_derived_from_channel_operation_and_order():

@@ -11,11 +11,18 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from pydantic import BaseModel
 
 from ordersync import aws
-from ordersync.models import AcceptedOperation, OperationMessage, OperationStatus, OperationType
+from ordersync.models import (
+    AcceptedOperation,
+    OperationMessage,
+    OperationStatus,
+    OperationType,
+    RetryClass,
+)
 from ordersync.settings import get_settings
 from ordersync.store import OperationStore, payload_hash
 
@@ -55,8 +62,18 @@ def operation_id_for(
 
 
 def _accept(request: AcceptRequest) -> AcceptedOperation:
-    settings = get_settings()
-    message = OperationMessage(
+    message = _message_for(request)
+    store = OperationStore()
+    if not store.create(message):
+        if store.payload_hash_of(message.operation_id) != payload_hash(request.payload):
+            return _resend(store, message)
+        return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
+    _queue(message)
+    return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
+
+
+def _message_for(request: AcceptRequest) -> OperationMessage:
+    return OperationMessage(
         operation_id=operation_id_for(
             request.channel_id, request.operation, request.order_id, request.reference
         ),
@@ -70,15 +87,36 @@ def _accept(request: AcceptRequest) -> AcceptedOperation:
         accepted_at=datetime.now(UTC),
         payload=request.payload,
     )
-    store = OperationStore()
-    if not store.create(message):
-        if store.payload_hash_of(message.operation_id) != payload_hash(request.payload):
-            raise ConflictingRepeat(message.operation_id)
-        return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
+
+
+def _queue(message: OperationMessage) -> None:
     aws.sqs().send_message(
-        QueueUrl=settings.operations_queue_url,
+        QueueUrl=get_settings().operations_queue_url,
         MessageBody=message.model_dump_json(by_alias=True),
     )
+
+
+def _resend(store: OperationStore, message: OperationMessage) -> AcceptedOperation:
+    """A different body for an operation that waits for a person is its correction: it replaces
+    the body and runs again under the same operation id. Any other different body conflicts."""
+    current = store.get(message.operation_id)
+    if current is not None and current.payload_hash == payload_hash(message.payload):
+        return AcceptedOperation(operation_id=message.operation_id, status=current.status)
+    last = current.last_response if current else None
+    waiting = (
+        current is not None
+        and last is not None
+        and (
+            current.status is OperationStatus.SKIPPED
+            or (
+                current.status is OperationStatus.FAILED
+                and last.retry_class in (RetryClass.NEEDS_ACTION, RetryClass.FINAL)
+            )
+        )
+    )
+    if not waiting or last is None or not store.resend(message, last.code):
+        raise ConflictingRepeat(message.operation_id)
+    _queue(message)
     return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
 
 
@@ -110,11 +148,16 @@ def check_size(payload: dict[str, Any]) -> None:
 def accept(request: AcceptRequest) -> AcceptedOperation:
     """Accept `request` exactly once; a repeat returns the first answer.
 
-    Raises ConflictingRepeat (or powertools' IdempotencyValidationError) when the repeat's body
-    differs from the first.
+    A different body is a correction if the operation waits for a person (it runs again with
+    it); otherwise it raises ConflictingRepeat.
     """
     check_size(request.payload)
-    result: AcceptedOperation = _idempotent_accept(get_settings().idempotency_table)(
-        request=request
-    )
+    try:
+        result: AcceptedOperation = _idempotent_accept(get_settings().idempotency_table)(
+            request=request
+        )
+    except IdempotencyValidationError:
+        # The idempotency record still holds the first body; whether a different one is a
+        # correction or a conflict depends on where the operation is now.
+        return _resend(OperationStore(), _message_for(request))
     return result

@@ -180,6 +180,7 @@ class Operation(OperationIdentity):
 
     status: OperationStatus
     attempts: int = 0
+    payload_hash: str | None = None
     accepted_at: datetime
     updated_at: datetime
     last_response: Outcome | None = None

@@ -142,6 +142,37 @@ class OperationStore:
             raise
         return True
 
+    def resend(self, message: OperationMessage, waiting_code: str) -> bool:
+        """Replace the body of an operation that waits for a person (its last answer was
+        `waiting_code`) and make it pending again; False if it is not waiting any more."""
+        moment = now()
+        deadline = Deadline(
+            watch=Watch.QUEUED,
+            until=moment + timedelta(minutes=get_settings().queued_alert_minutes),
+        )
+        return _update_unless_condition_fails(
+            TableName=self._table,
+            Key={"operationId": {"S": message.operation_id}},
+            UpdateExpression="SET payload = :payload, payloadHash = :hash, #status = :pending, "
+            "#where = :where, updatedAt = :now, watch = :watch, watchUntil = :until",
+            ConditionExpression="#status IN (:failed, :skipped) AND contains(lastResponse, :code)",
+            ExpressionAttributeNames={"#status": "status", "#where": "where"},
+            ExpressionAttributeValues=to_item(
+                {
+                    ":payload": json.dumps(message.payload, separators=(",", ":")),
+                    ":hash": payload_hash(message.payload),
+                    ":pending": OperationStatus.PENDING.value,
+                    ":where": "resent with a corrected body; waiting in the operations queue",
+                    ":now": iso(moment),
+                    ":watch": deadline.watch.value,
+                    ":until": iso(deadline.until),
+                    ":failed": OperationStatus.FAILED.value,
+                    ":skipped": OperationStatus.SKIPPED.value,
+                    ":code": f'"code":"{waiting_code}"',
+                }
+            ),
+        )
+
     def acquire(self, operation_id: str, holder: str, seconds: float) -> Lease:
         """Take the operation's run lease, unless another run holds it or nothing is left to do."""
         moment = now()

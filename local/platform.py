@@ -94,6 +94,7 @@ class PlatformState:
                 "requests": self.requests,
                 "effects": sum(self.effects.values()),
                 "duplicated": sum(count - 1 for count in self.effects.values() if count > 1),
+                "effectsByKey": dict(self.effects),
                 "pendingFaults": len(self.faults),
                 "rates": self.rates,
             }

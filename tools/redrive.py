@@ -56,7 +56,7 @@ def move_by_hand(
         ]
         sent = sqs.send_message_batch(QueueUrl=source, Entries=entries)
         ok = {entry["Id"] for entry in sent.get("Successful", [])}
-        sqs.delete_message_batch(
+        deleted = sqs.delete_message_batch(
             QueueUrl=dead_letters,
             Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
@@ -64,6 +64,10 @@ def move_by_hand(
                 if str(i) in ok
             ],
         )
+        for failure in deleted.get("Failed", []):
+            # Sent but still in the DLQ: a second copy that the dispatcher will acknowledge
+            # without running, once the first has finished the operation.
+            print(f"redrive: a moved message stayed in the DLQ: {failure}", file=sys.stderr)
         moved += len(ok)
         report(moved, max(total, moved))
     return moved

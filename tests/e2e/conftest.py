@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import httpx
 import pytest
 
@@ -29,6 +30,29 @@ class LocalStackProcess:
 
     def stack(self) -> dict[str, Any]:
         return httpx.get(f"{self.url}/_local/stack", timeout=10).json()
+
+    def sqs(self) -> Any:
+        """A client of the stack's embedded AWS (moto), for what the HTTP API does not show."""
+        return boto3.client(
+            "sqs",
+            endpoint_url=self.stack()["awsEndpoint"],
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def queue_url(self, logical_id: str) -> str:
+        return str(self.stack()["resources"][logical_id])
+
+    def wait_until_queue_empty(self, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            queue = self.stack()["queues"]["OperationsQueue"]
+            if queue["visible"] + queue["inFlight"] == 0:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the operations queue did not empty: {queue}")
+            time.sleep(0.2)
 
     def platform_stats(self) -> dict[str, Any]:
         return httpx.get(f"{self.platform_url}/_platform/stats", timeout=10).json()

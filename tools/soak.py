@@ -149,6 +149,7 @@ def run(
     retry_budget: int = 3,
     settle_seconds: float = 600,
 ) -> dict[str, int]:
+    started = time.monotonic()
     stack_process = start_stack(time_scale, retry_budget)
     url, platform = stack_process.url, stack_process.platform_url
     try:
@@ -188,8 +189,23 @@ def run(
         found = soak.settle(settle_seconds)
         stats = httpx.get(f"{platform}/_platform/stats").json()
         stack = httpx.get(f"{url}/_local/stack").json()
+        create_synced = {
+            op["orderId"]
+            for op in found.values()
+            if op.get("operation") == "create" and op.get("status") == "synced"
+        }
+        unsynced = [op for op in found.values() if op.get("status") != "synced"]
+        # A follow-up of an order that was never created (its creation waits for a person)
+        # cannot sync, whatever its own class; it is blocked, not a transient failure left over.
+        blocked = [
+            op
+            for op in unsynced
+            if op["operation"] != "create" and op["orderId"] not in create_synced
+        ]
         still_transient = [
-            op for op in found.values() if op.get("status") == "failed" and not settled(op)
+            op
+            for op in unsynced
+            if op not in blocked and (op.get("lastResponse") or {}).get("retryClass") == "transient"
         ]
         return {
             "accepted": len(soak.accepted),
@@ -198,10 +214,21 @@ def run(
                 op.get("status") == "failed" and settled(op) for op in found.values()
             ),
             "dlq": stack["queues"]["OperationsDeadLetterQueue"]["visible"],
+            "skipped": sum(op.get("status") == "skipped" for op in found.values()),
             "lost": sum(not settled(op) for op in found.values()),
             "duplicated": stats["duplicated"],
             "transient_unsynced": len(still_transient),
             "refused_by_api": soak.refused,
+            "blocked_by_their_order": len(blocked),
+            "unsynced_by_code": dict(
+                Counter(
+                    f"{op.get('status')}:{(op.get('lastResponse') or {}).get('code')}"
+                    for op in unsynced
+                    if op not in blocked
+                )
+            ),
+            "took_seconds": round(time.monotonic() - started),
+            "operations_per_second": round(len(soak.accepted) / (time.monotonic() - started), 2),
         }
     finally:
         stack_process.stop()
@@ -218,11 +245,13 @@ def main() -> int:
     parser.add_argument("--duplicates", type=float, default=0.10)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    started = time.monotonic()
     result = run(args.orders, args.transient, args.reject, args.lost, args.duplicates, args.seed)
     print(
-        f"soak: took {time.monotonic() - started:.0f}s; transient failures left unsynced: "
-        f"{result['transient_unsynced']}; repeats the API refused (409): {result['refused_by_api']}"
+        f"soak: took {result['took_seconds']}s ({result['operations_per_second']} operations/s); "
+        f"transient failures left unsynced: {result['transient_unsynced']}; "
+        f"follow-ups blocked by an order never created: {result['blocked_by_their_order']}; "
+        f"repeats the API refused (409): {result['refused_by_api']}; "
+        f"not synced, by status and code: {result['unsynced_by_code']}"
     )
     print(
         "soak: "

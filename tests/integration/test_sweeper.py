@@ -106,6 +106,19 @@ def test_a_retrying_operation_whose_message_is_gone_is_sent_again(stack, message
     assert sweep(at=later(due + 16)).requeued == 0, "one copy per overdue deadline"
 
 
+def test_no_copies_are_sent_while_the_queue_has_a_backlog(stack, message):
+    error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
+    result = record_outcome(WorkflowInput(message=message, receive_count=1, failure=caught(error)))
+    stack.sqs.send_message(QueueUrl=stack.resources["OperationsQueue"], MessageBody="{}")
+    overdue = later(result.retry_in_seconds / 60 + 16)
+
+    report = sweep(at=overdue)
+
+    assert (report.requeued, report.requeue_deferred) == (0, 1)
+    assert len(queued_messages(stack)) == 1, "only the backlog, no copy"
+    assert sweep(at=overdue).requeued == 1, "once the backlog is gone (received), it is sent"
+
+
 def test_a_run_that_records_again_clears_the_retry_deadline(message):
     error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
     record_outcome(WorkflowInput(message=message, receive_count=1, failure=caught(error)))
@@ -124,5 +137,5 @@ def test_the_sweeper_answers_its_scheduled_event(stack, message):
     handler = _load(LocalTemplate.load().functions["SweeperFunction"])
     answer = handler(load_event("sweeper/scheduled.json"), LambdaContext("sweeper", 120))
 
-    assert answer == {"queued": 1, "verification_overdue": 0, "requeued": 0}
+    assert answer == {"queued": 1, "verification_overdue": 0, "requeued": 0, "requeue_deferred": 0}
     assert outcome("Queued").code == "Queued"

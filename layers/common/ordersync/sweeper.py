@@ -1,7 +1,8 @@
 """The scheduled sweep over operations whose deadline passed, found through the sparse `by-watch`
 index (never a Scan): operations not run yet are flagged `queued`, platforms that never
 confirmed an accepted operation raise an alert, and a retrying operation whose message is gone
-is sent to the queue again (the dispatcher's lease and finished check make a spare copy harmless).
+is sent to the queue again once the queue has no backlog (the dispatcher's lease and finished
+check make a spare copy harmless).
 """
 
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class SweepReport:
     queued: int = 0
     verification_overdue: int = 0
     requeued: int = 0
+    requeue_deferred: int = 0
 
 
 def sweep(at: datetime | None = None) -> SweepReport:
@@ -42,13 +44,27 @@ def sweep(at: datetime | None = None) -> SweepReport:
         report.queued += _flag_queued(operations, operation_id, seen, at)
     for operation_id, seen in operations.overdue(Watch.VERIFICATION, at, limit):
         report.verification_overdue += _flag_unverified(operations, operation_id, seen, at)
-    for operation_id, seen in operations.overdue(Watch.RETRY, at, limit):
+    overdue_runs = operations.overdue(Watch.RETRY, at, limit)
+    if overdue_runs and _waiting_in_queue() > 0:
+        # While the queue has a backlog, a late run is most likely a message still in it:
+        # sending copies would only feed the backlog. Its turn (or an empty queue) comes first.
+        report.requeue_deferred = len(overdue_runs)
+        overdue_runs = []
+    for operation_id, seen in overdue_runs:
         report.requeued += _send_again(operations, operation_id, seen, at)
     for name, value in vars(report).items():
         if value:
             metrics.count(f"Sweep{name.title().replace('_', '')}", value)
     logger.info("sweep done", extra=vars(report))
     return report
+
+
+def _waiting_in_queue() -> int:
+    attributes = aws.sqs().get_queue_attributes(
+        QueueUrl=get_settings().operations_queue_url,
+        AttributeNames=["ApproximateNumberOfMessages"],
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"])
 
 
 def _minutes_since(moment: datetime, at: datetime) -> int:

@@ -147,9 +147,12 @@ def run(
     seed: int = 7,
     time_scale: float = 0.02,
     retry_budget: int = 3,
-    settle_seconds: float = 600,
-) -> dict[str, int]:
+    settle_seconds: float | None = None,
+) -> dict[str, Any]:
     started = time.monotonic()
+    # The local stack runs about one operation a second on a shared 2-core machine; each phase
+    # may take that long before an unsettled operation counts as lost.
+    settle_seconds = settle_seconds or max(600.0, orders * 4.0)
     stack_process = start_stack(time_scale, retry_budget)
     url, platform = stack_process.url, stack_process.platform_url
     try:

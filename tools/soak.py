@@ -43,7 +43,7 @@ FOLLOW_UPS = {
     "cancel": lambda n: {"reason": "soak"},
 }
 SETTLED_FAILURE = {"needs action", "final"}
-LOG = ROOT / ".local/soak-stack.log"
+LOGS = ROOT / ".local"
 
 
 @dataclass
@@ -125,8 +125,8 @@ def settled(operation: dict[str, Any]) -> bool:
     return operation.get("status") == "failed" and last.get("retryClass") in SETTLED_FAILURE
 
 
-def start_stack(time_scale: float, retry_budget: int) -> StackProcess:
-    LOG.parent.mkdir(exist_ok=True)
+def start_stack(time_scale: float, retry_budget: int, log_name: str) -> StackProcess:
+    LOGS.mkdir(exist_ok=True)
     options = [
         "--time-scale",
         str(time_scale),
@@ -135,7 +135,7 @@ def start_stack(time_scale: float, retry_budget: int) -> StackProcess:
         "--concurrency",
         "8",
     ]
-    return start(*options, output=LOG.open("w"))
+    return start(*options, output=(LOGS / log_name).open("w"))
 
 
 def run(
@@ -153,7 +153,7 @@ def run(
     # The local stack runs about one operation a second on a shared 2-core machine; each phase
     # may take that long before an unsettled operation counts as lost.
     settle_seconds = settle_seconds or max(600.0, orders * 4.0)
-    stack_process = start_stack(time_scale, retry_budget)
+    stack_process = start_stack(time_scale, retry_budget, f"soak-stack-{orders}-{seed}.log")
     url, platform = stack_process.url, stack_process.platform_url
     try:
         soak = Soak(url=url, platform=platform, seed=seed, duplicates=duplicates)

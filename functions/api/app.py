@@ -180,8 +180,8 @@ def confirm_operation(
     return verification.confirm(
         operationId,
         (event.decoded_body or "").encode(),
-        event.get_header_value(TIMESTAMP_HEADER, case_sensitive=False),
-        event.get_header_value(SIGNATURE_HEADER, case_sensitive=False),
+        event.headers.get(TIMESTAMP_HEADER),  # powertools' headers ignore case
+        event.headers.get(SIGNATURE_HEADER),
     )
 
 

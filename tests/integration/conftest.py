@@ -3,12 +3,15 @@
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 from ordersync.aws import reset_clients
+from ordersync.models import OperationMessage
+from ordersync.store import OperationStore
 
 from local.platform import PlatformServer
 from local.stack import free_port
@@ -92,3 +95,25 @@ def platform() -> Iterator[PlatformServer]:
     yield server
     server.shutdown()
     server.server_close()
+
+
+def accepted_operation(
+    payload: dict[str, Any], operation_id: str, **overrides: Any
+) -> OperationMessage:
+    """An operation of merchant m1's integration erp from channel shop on order WEB-1, recorded
+    as the API records it before queueing."""
+    message = OperationMessage.model_validate(
+        {
+            "operation_id": operation_id,
+            "operation": "create",
+            "merchant_id": "m1",
+            "integration_id": "erp",
+            "channel_id": "shop",
+            "order_id": "WEB-1",
+            "accepted_at": datetime.now(UTC),
+            "payload": payload,
+            **overrides,
+        }
+    )
+    OperationStore().create(message)
+    return message

@@ -1,28 +1,17 @@
 import json
-from datetime import UTC, datetime
 
 import pytest
 from ordersync.catalog import outcome
 from ordersync.errors import PlatformUnavailableError
-from ordersync.models import OperationMessage
 from ordersync.outcomes import WorkflowInput, record_outcome
 from ordersync.store import AlertStore, OperationStore
+
+from tests.integration.conftest import accepted_operation
 
 
 @pytest.fixture
 def message(stack, order_request):
-    created = OperationMessage(
-        operation_id="00000000-0000-0000-0000-000000000002",
-        operation="create",
-        merchant_id="m1",
-        integration_id="erp",
-        channel_id="shop",
-        order_id="WEB-1",
-        accepted_at=datetime.now(UTC),
-        payload=order_request,
-    )
-    OperationStore().create(created)
-    return created
+    return accepted_operation(order_request, "00000000-0000-0000-0000-000000000002")
 
 
 def summary(code, attempt=1, **facts):

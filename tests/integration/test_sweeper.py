@@ -11,6 +11,7 @@ from ordersync.outcomes import WorkflowInput, record_outcome
 from ordersync.store import AlertStore, OperationStore
 from ordersync.sweeper import sweep
 
+from tests.integration.conftest import accepted_operation
 from tests.integration.test_outcomes import caught, summary
 
 LONG_AGO = datetime.now(UTC) - timedelta(hours=2)
@@ -18,19 +19,12 @@ LONG_AGO = datetime.now(UTC) - timedelta(hours=2)
 
 @pytest.fixture
 def message(stack, order_request):
-    accepted = OperationMessage(
-        operation_id="00000000-0000-0000-0000-000000000007",
-        operation="create",
-        merchant_id="m1",
-        integration_id="erp",
-        channel_id="shop",
-        order_id="WEB-1",
+    return accepted_operation(
+        order_request,
+        "00000000-0000-0000-0000-000000000007",
         reference="R-1",
         accepted_at=LONG_AGO,
-        payload=order_request,
     )
-    OperationStore().create(accepted)
-    return accepted
 
 
 def later(minutes: float) -> datetime:

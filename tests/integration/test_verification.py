@@ -2,18 +2,18 @@
 
 import json
 import time
-from datetime import UTC, datetime
 
 import pytest
 from ordersync.callbacks import sign
 from ordersync.config import ConfigStore, Integration
-from ordersync.models import OperationMessage, OperationStatus
+from ordersync.models import OperationStatus
 from ordersync.outcomes import WorkflowInput, record_outcome
 from ordersync.store import AlertStore, HistoryStore, OperationStore
 
 from local.lambdas import LambdaContext, _load
 from local.template import LocalTemplate
 from tests.conftest import load_event
+from tests.integration.conftest import accepted_operation
 from tests.integration.test_outcomes import summary
 
 SECRET = "verification-secret"
@@ -36,17 +36,7 @@ def pending(stack, order_request):
             verification_secret=SECRET,
         )
     )
-    message = OperationMessage(
-        operation_id=OPERATION_ID,
-        operation="create",
-        merchant_id="m1",
-        integration_id="erp",
-        channel_id="shop",
-        order_id="WEB-1",
-        accepted_at=datetime.now(UTC),
-        payload=order_request,
-    )
-    OperationStore().create(message)
+    message = accepted_operation(order_request, OPERATION_ID)
     record_outcome(WorkflowInput(message=message, delivery=summary("Pending Verification")))
     return message
 

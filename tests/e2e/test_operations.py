@@ -202,3 +202,61 @@ def test_a_failing_callback_is_recorded_but_does_not_change_the_operation(local_
     assert operation["status"] == "synced"
     callback = next(r for r in operation["history"] if r["step"] == "callback")
     assert callback["outcome"]["code"] == "Alert Update Failed"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "code"),
+    [
+        (401, {"message": "token expired"}, "Unauthorized"),
+        (403, {"message": "no access to warehouse 2"}, "Forbidden"),
+        (404, {"message": "no such endpoint"}, "Not Found"),
+        (200, "accepted", "Invalid Api Response"),
+        (200, {"processed": False, "message": "queue full"}, "Not Processed"),
+        (422, {"code": "SKU_INACTIVE", "message": "MUG-WHITE"}, "SKU Inactive"),
+        (422, {"code": "VALUE_DIVERGENCE", "message": "total 30.95"}, "Value Divergence"),
+        (422, {"code": "CANCELLED_IN_CHANNEL"}, "Order Cancelled In Channel"),
+        (422, {"code": "INVALID_STATUS"}, "Invalid Status Transition"),
+    ],
+)
+def test_what_the_platform_answers_is_classified_end_to_end(
+    local_stack, order_request, status, body, code
+):
+    order = {**order_request, "orderId": f"WEB-{uuid.uuid4().hex[:10]}"}
+    local_stack.set_faults(
+        {
+            "kind": "answer",
+            "status": status,
+            "body": body,
+            "orderId": order["orderId"],
+            "path": "/orders",
+        }
+    )
+    operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
+
+    ended = local_stack.wait_for(operation_id, {"failed", "synced"})
+
+    assert ended["alert"]["outcome"]["code"] == code
+    assert ended["alert"]["outcome"]["httpCode"] == status
+    assert ended["attempts"] == 1, "none of these is retried"
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        ({"kind": "rate_limit", "retryAfter": 1}, "Rate Limited"),
+        ({"kind": "timeout", "seconds": 3}, "Timeout"),
+    ],
+)
+def test_transient_answers_are_recorded_then_retried_until_synced(
+    local_stack, order_request, fault, code
+):
+    order = {**order_request, "orderId": f"WEB-{uuid.uuid4().hex[:10]}"}
+    local_stack.set_faults({**fault, "orderId": order["orderId"], "path": "/orders"})
+    operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
+
+    synced = local_stack.wait_for(operation_id, {"synced"})
+
+    codes = [record["outcome"]["code"] for record in reversed(order_step(synced))]
+    assert codes[0] == code
+    assert codes[-1] == "Order Created"
+    assert local_stack.platform_stats()["duplicated"] == 0

@@ -81,9 +81,16 @@ def cost_section(pipeline: dict[str, Any]) -> dict[str, Any]:
         }
     )
     slower_total = costs.cost_per_million_orders(scenarios, memory, prices, slower)
+    gb_seconds = costs.gb_seconds_by_function(scenarios["create"], memory)
+    gb_second_price = prices["prices"]["lambda_arm64_gb_second"]["usd"]
     return {
         "express": express,
         "standard": standard,
+        # Where a happy create's money goes (USD per million such creates).
+        "create_lambda_duration_by_function": {
+            function: round(seconds * gb_second_price * 1e6, 2)
+            for function, seconds in sorted(gb_seconds.items(), key=lambda item: -item[1])
+        },
         "per_100ms_platform_latency": round(
             slower_total["total_without_email"] - express["total_without_email"], 4
         ),

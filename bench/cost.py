@@ -70,6 +70,31 @@ def _price(prices: dict[str, Any], name: str) -> float:
     return float(prices["prices"][name]["usd"])
 
 
+def gb_seconds_by_function(
+    profile: dict[str, Any],
+    memory_mb: dict[str, int],
+    assumptions: Assumptions = ASSUMPTIONS,
+    standard: bool = False,
+) -> dict[str, float]:
+    """Lambda GB-seconds per operation, by function: measured time, plus the platform's
+    latency for each call a function makes; the dispatcher also waits for the whole workflow
+    (Express, run synchronously), which a Standard workflow's dispatcher does not."""
+    latency = assumptions.platform_latency_ms
+    calls: dict[str, float] = profile.get("platform_calls", {})
+    waited_ms = sum(calls.values()) * latency
+    execution_ms = list(profile["execution_ms"]) or [0.0]
+    workflow_ms = float(profile["express_executions"]) * sum(execution_ms) / len(execution_ms)
+    found = {}
+    for function, count in profile["lambda_invocations"].items():
+        busy_ms = profile["lambda_ms"].get(function, 0.0) * count + calls.get(function, 0) * latency
+        if function == DISPATCHER:
+            busy_ms += waited_ms
+            if standard:  # StartExecution returns at once: nothing to wait for
+                busy_ms = max(0.0, busy_ms - workflow_ms - waited_ms)
+        found[function] = memory_mb.get(function, 128) / 1024 * busy_ms / 1000
+    return found
+
+
 def operation_cost(
     profile: dict[str, Any],
     memory_mb: dict[str, int],
@@ -80,27 +105,21 @@ def operation_cost(
 ) -> dict[str, float]:
     """USD per operation, by line item, for one scenario's per-operation profile. With
     `standard`, the workflow is a Standard one: billed per transition, and not waited for."""
-    latency = assumptions.platform_latency_ms
     invocations: dict[str, float] = profile["lambda_invocations"]
-    calls: dict[str, float] = profile.get("platform_calls", {})
     executions = float(profile["express_executions"])
-    execution_ms = list(profile["execution_ms"]) or [0.0]
-    waited_ms = sum(calls.values()) * latency  # the workflow's platform time, per operation
-    per_execution_ms = sum(execution_ms) / len(execution_ms)
-    gb_seconds = 0.0
-    for function, count in invocations.items():
-        busy_ms = profile["lambda_ms"].get(function, 0.0) * count + calls.get(function, 0) * latency
-        if function == DISPATCHER:
-            busy_ms += waited_ms
-            if standard:  # StartExecution returns at once: nothing to wait for
-                busy_ms = max(0.0, busy_ms - executions * per_execution_ms - waited_ms)
-        gb_seconds += memory_mb.get(function, 128) / 1024 * busy_ms / 1000
+    gb_seconds = sum(gb_seconds_by_function(profile, memory_mb, assumptions, standard).values())
     if standard:
         step_functions = profile["transitions"] * _price(prices, "standard_transition")
     else:
         billing = prices["billing"]
         rounding = billing["express_duration_rounding_ms"]
-        run_ms = per_execution_ms + (waited_ms / executions if executions else 0.0)
+        execution_ms = list(profile["execution_ms"]) or [0.0]
+        waited_ms = (
+            sum(profile.get("platform_calls", {}).values()) * assumptions.platform_latency_ms
+        )
+        run_ms = sum(execution_ms) / len(execution_ms) + (
+            waited_ms / executions if executions else 0.0
+        )
         billed_seconds = math.ceil(run_ms / rounding) * rounding / 1000
         chunks = math.ceil(assumptions.express_memory_mb / billing["express_memory_chunk_mb"])
         gb = chunks * billing["express_memory_chunk_mb"] / 1024

@@ -5,8 +5,10 @@ the merchant's platform.
 The local stack runs every handler in its own process, on the thread that invoked it: a request
 is put down to the function whose invocation is running on that thread. Requests made by the
 SQS pollers (Lambda's event-source mapping, which AWS bills as SQS requests) are put down to
-"EventSourceMapping"; anything else (the benchmark's own reads, moto's Step Functions calling
-Lambda, which is counted as the invocation it causes) is not counted.
+"EventSourceMapping"; a function the schedules run (the sweeper) is put down as
+"scheduled:<function>", a cost per month rather than per operation; anything else (the
+benchmark's own reads, moto's Step Functions calling Lambda, which is counted as the invocation
+it causes) is not counted.
 """
 
 import io
@@ -31,8 +33,10 @@ from bench.dynamo_units import (
     read_units,
     write_cost,
 )
+from local.lambdas import InvocationError
 
 POLLER = "EventSourceMapping"
+SCHEDULED = "scheduled:"
 WRITES = ("PutItem", "UpdateItem", "DeleteItem")
 
 
@@ -70,6 +74,8 @@ class Counts:
     platform_calls: Counter[str] = field(default_factory=Counter)
     log_bytes: Counter[str] = field(default_factory=Counter)
     empty_receives: int = 0
+    # Invocations that raised: (function, error type, message, the stack's last lines).
+    errors: list[tuple[str, str, str, str]] = field(default_factory=list)
     # Each DynamoDB write: who, what, which table, item bytes before/after, table and index units.
     writes: list[tuple[str, str, str, int, int, int, int]] = field(default_factory=list)
 
@@ -94,14 +100,15 @@ class Recorder:
     def acting(self, actor: str) -> Iterator[None]:
         previous = getattr(self._local, "actor", None)
         self._local.actor = actor
+        busy = not actor.startswith(SCHEDULED)  # a sweep is not an operation's work
         with self._lock:
-            self.active += 1
+            self.active += busy
         try:
             yield
         finally:
             self._local.actor = previous
             with self._lock:
-                self.active -= 1
+                self.active -= busy
 
     def reset(self) -> Counts:
         with self._lock:
@@ -118,15 +125,29 @@ class Recorder:
         invoke = functions.invoke
 
         def timed_invoke(logical_id: str, event: Any) -> Any:
-            with recorder.acting(logical_id):
+            scheduled = threading.current_thread().name.startswith("schedule-")
+            actor = f"{SCHEDULED}{logical_id}" if scheduled else logical_id
+            with recorder.acting(actor):
                 started = time.perf_counter()
                 try:
                     return invoke(logical_id, event)
+                except InvocationError as error:
+                    document = error.document
+                    with recorder._lock:
+                        recorder.counts.errors.append(
+                            (
+                                actor,
+                                document["errorType"],
+                                document["errorMessage"][:300],
+                                "".join(document["stackTrace"])[-1200:],
+                            )
+                        )
+                    raise
                 finally:
                     elapsed = (time.perf_counter() - started) * 1000
                     with recorder._lock:
-                        recorder.counts.invocations[logical_id] += 1
-                        recorder.counts.durations_ms[logical_id].append(elapsed)
+                        recorder.counts.invocations[actor] += 1
+                        recorder.counts.durations_ms[actor].append(elapsed)
 
         functions.invoke = timed_invoke
         make_api_call = botocore.client.BaseClient._make_api_call

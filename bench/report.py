@@ -180,6 +180,26 @@ def _query_rows(query: dict[str, Any]) -> list[str]:
     return _rows(rows, right_from=2)
 
 
+def _breakdown(cost: dict[str, Any], create: dict[str, Any]) -> list[str]:
+    durations = ", ".join(
+        f"{function.removesuffix('Function')} ${usd:.2f}"
+        for function, usd in cost["create_lambda_duration_by_function"].items()
+    )
+    tables = sorted(
+        create["dynamodb_units"]["by_table"].items(),
+        key=lambda item: -(item[1]["write"] + item[1]["index_write"]),
+    )
+    units = ", ".join(
+        f"{table.removesuffix('Table')} {_number(u['write'] + u['index_write'])}"
+        + (f" ({_number(u['index_write'])} index)" if u["index_write"] else "")
+        for table, u in tables
+    )
+    return [
+        f"  a happy create's Lambda duration, per million: {durations}",
+        f"  a happy create's write units by table: {units}",
+    ]
+
+
 def render(results: dict[str, Any]) -> str:
     pipeline, cost = results["pipeline"], results["cost"]
     scenarios = pipeline["scenarios"]
@@ -206,6 +226,7 @@ def render(results: dict[str, Any]) -> str:
         f"{_number(100 * cost['mix']['create_failed_run'])}% +rerun; platform answers in "
         f"{_number(assumptions['platform_latency_ms'])} ms",
         *_cost_rows(cost),
+        *_breakdown(cost, scenarios["create"]),
         f"  each 100 ms more per platform request: +${cost['per_100ms_platform_latency']:.2f} "
         "per million orders",
         "",
@@ -216,7 +237,8 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"Local throughput (trend only): {throughput['orders']} orders in "
         f"{_number(throughput['seconds'])} s: {_number(throughput['accepted_per_second'])} "
-        f"accepted/s, {_number(throughput['synced_per_second'])} synced/s",
+        f"accepted/s, {_number(throughput['synced_per_second'])} synced/s"
+        + (f"; {throughput['refused']} refused" if throughput.get("refused") else ""),
         f"Emails per 1,000 failing orders: {results['emails']['note']}",
     ]
     return "\n".join(lines) + "\n"

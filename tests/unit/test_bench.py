@@ -94,7 +94,7 @@ def test_table_shapes_come_from_the_template():
         "by-level",
         "needs-action",
     }
-    assert shapes["OperationsTable"].indexes == ()
+    assert shapes["ConfigTable"].indexes == ()
 
 
 # ---------------------------------------------------------------- transitions
@@ -156,7 +156,12 @@ def scenario(**overrides) -> dict:
         "express_executions": 1.0,
         "execution_ms": [230.0],
         "transitions": 6.0,
-        "dynamodb_units": {"read": 2.0, "write": 8.0, "index_write": 2.0},
+        "dynamodb_units": {
+            "read": 2.0,
+            "write": 8.0,
+            "index_write": 2.0,
+            "by_table": {"HistoryTable": {"read": 0.0, "write": 8.0, "index_write": 2.0}},
+        },
         "log_bytes": {"OrderCreateFunction": 600.0},
     }
     return {**base, **overrides}
@@ -249,12 +254,16 @@ def test_clients_are_read_from_the_aws_factories_the_imported_modules_call():
 
 
 # ---------------------------------------------------------------- per operation, and the table
-def test_counts_become_figures_per_operation():
+def test_counts_become_figures_per_operation_without_the_scheduled_sweeps():
     counts = Counts()
     counts.requests.update(
-        {("ApiFunction", "sqs", "SendMessage"): 2, ("ApiFunction", "dynamodb", "PutItem"): 4}
+        {
+            ("ApiFunction", "sqs", "SendMessage"): 2,
+            ("ApiFunction", "dynamodb", "PutItem"): 4,
+            ("scheduled:SweeperFunction", "dynamodb", "Query"): 3,
+        }
     )
-    counts.invocations.update({"ApiFunction": 2})
+    counts.invocations.update({"ApiFunction": 2, "scheduled:SweeperFunction": 1})
     counts.durations_ms["ApiFunction"] += [10.0, 30.0]
     counts.write_units.update({("ApiFunction", "OperationsTable"): 4})
     counts.platform_calls = Counter()
@@ -265,6 +274,8 @@ def test_counts_become_figures_per_operation():
     assert shown["lambda_ms"] == {"ApiFunction": 20.0}
     assert shown["dynamodb_units"]["write"] == 2
     assert shown["transitions"] == 3
+    assert shown["lambda_invocations"] == {"ApiFunction": 1}
+    assert shown["scheduled_invocations_not_counted"] == {"scheduled:SweeperFunction": 1}
 
 
 def test_the_table_shows_every_figure_and_says_what_misses_its_target():
@@ -328,4 +339,5 @@ def test_the_table_shows_every_figure_and_says_what_misses_its_target():
     assert "MISSED by 0.2" in table
     assert "ApiFunction" in table
     assert "one code" in table
+    assert "write units by table: History 10 (2 index)" in table
     assert "Emails per 1,000 failing orders: not measurable yet" in table

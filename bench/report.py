@@ -1,5 +1,6 @@
 """The benchmark's table: results.json in, plain text out."""
 
+import textwrap
 from typing import Any
 
 SERVICES = ("API Gateway", "Lambda", "SQS", "Step Functions", "DynamoDB", "SES")
@@ -84,7 +85,8 @@ def _target_rows(results: dict[str, Any]) -> list[str]:
         elif value <= limit:
             verdict = "met"
         else:
-            verdict = f"MISSED by {_figure(value - limit, money)}"
+            missed = value - limit
+            verdict = f"MISSED by {_figure(missed, True) if money else f'{missed:.2f}'}"
         bound = "-" if limit is None else f"<= {_figure(limit, money)}"
         rows.append([name, _figure(value, money), bound, verdict])
     return _rows(rows, right_from=1)
@@ -147,6 +149,10 @@ def _cost_rows(cost: dict[str, Any]) -> list[str]:
     return _rows(rows)
 
 
+def _size(count: str) -> str:
+    return f"{int(count) // 1000}k" if int(count) % 1000 == 0 else count
+
+
 def _query_rows(query: dict[str, Any]) -> list[str]:
     sizes = sorted(query["sizes"], key=int)
     small, large = sizes[0], sizes[-1]
@@ -154,12 +160,12 @@ def _query_rows(query: dict[str, Any]) -> list[str]:
         [
             "filter (merchant +)",
             "index",
-            f"read {int(small):,}",
-            f"read {int(large):,}",
+            f"read {_size(small)}",
+            f"read {_size(large)}",
             "ratio",
-            f"Scan {int(small):,}",
-            f"Scan {int(large):,}",
-            "Scan ratio",
+            f"Scan {_size(small)}",
+            f"Scan {_size(large)}",
+            "ratio",
         ]
     ]
     for name, ratio in query["ratio"].items():
@@ -181,23 +187,35 @@ def _query_rows(query: dict[str, Any]) -> list[str]:
 
 
 def _breakdown(cost: dict[str, Any], create: dict[str, Any]) -> list[str]:
-    durations = ", ".join(
+    durations = [
         f"{function.removesuffix('Function')} ${usd:.2f}"
         for function, usd in cost["create_lambda_duration_by_function"].items()
-    )
+    ]
     tables = sorted(
         create["dynamodb_units"]["by_table"].items(),
         key=lambda item: -(item[1]["write"] + item[1]["index_write"]),
     )
-    units = ", ".join(
+    units = [
         f"{table.removesuffix('Table')} {_number(u['write'] + u['index_write'])}"
         + (f" ({_number(u['index_write'])} index)" if u["index_write"] else "")
         for table, u in tables
-    )
-    return [
-        f"  a happy create's Lambda duration, per million: {durations}",
-        f"  a happy create's write units by table: {units}",
     ]
+    return [
+        *_wrapped("  a happy create's Lambda duration, per million: ", durations),
+        *_wrapped("  a happy create's write units by table: ", units),
+    ]
+
+
+def _wrapped(first: str, items: list[str], width: int = 100) -> list[str]:
+    """`first` and then `items`, comma-separated, broken between items to fit `width`."""
+    lines = [first + items[0]]
+    for item in items[1:]:
+        if len(lines[-1]) + len(item) + 2 > width:
+            lines[-1] += ","
+            lines.append("    " + item)
+        else:
+            lines[-1] += f", {item}"
+    return lines
 
 
 def render(results: dict[str, Any]) -> str:
@@ -223,8 +241,8 @@ def render(results: dict[str, Any]) -> str:
         f"Cost at list prices of {cost['prices_date']} ({cost['region']}); an order = "
         f"{_number(100 * cost['mix']['create'])}% happy, "
         f"{_number(100 * cost['mix']['create_workflow_retry'])}% +retry, "
-        f"{_number(100 * cost['mix']['create_failed_run'])}% +rerun; platform answers in "
-        f"{_number(assumptions['platform_latency_ms'])} ms",
+        f"{_number(100 * cost['mix']['create_failed_run'])}% +rerun;",
+        f"a platform request takes {_number(assumptions['platform_latency_ms'])} ms",
         *_cost_rows(cost),
         *_breakdown(cost, scenarios["create"]),
         f"  each 100 ms more per platform request: +${cost['per_100ms_platform_latency']:.2f} "
@@ -239,6 +257,10 @@ def render(results: dict[str, Any]) -> str:
         f"{_number(throughput['seconds'])} s: {_number(throughput['accepted_per_second'])} "
         f"accepted/s, {_number(throughput['synced_per_second'])} synced/s"
         + (f"; {throughput['refused']} refused" if throughput.get("refused") else ""),
-        f"Emails per 1,000 failing orders: {results['emails']['note']}",
+        *textwrap.wrap(
+            "Emails per 1,000 failing orders: " + results["emails"]["note"],
+            width=100,
+            subsequent_indent="    ",
+        ),
     ]
     return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ PLATFORM_PORT ?= 3001
 export SAM_CLI_TELEMETRY := 0
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help setup run test test-unit test-integration test-e2e lint format build docs soak redrive clean
+.PHONY: help setup run test test-unit test-integration test-e2e lint format build docs soak bench redrive clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ build: setup ## sam build for python3.13 on arm64 (no Docker needed)
 
 soak: setup ## Soak the local stack under faults (ORDERS=2000); prints the accounting line
 	$(PY) -m tools.soak --orders $(or $(ORDERS),2000)
+
+bench: setup ## Benchmark on the local stack: prints the table, writes bench/results.json (~4 min)
+	$(PY) -m bench
 
 redrive: setup ## Redrive the dead-letter queue: STACK=<stack name> on AWS, or LOCAL=<url>
 	$(PY) -m tools.redrive $(if $(LOCAL),--local $(LOCAL),--stack-name $(or $(STACK),ordersync-dev))

@@ -1,0 +1,190 @@
+"""`python -m bench` (`make bench`): every figure in one run, printed as a table and written to
+bench/results.json.
+
+Each part runs in a process of its own, one after the other (the machine's cores are shared):
+cold start (fresh interpreters), query cost (moto in process), then the local stack (AWS
+requests, DynamoDB units, transitions, durations, throughput), from which the cost follows.
+
+Usage: python -m bench [--quick] [--render]
+  --quick   fewer runs and a smaller query table: a check that everything works, not figures
+  --render  print the table of the existing bench/results.json, measuring nothing
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench import cost as costs
+from bench.report import render
+from local.template import ROOT, LocalTemplate
+
+RESULTS = ROOT / "bench" / "results.json"
+SOURCES = ROOT / "layers" / "common" / "ordersync"
+TARGETS = {"cold_start_ratio_max": 1.3, "cost_per_million_orders_usd": 8.0, "query": 1.2}
+EMAIL_CALLS = ("send_email", "send_raw_email", "send_bulk_templated_email", '"sesv2"', '"ses"')
+
+
+def _phase(module: str, *arguments: str) -> dict[str, Any]:
+    started = time.monotonic()
+    print(f"bench: {module} ...", file=sys.stderr, flush=True)
+    result = subprocess.run(
+        [sys.executable, "-m", module, *arguments],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"bench: {module} failed (exit {result.returncode})")
+    print(f"bench: {module} took {time.monotonic() - started:.0f}s", file=sys.stderr, flush=True)
+    found: dict[str, Any] = json.loads(result.stdout)
+    return found
+
+
+def _email_sender_exists() -> bool:
+    return any(call in path.read_text() for path in SOURCES.rglob("*.py") for call in EMAIL_CALLS)
+
+
+def emails(pipeline: dict[str, Any]) -> dict[str, Any]:
+    seen = sum(s["requests_by_service"]["SES"] for s in pipeline["scenarios"].values())
+    if _email_sender_exists():
+        note = "an email sender exists now: measure it under a burst of failing orders"
+    else:
+        note = (
+            "not measurable yet: ordersync has no email or digest sender "
+            f"(SES requests seen in every scenario: {_number(seen)})"
+        )
+    return {"value": None, "ses_requests_seen": seen, "note": note}
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def cost_section(pipeline: dict[str, Any]) -> dict[str, Any]:
+    prices = costs.load_prices()
+    memory = costs.memory_by_function(LocalTemplate.load().sam)
+    scenarios = pipeline["scenarios"]
+    express = costs.cost_per_million_orders(scenarios, memory, prices)
+    standard = costs.cost_per_million_orders(scenarios, memory, prices, standard=True)
+    slower = costs.Assumptions(
+        **{
+            **costs.describe_assumptions(),
+            "platform_latency_ms": costs.ASSUMPTIONS.platform_latency_ms + 100,
+        }
+    )
+    slower_total = costs.cost_per_million_orders(scenarios, memory, prices, slower)
+    gb_seconds = costs.gb_seconds_by_function(scenarios["create"], memory)
+    gb_second_price = prices["prices"]["lambda_arm64_gb_second"]["usd"]
+    return {
+        "express": express,
+        "standard": standard,
+        # Where a happy create's money goes (USD per million such creates).
+        "create_lambda_duration_by_function": {
+            function: round(seconds * gb_second_price * 1e6, 2)
+            for function, seconds in sorted(gb_seconds.items(), key=lambda item: -item[1])
+        },
+        "per_100ms_platform_latency": round(
+            slower_total["total_without_email"] - express["total_without_email"], 4
+        ),
+        "per_operation_usd": {
+            name: costs.operation_cost(profile, memory, prices)
+            for name, profile in scenarios.items()
+        },
+        "mix": costs.order_mix(),
+        "assumptions": costs.describe_assumptions(),
+        "memory_mb": memory,
+        "prices_date": prices["date"],
+        "region": prices["region"],
+    }
+
+
+def assemble(
+    cold: dict[str, Any], query: dict[str, Any], pipeline: dict[str, Any]
+) -> dict[str, Any]:
+    cost = cost_section(pipeline)
+    create = pipeline["scenarios"]["create"]
+    email = emails(pipeline)
+    results: dict[str, Any] = {
+        "date": date.today().isoformat(),
+        "machine": f"{os.cpu_count()} cores, shared",
+        "cold_start_ratio_max": cold["cold_start_ratio_max"],
+        "cost_per_million_orders_usd": cost["express"]["total_without_email"],
+        "cost_per_million_orders_standard_usd": cost["standard"]["total_without_email"],
+        "query_scanned_ratio_max": query["query_scanned_ratio_max"],
+        "transitions_per_create": create["transitions"],
+        "emails_per_1000_failing_orders": email["value"],
+    }
+    results["targets"] = {
+        "cold start ratio, max": {
+            "value": results["cold_start_ratio_max"],
+            "limit": TARGETS["cold_start_ratio_max"],
+        },
+        "cost per million orders": {
+            "value": results["cost_per_million_orders_usd"],
+            "limit": TARGETS["cost_per_million_orders_usd"],
+            "money": True,
+        },
+        "same on Standard": {
+            "value": results["cost_per_million_orders_standard_usd"],
+            "limit": None,
+            "money": True,
+            "note": "for comparison",
+        },
+        "query items read 20k/1k, max": {
+            "value": results["query_scanned_ratio_max"],
+            "limit": TARGETS["query"],
+        },
+        "transitions per create": {
+            "value": create["transitions"],
+            "limit": None,
+            "note": f"the ASL's happy path enters {len(pipeline['asl_happy_path_create'])} states",
+        },
+        "emails per 1,000 failing orders": {
+            "value": None,
+            "limit": None,
+            "note": "not measurable yet",
+        },
+    }
+    results.update(
+        {
+            "cold_start": cold,
+            "query": query,
+            "pipeline": pipeline,
+            "cost": cost,
+            "emails": email,
+        }
+    )
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--render", action="store_true")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    if args.render:
+        sys.stdout.write(render(json.loads(args.output.read_text())))
+        return 0
+    started = time.monotonic()
+    cold = _phase("bench.cold_start", "--runs", "3" if args.quick else "7")
+    query = _phase("bench.query", "--sizes", *(["200", "400"] if args.quick else ["1000", "20000"]))
+    pipeline = _phase("bench.pipeline", "--burst", "20" if args.quick else "150", "--repeats", "3")
+    results = assemble(cold, query, pipeline)
+    results["seconds"] = round(time.monotonic() - started)
+    args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    sys.stdout.write(render(results))
+    print(f"bench: wrote {args.output} in {results['seconds']}s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""One cold start, in a fresh interpreter: `python -I bench/probe.py SPEC_JSON`.
+
+SPEC: {"denied": [installed top-level modules that are not deployed], "function_dir": path or
+null, "layer": path, "clients": [aws.py factory names]}. With a function_dir, it imports that
+function's handler module as Lambda does and creates its clients through ordersync.aws; without
+one (the floor) it imports only boto3 and creates the same clients. Installed modules that are
+not deployed are refused, as they are absent on Lambda.
+Prints {"ms": CPU milliseconds, "wall_ms": …, "modules": [what it imported]}.
+"""
+
+import importlib.abc
+import importlib.util
+import json
+import sys
+import time
+from typing import Any
+
+SPEC: dict[str, Any] = json.loads(sys.argv[1])
+DENIED = frozenset(SPEC["denied"])
+
+
+class NotDeployed(importlib.abc.MetaPathFinder):
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name.partition(".")[0] in DENIED:
+            raise ModuleNotFoundError(f"No module named {name!r} (not deployed)", name=name)
+        return None
+
+
+sys.meta_path.insert(0, NotDeployed())
+function_dir = SPEC.get("function_dir")
+sys.path[:0] = [function_dir, SPEC["layer"]] if function_dir else [SPEC["layer"]]
+
+started, started_cpu = time.perf_counter(), time.process_time()
+if function_dir:
+    module_spec = importlib.util.spec_from_file_location("app", f"{function_dir}/app.py")
+    assert module_spec is not None
+    assert module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules["app"] = module
+    module_spec.loader.exec_module(module)
+    from ordersync import aws
+
+    for factory in SPEC["clients"]:
+        getattr(aws, factory)()
+else:
+    import boto3
+
+    for service in SPEC["clients"]:
+        boto3.client(service)
+wall_ms = (time.perf_counter() - started) * 1000
+cpu_ms = (time.process_time() - started_cpu) * 1000
+print(
+    json.dumps(
+        {"ms": round(cpu_ms, 2), "wall_ms": round(wall_ms, 2), "modules": sorted(sys.modules)}
+    )
+)

@@ -56,6 +56,7 @@ class Soak:
         default_factory=dict
     )  # operation id -> (order, operation)
     refused: int = 0
+    server_errors: list[str] = field(default_factory=list)
 
     def client(self) -> httpx.Client:
         return httpx.Client(
@@ -72,6 +73,12 @@ class Soak:
             with self.client() as client:
                 for _ in range(2 if index in twice else 1):  # the channel delivers some twice
                     answer = client.post(path, json=body)
+                    for wait in (0.5, 1, 2):  # a channel retries a server error, as it should
+                        if answer.status_code < 500:
+                            break
+                        self.server_errors.append(f"{answer.status_code} {answer.text[:200]}")
+                        time.sleep(wait)
+                        answer = client.post(path, json=body)
                     if answer.status_code == 202:
                         self.accepted[answer.json()["operationId"]] = (order_id, operation)
                     else:
@@ -222,6 +229,7 @@ def run(
             "duplicated": stats["duplicated"],
             "transient_unsynced": len(still_transient),
             "refused_by_api": soak.refused,
+            "server_errors": soak.server_errors,
             "blocked_by_their_order": len(blocked),
             "unsynced_by_code": dict(
                 Counter(
@@ -253,7 +261,9 @@ def main() -> int:
         f"soak: took {result['took_seconds']}s ({result['operations_per_second']} operations/s); "
         f"transient failures left unsynced: {result['transient_unsynced']}; "
         f"follow-ups blocked by an order never created: {result['blocked_by_their_order']}; "
-        f"repeats the API refused (409): {result['refused_by_api']}; "
+        f"requests the API refused: {result['refused_by_api']}; "
+        f"server errors the channel retried: {len(result['server_errors'])} "
+        f"{result['server_errors'][:3]}; "
         f"not synced, by status and code: {result['unsynced_by_code']}"
     )
     print(

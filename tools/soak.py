@@ -19,7 +19,7 @@ from typing import Any
 
 import boto3
 import httpx
-from ordersync.dynamo import from_item
+from ordersync.store import operation_from_item
 
 from local.process import StackProcess, start
 from local.seed import DEMO_CREDENTIAL
@@ -110,9 +110,7 @@ class Soak:
             while request:
                 answer = dynamodb.batch_get_item(RequestItems=request)
                 for item in answer["Responses"].get(table, []):
-                    values = from_item(item)
-                    last = values.get("lastResponse")
-                    values["lastResponse"] = json.loads(last) if last else None
+                    values = operation_from_item(item).model_dump(by_alias=True, mode="json")
                     found[values["operationId"]] = values
                 request = answer.get("UnprocessedKeys") or {}
         return found

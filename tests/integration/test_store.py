@@ -1,8 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
 from ordersync.catalog import outcome
-from ordersync.models import Alert, AlertStatus, HistoryRecord, OperationType
-from ordersync.store import COMPRESS_ABOVE_BYTES, AlertStore, HistoryStore
+from ordersync.models import Alert, AlertStatus, HistoryRecord, OperationStatus, OperationType
+from ordersync.store import COMPRESS_ABOVE_BYTES, AlertStore, HistoryStore, OperationStore
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -120,3 +120,34 @@ def test_an_oversized_platform_answer_is_cut_so_the_record_still_fits(stack):
     assert record.content_destination.endswith(
         f"{len(noise) - KEEP_AT_MOST_BYTES} more bytes not kept]"
     )
+
+
+def test_an_operation_item_stays_under_one_write_unit_and_gives_back_its_message(
+    stack, order_request
+):
+    from tests.integration.conftest import accepted_operation
+
+    message = accepted_operation(order_request, "00000000-0000-0000-0000-0000000000aa")
+    answer = outcome(
+        "Platform Unavailable",
+        operation="create",
+        order_id="WEB-1",
+        http_code=503,
+        system_call="POST /orders",
+    )
+    OperationStore().record(
+        message.operation_id,
+        status=OperationStatus.FAILED,
+        attempts=3,
+        outcome=answer,
+        where="retrying automatically (run 1 of 10 done)",
+    )
+    item = stack.item("OperationsTable", {"operationId": {"S": message.operation_id}})
+
+    # Each update rewrites the whole item: under 1 KB it costs one write unit, not two.
+    size = sum(
+        len(name.encode()) + len(value.get("B") or str(next(iter(value.values()))).encode())
+        for name, value in item.items()
+    )
+    assert size < 1024, size
+    assert OperationStore().message(message.operation_id).payload == order_request

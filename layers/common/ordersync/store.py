@@ -52,6 +52,23 @@ def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def pack_payload(payload: dict[str, Any]) -> bytes:
+    """The operation's body, compressed (its last response is too): every update of the
+    operation rewrites the whole item and pays a write unit per started KB, so a 1-2 KB item
+    would double each of them."""
+    return zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 6)
+
+
+def unpack_payload(values: dict[str, Any]) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(zlib.decompress(_raw(values["payloadZ"])))
+    return loaded
+
+
+def _raw(packed: Any) -> bytes:
+    """The bytes of a binary attribute (boto3 wraps them in Binary)."""
+    return bytes(packed.value if hasattr(packed, "value") else packed)
+
+
 def _is_condition_failure(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
@@ -120,7 +137,7 @@ class OperationStore:
             "acceptedAt": iso(message.accepted_at),
             "updatedAt": moment,
             "payloadHash": payload_hash(message.payload),
-            "payload": json.dumps(message.payload, separators=(",", ":")),
+            "payloadZ": pack_payload(message.payload),
             "reference": message.reference,
             "where": "accepted; waiting in the operations queue",
             **_deadline_attributes(
@@ -154,13 +171,13 @@ class OperationStore:
         return _update_unless_condition_fails(
             TableName=self._table,
             Key={"operationId": {"S": message.operation_id}},
-            UpdateExpression="SET payload = :payload, payloadHash = :hash, #status = :pending, "
+            UpdateExpression="SET payloadZ = :payload, payloadHash = :hash, #status = :pending, "
             "#where = :where, updatedAt = :now, watch = :watch, watchUntil = :until",
-            ConditionExpression="#status IN (:failed, :skipped) AND contains(lastResponse, :code)",
+            ConditionExpression="#status IN (:failed, :skipped) AND lastCode = :code",
             ExpressionAttributeNames={"#status": "status", "#where": "where"},
             ExpressionAttributeValues=to_item(
                 {
-                    ":payload": json.dumps(message.payload, separators=(",", ":")),
+                    ":payload": pack_payload(message.payload),
                     ":hash": payload_hash(message.payload),
                     ":pending": OperationStatus.PENDING.value,
                     ":where": "resent with a corrected body; waiting in the operations queue",
@@ -169,7 +186,7 @@ class OperationStore:
                     ":until": iso(deadline.until),
                     ":failed": OperationStatus.FAILED.value,
                     ":skipped": OperationStatus.SKIPPED.value,
-                    ":code": f'"code":"{waiting_code}"',
+                    ":code": waiting_code,
                 }
             ),
         )
@@ -236,7 +253,7 @@ class OperationStore:
             .get_item(TableName=self._table, Key={"operationId": {"S": operation_id}})
             .get("Item")
         )
-        return _operation_from(item) if item else None
+        return operation_from_item(item) if item else None
 
     def record(
         self,
@@ -261,8 +278,11 @@ class OperationStore:
             "SET #status = :status, attempts = :attempts, updatedAt = :updated, #where = :where"
         )
         if outcome is not None:
-            values[":last"] = outcome.model_dump_json(by_alias=True, exclude_none=True)
-            expression += ", lastResponse = :last"
+            values[":last"] = zlib.compress(
+                outcome.model_dump_json(by_alias=True, exclude_none=True).encode(), 6
+            )
+            values[":lastCode"] = outcome.code
+            expression += ", lastResponseZ = :last, lastCode = :lastCode"
         if deadline is not None:
             values[":watch"], values[":watchUntil"] = _deadline_attributes(deadline).values()
             expression += ", watch = :watch, watchUntil = :watchUntil"
@@ -347,7 +367,7 @@ class OperationStore:
             if _is_condition_failure(error):
                 return None
             raise
-        return _operation_from(answer["Attributes"])
+        return operation_from_item(answer["Attributes"])
 
     def message(self, operation_id: str) -> OperationMessage | None:
         """The queue message of a stored operation, rebuilt to send it again."""
@@ -359,13 +379,13 @@ class OperationStore:
         if not item:
             return None
         values = from_item(item)
-        return OperationMessage.model_validate({**values, "payload": json.loads(values["payload"])})
+        return OperationMessage.model_validate({**values, "payload": unpack_payload(values)})
 
 
-def _operation_from(item: dict[str, Any]) -> Operation:
+def operation_from_item(item: dict[str, Any]) -> Operation:
     values = from_item(item)
-    last = values.pop("lastResponse", None)
-    values["lastResponse"] = json.loads(last) if last else None
+    last = values.pop("lastResponseZ", None)
+    values["lastResponse"] = json.loads(zlib.decompress(_raw(last))) if last else None
     return Operation.model_validate(values)
 
 

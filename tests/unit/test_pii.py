@@ -1,6 +1,7 @@
 import io
 import json
 
+import pytest
 from aws_lambda_powertools import Logger
 from ordersync.pii import MASK, PiiMaskingFormatter, mask
 
@@ -24,6 +25,26 @@ def test_emails_and_phones_in_free_text_are_masked():
     said = mask("customer ada@example.com (+44 20 7946 0000) refused order WEB-10001")
 
     assert said == f"customer {MASK} ({MASK}) refused order WEB-10001"
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "8e3337ad-4541-56d7-9a43-3c77a5a85763",
+        "411f8383-ef70-5fde-b75a-5647dff22180",
+        "arn:aws:lambda:us-east-1:123456789012:function:Api",
+        "2026-11-24 16:26:28,579+0000",
+        "2026-11-24T16:26:27.339000+00:00",
+        "order SOAK-7-1234567 of 2026-11-24",
+    ],
+)
+def test_ids_times_and_arns_are_not_taken_for_phones(kept):
+    assert mask(kept) == kept
+
+
+def test_phones_in_their_usual_shapes_are_masked():
+    for phone in ("+1 (555) 010-9999", "555 010 9999", "020 7946 0000", "+4915112345678"):
+        assert mask(f"call {phone} today") == f"call {MASK} today"
 
 
 def test_a_logger_with_the_formatter_writes_no_personal_data():

@@ -35,7 +35,9 @@ PERSONAL_FIELDS = frozenset(
     )
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"\+?\d[\d ()-]{7,}\d")
+# Digits glued to letters, colons, dots or dashes are part of something else (a UUID, an ARN's
+# account, a time), and an ISO date is not a phone: masking those would blind the on-call reader.
+PHONE = re.compile(r"(?<![\w:./+-])(?!\d{4}-\d\d-\d\d)\+?\d[\d ()-]{7,}\d(?![\w:./-])")
 
 
 def mask(value: Any, key: str | None = None) -> Any:

@@ -1,8 +1,9 @@
 """The scheduled sweep over operations whose deadline passed, found through the sparse `by-watch`
 index (never a Scan): operations not run yet are flagged `queued`, platforms that never
 confirmed an accepted operation raise an alert, and a retrying operation whose message is gone
-is sent to the queue again once the queue has no backlog (the dispatcher's lease and finished
-check make a spare copy harmless).
+is sent to the queue again once the queue holds no message at all, visible, in flight or delayed:
+only then is its message surely gone (a copy beside a message still in flight would run the
+operation twice, and a second skip would put two messages in the DLQ).
 """
 
 from dataclasses import dataclass
@@ -45,9 +46,10 @@ def sweep(at: datetime | None = None) -> SweepReport:
     for operation_id, seen in operations.overdue(Watch.VERIFICATION, at, limit):
         report.verification_overdue += _flag_unverified(operations, operation_id, seen, at)
     overdue_runs = operations.overdue(Watch.RETRY, at, limit)
-    if overdue_runs and _waiting_in_queue() > 0:
-        # While the queue has a backlog, a late run is most likely a message still in it:
-        # sending copies would only feed the backlog. Its turn (or an empty queue) comes first.
+    if overdue_runs and _messages_in_queue() > 0:
+        # A late run is most likely a message still in the queue (waiting its turn in a backlog,
+        # or received and in flight on a busy consumer): a copy would be a second run. A
+        # message lost for good shows once the queue is empty, and is sent again then.
         report.requeue_deferred = len(overdue_runs)
         overdue_runs = []
     for operation_id, seen in overdue_runs:
@@ -59,12 +61,18 @@ def sweep(at: datetime | None = None) -> SweepReport:
     return report
 
 
-def _waiting_in_queue() -> int:
+QUEUE_COUNTS = [
+    "ApproximateNumberOfMessages",
+    "ApproximateNumberOfMessagesNotVisible",
+    "ApproximateNumberOfMessagesDelayed",
+]
+
+
+def _messages_in_queue() -> int:
     attributes = aws.sqs().get_queue_attributes(
-        QueueUrl=get_settings().operations_queue_url,
-        AttributeNames=["ApproximateNumberOfMessages"],
+        QueueUrl=get_settings().operations_queue_url, AttributeNames=QUEUE_COUNTS
     )["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"])
+    return sum(int(attributes.get(name, 0)) for name in QUEUE_COUNTS)
 
 
 def _minutes_since(moment: datetime, at: datetime) -> int:

@@ -96,15 +96,20 @@ def _progress(moved: int, total: int) -> None:
     print(f"\rredrive: moved {moved} of {total}", end="", flush=True)
 
 
-def redrive_local(url: str, report: Callable[[int, int], None] = _progress) -> int:
-    stack = httpx.get(f"{url}/_local/stack", timeout=10).json()
-    sqs = boto3.client(
-        "sqs",
+def local_client(stack: dict[str, Any], service: str) -> Any:
+    """A boto3 client of the local stack's embedded AWS (`stack`: what /_local/stack says)."""
+    return boto3.client(
+        service,
         endpoint_url=stack["awsEndpoint"],
         region_name="us-east-1",
         aws_access_key_id="local",
         aws_secret_access_key="local",
     )
+
+
+def redrive_local(url: str, report: Callable[[int, int], None] = _progress) -> int:
+    stack = httpx.get(f"{url}/_local/stack", timeout=10).json()
+    sqs = local_client(stack, "sqs")
     return move_by_hand(sqs, stack["resources"][DEAD_LETTERS], stack["resources"][SOURCE], report)
 
 

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 from ordersync.store import operation_from_item
 
 from local.process import StackProcess, start
 from local.seed import DEMO_CREDENTIAL
-from tools.redrive import redrive_local
+from tools.redrive import local_client, redrive_local
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = json.loads((ROOT / "events/requests/create_order.json").read_text())
@@ -95,13 +94,7 @@ class Soak:
         GET /v1/operations/{id} answers the same with the history and the alert, but reading
         thousands that way took longer than running them; the accounting reads the record."""
         stack = httpx.get(f"{self.url}/_local/stack", timeout=10).json()
-        dynamodb = boto3.client(
-            "dynamodb",
-            endpoint_url=stack["awsEndpoint"],
-            region_name="us-east-1",
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
+        dynamodb = local_client(stack, "dynamodb")
         table = stack["resources"]["OperationsTable"]
         found: dict[str, dict[str, Any]] = {}
         for first in range(0, len(operation_ids), 100):

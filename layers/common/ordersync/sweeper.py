@@ -61,18 +61,16 @@ def sweep(at: datetime | None = None) -> SweepReport:
     return report
 
 
-QUEUE_COUNTS = [
-    "ApproximateNumberOfMessages",
-    "ApproximateNumberOfMessagesNotVisible",
-    "ApproximateNumberOfMessagesDelayed",
-]
-
-
 def _messages_in_queue() -> int:
     attributes = aws.sqs().get_queue_attributes(
-        QueueUrl=get_settings().operations_queue_url, AttributeNames=QUEUE_COUNTS
+        QueueUrl=get_settings().operations_queue_url,
+        AttributeNames=[
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+        ],
     )["Attributes"]
-    return sum(int(attributes.get(name, 0)) for name in QUEUE_COUNTS)
+    return sum(int(count) for name, count in attributes.items() if name.startswith("Approximate"))
 
 
 def _minutes_since(moment: datetime, at: datetime) -> int:

@@ -56,7 +56,11 @@ def pack_payload(payload: dict[str, Any]) -> bytes:
     """The operation's body, compressed (its last response is too): every update of the
     operation rewrites the whole item and pays a write unit per started KB, so a 1-2 KB item
     would double each of them."""
-    return zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 6)
+    return _pack(json.dumps(payload, separators=(",", ":")))
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode(), 6)
 
 
 def unpack_payload(values: dict[str, Any]) -> dict[str, Any]:
@@ -172,7 +176,7 @@ class OperationStore:
             TableName=self._table,
             Key={"operationId": {"S": message.operation_id}},
             UpdateExpression="SET payloadZ = :payload, payloadHash = :hash, #status = :pending, "
-            "#where = :where, updatedAt = :now, watch = :watch, watchUntil = :until",
+            "#where = :where, updatedAt = :now, watch = :watch, watchUntil = :watchUntil",
             ConditionExpression="#status IN (:failed, :skipped) AND lastCode = :code",
             ExpressionAttributeNames={"#status": "status", "#where": "where"},
             ExpressionAttributeValues=to_item(
@@ -182,8 +186,7 @@ class OperationStore:
                     ":pending": OperationStatus.PENDING.value,
                     ":where": "resent with a corrected body; waiting in the operations queue",
                     ":now": iso(moment),
-                    ":watch": deadline.watch.value,
-                    ":until": iso(deadline.until),
+                    **{f":{name}": value for name, value in _deadline_attributes(deadline).items()},
                     ":failed": OperationStatus.FAILED.value,
                     ":skipped": OperationStatus.SKIPPED.value,
                     ":code": waiting_code,
@@ -247,12 +250,16 @@ class OperationStore:
         )
         return item["payloadHash"]["S"] if item else None
 
-    def get(self, operation_id: str) -> Operation | None:
-        item = (
+    def _item(self, operation_id: str) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = (
             aws.dynamodb()
             .get_item(TableName=self._table, Key={"operationId": {"S": operation_id}})
             .get("Item")
         )
+        return found
+
+    def get(self, operation_id: str) -> Operation | None:
+        item = self._item(operation_id)
         return operation_from_item(item) if item else None
 
     def record(
@@ -278,9 +285,7 @@ class OperationStore:
             "SET #status = :status, attempts = :attempts, updatedAt = :updated, #where = :where"
         )
         if outcome is not None:
-            values[":last"] = zlib.compress(
-                outcome.model_dump_json(by_alias=True, exclude_none=True).encode(), 6
-            )
+            values[":last"] = _pack(outcome.model_dump_json(by_alias=True, exclude_none=True))
             values[":lastCode"] = outcome.code
             expression += ", lastResponseZ = :last, lastCode = :lastCode"
         if deadline is not None:
@@ -371,11 +376,7 @@ class OperationStore:
 
     def message(self, operation_id: str) -> OperationMessage | None:
         """The queue message of a stored operation, rebuilt to send it again."""
-        item = (
-            aws.dynamodb()
-            .get_item(TableName=self._table, Key={"operationId": {"S": operation_id}})
-            .get("Item")
-        )
+        item = self._item(operation_id)
         if not item:
             return None
         values = from_item(item)

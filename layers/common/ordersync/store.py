@@ -338,7 +338,7 @@ class OperationStore:
         status: OperationStatus | None,
         where: str,
         deadline: Deadline | None,
-    ) -> Operation | None:
+    ) -> "Claimed | None":
         """Act on an overdue deadline once: only if no run or sweep changed it since it was seen.
         Returns the operation as it was, or None if someone else got there first."""
         values: dict[str, Any] = {
@@ -372,15 +372,28 @@ class OperationStore:
             if _is_condition_failure(error):
                 return None
             raise
-        return operation_from_item(answer["Attributes"])
+        return Claimed(operation_from_item(answer["Attributes"]), answer["Attributes"])
 
     def message(self, operation_id: str) -> OperationMessage | None:
         """The queue message of a stored operation, rebuilt to send it again."""
         item = self._item(operation_id)
-        if not item:
-            return None
-        values = from_item(item)
-        return OperationMessage.model_validate({**values, "payload": unpack_payload(values)})
+        return message_from_item(item) if item else None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An overdue operation as it was when claimed; its message is rebuilt only if wanted."""
+
+    operation: Operation
+    item: dict[str, Any]
+
+    def message(self) -> OperationMessage:
+        return message_from_item(self.item)
+
+
+def message_from_item(item: dict[str, Any]) -> OperationMessage:
+    values = from_item(item)
+    return OperationMessage.model_validate({**values, "payload": unpack_payload(values)})
 
 
 def operation_from_item(item: dict[str, Any]) -> Operation:

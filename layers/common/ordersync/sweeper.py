@@ -86,8 +86,10 @@ def _flag_queued(
     )
     if claimed is None:
         return 0  # a run (or another sweep) got there first
-    minutes = _minutes_since(claimed.accepted_at, at)
-    _raise_alert(claimed, catalog_outcome("Queued", **_facts(claimed), minutes=minutes), where, at)
+    operation = claimed.operation
+    minutes = _minutes_since(operation.accepted_at, at)
+    made = catalog_outcome("Queued", **_facts(operation), minutes=minutes)
+    _raise_alert(operation, made, where, at)
     return 1
 
 
@@ -96,11 +98,11 @@ def _flag_unverified(
 ) -> int:
     where = "the platform has not confirmed it: check it there, then mark it synced or resend it"
     claimed = operations.claim_overdue(operation_id, seen, status=None, where=where, deadline=None)
-    if claimed is None or claimed.status is not OperationStatus.PENDING_VERIFICATION:
+    if claimed is None or claimed.operation.status is not OperationStatus.PENDING_VERIFICATION:
         return 0
     minutes = _minutes_since(seen.until, at) + int(get_settings().verification_timeout_minutes)
-    made = catalog_outcome("Verification Overdue", **_facts(claimed), minutes=minutes)
-    _raise_alert(claimed, made, where, at)
+    made = catalog_outcome("Verification Overdue", **_facts(claimed.operation), minutes=minutes)
+    _raise_alert(claimed.operation, made, where, at)
     return 1
 
 
@@ -116,12 +118,11 @@ def _send_again(operations: OperationStore, operation_id: str, seen: Deadline, a
         where="its next run did not come when due: sent to the operations queue again",
         deadline=next_check,
     )
-    message = operations.message(operation_id) if claimed is not None else None
-    if message is None:
+    if claimed is None:
         return 0
     aws.sqs().send_message(
         QueueUrl=settings.operations_queue_url,
-        MessageBody=message.model_dump_json(by_alias=True),
+        MessageBody=claimed.message().model_dump_json(by_alias=True),
     )
     logger.warning(
         "retrying operation had no run when due; sent again",

@@ -3,6 +3,7 @@ Lambda invokes run the project's handlers, and StartSyncExecution exists."""
 
 import functools
 import json
+import threading
 import time
 from typing import Any
 
@@ -13,11 +14,15 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils import boto_client
+from moto.stepfunctions.parser.utils import TMP_THREADS
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from local.lambdas import InvocationError, LocalFunctions
 
 _functions: LocalFunctions | None = None
+# Enough for the bench to read a burst's executions back; a soak runs tens of thousands.
+FINISHED_EXECUTIONS_KEPT = 1000
+_pruning = threading.Lock()
 # With use_docker off, moto serves Lambda from LambdaSimpleBackend, whose invoke echoes the event.
 _original_invoke = LambdaSimpleBackend.invoke
 
@@ -69,7 +74,26 @@ def _start_sync_execution(self: StepFunctionResponse) -> ActionResult:
     for optional in ("output", "error", "cause"):
         if described.get(optional) is not None:
             result[optional] = described[optional]
+    _forget_old_executions(execution.state_machine_arn, self.stepfunction_backend)
     return ActionResult(result)
+
+
+def _forget_old_executions(state_machine_arn: str, backend: Any) -> None:
+    """moto keeps every execution with its whole history for the life of the process, and looks
+    each new name up among them all, so a long soak grows and slows. AWS does not keep Express
+    executions either; keep every running one and the newest finished ones the bench reads back."""
+    executions = backend.describe_state_machine(state_machine_arn).executions
+    if len(executions) <= FINISHED_EXECUTIONS_KEPT * 1.2 or not _pruning.acquire(blocking=False):
+        return
+    try:
+        finished = [e for e in executions if e.exec_status and e.exec_status.value != "RUNNING"]
+        # remove() one by one: other threads append to these lists meanwhile.
+        for old in finished[: len(finished) - FINISHED_EXECUTIONS_KEPT]:
+            executions.remove(old)
+        for thread in [thread for thread in TMP_THREADS if not thread.is_alive()]:
+            TMP_THREADS.remove(thread)
+    finally:
+        _pruning.release()
 
 
 def adopt_state_machines(types_by_name: dict[str, str], account: str, region: str) -> None:

@@ -1,0 +1,47 @@
+"""The local stack forgets old Step Functions executions, so a long soak does not run out of
+memory, and never forgets one that is still running."""
+
+import json
+import time
+
+from moto import mock_aws
+from moto.core.config import default_user_config
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+from local import embedded_aws
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+WAIT_FROM_INPUT = {
+    "StartAt": "Wait",
+    "States": {"Wait": {"Type": "Wait", "SecondsPath": "$.seconds", "End": True}},
+}
+
+
+def _settled(execution) -> bool:
+    return execution.exec_status is not None and execution.exec_status.value != "RUNNING"
+
+
+@mock_aws
+def test_old_finished_executions_are_forgotten_and_running_ones_kept(monkeypatch) -> None:
+    monkeypatch.setitem(default_user_config["stepfunctions"], "execute_state_machine", True)
+    monkeypatch.setattr(embedded_aws, "FINISHED_EXECUTIONS_KEPT", 3)
+    backend = stepfunctions_parser_backends[ACCOUNT][REGION]
+    machine = backend.create_state_machine(
+        name="Workflow",
+        definition=json.dumps(WAIT_FROM_INPUT),
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/workflow",
+        sm_type="EXPRESS",
+    )
+    arn = machine.arn
+    slow = backend.start_execution(arn, "slow", json.dumps({"seconds": 5}))
+    quick = [backend.start_execution(arn, f"quick-{n}", '{"seconds": 0}') for n in range(6)]
+    deadline = time.monotonic() + 10
+    while not all(_settled(e) for e in quick) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert all(_settled(e) for e in quick)
+    assert not _settled(slow)
+
+    embedded_aws._forget_old_executions(arn, backend)
+
+    kept = [e.name for e in backend.describe_state_machine(arn).executions]
+    assert kept == ["slow", "quick-3", "quick-4", "quick-5"]

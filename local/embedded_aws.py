@@ -22,7 +22,7 @@ from local.lambdas import InvocationError, LocalFunctions
 _functions: LocalFunctions | None = None
 # Enough for the bench to read a burst's executions back; a soak runs tens of thousands.
 FINISHED_EXECUTIONS_KEPT = 1000
-_pruning = threading.Lock()
+_cleaning = threading.Lock()
 # With use_docker off, moto serves Lambda from LambdaSimpleBackend, whose invoke echoes the event.
 _original_invoke = LambdaSimpleBackend.invoke
 
@@ -74,26 +74,40 @@ def _start_sync_execution(self: StepFunctionResponse) -> ActionResult:
     for optional in ("output", "error", "cause"):
         if described.get(optional) is not None:
             result[optional] = described[optional]
-    _forget_old_executions(execution.state_machine_arn, self.stepfunction_backend)
+    _clean_up_after_executions(execution.state_machine_arn, self.stepfunction_backend)
     return ActionResult(result)
 
 
-def _forget_old_executions(state_machine_arn: str, backend: Any) -> None:
-    """moto keeps every execution with its whole history for the life of the process, and looks
-    each new name up among them all, so a long soak grows and slows. AWS does not keep Express
-    executions either; keep every running one and the newest finished ones the bench reads back."""
-    executions = backend.describe_state_machine(state_machine_arn).executions
-    if len(executions) <= FINISHED_EXECUTIONS_KEPT * 1.2 or not _pruning.acquire(blocking=False):
-        return
+def _clean_up_after_executions(state_machine_arn: str, backend: Any) -> None:
+    if not _cleaning.acquire(blocking=False):
+        return  # another request is at it
     try:
-        finished = [e for e in executions if e.exec_status and e.exec_status.value != "RUNNING"]
-        # remove() one by one: other threads append to these lists meanwhile.
-        for old in finished[: len(finished) - FINISHED_EXECUTIONS_KEPT]:
-            executions.remove(old)
-        for thread in [thread for thread in TMP_THREADS if not thread.is_alive()]:
-            TMP_THREADS.remove(thread)
+        _release_finished_threads()
+        _forget_old_executions(backend.describe_state_machine(state_machine_arn).executions)
     finally:
-        _pruning.release()
+        _cleaning.release()
+
+
+def _release_finished_threads() -> None:
+    """moto keeps every thread an execution starts in a list it never empties. Python keeps a
+    finished thread's 8 MB stack mapped until the thread is joined or collected, so the stack
+    process reached the kernel's limit of 65,530 mappings (two per stack) and died, with
+    MemoryError and "can't start new thread", in the middle of a 2,000-order soak."""
+    for thread in [thread for thread in TMP_THREADS if not thread.is_alive()]:
+        thread.join()
+        # remove() one at a time: other requests' executions append to the list meanwhile.
+        TMP_THREADS.remove(thread)
+
+
+def _forget_old_executions(executions: list[Any]) -> None:
+    """moto also keeps every execution, with its history, and looks each new name up among them
+    all. AWS does not keep Express executions; keep every running one and the newest finished
+    ones, which the bench reads back."""
+    if len(executions) <= FINISHED_EXECUTIONS_KEPT * 1.2:
+        return
+    finished = [e for e in executions if e.exec_status and e.exec_status.value != "RUNNING"]
+    for old in finished[: len(finished) - FINISHED_EXECUTIONS_KEPT]:
+        executions.remove(old)
 
 
 def adopt_state_machines(types_by_name: dict[str, str], account: str, region: str) -> None:

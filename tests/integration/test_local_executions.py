@@ -1,5 +1,5 @@
-"""The local stack forgets old Step Functions executions, so a long soak does not run out of
-memory, and never forgets one that is still running."""
+"""The local stack lets go of what moto keeps from every Step Functions execution (its threads,
+its history), so a long soak does not run out of memory, and keeps every running execution."""
 
 import json
 import time
@@ -7,6 +7,7 @@ import time
 from moto import mock_aws
 from moto.core.config import default_user_config
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+from moto.stepfunctions.parser.utils import TMP_THREADS
 
 from local import embedded_aws
 
@@ -22,7 +23,7 @@ def _settled(execution) -> bool:
 
 
 @mock_aws
-def test_old_finished_executions_are_forgotten_and_running_ones_kept(monkeypatch) -> None:
+def test_finished_executions_let_go_of_threads_and_old_ones_are_forgotten(monkeypatch) -> None:
     monkeypatch.setitem(default_user_config["stepfunctions"], "execute_state_machine", True)
     monkeypatch.setattr(embedded_aws, "FINISHED_EXECUTIONS_KEPT", 3)
     backend = stepfunctions_parser_backends[ACCOUNT][REGION]
@@ -41,7 +42,11 @@ def test_old_finished_executions_are_forgotten_and_running_ones_kept(monkeypatch
     assert all(_settled(e) for e in quick)
     assert not _settled(slow)
 
-    embedded_aws._forget_old_executions(arn, backend)
+    assert any(not thread.is_alive() for thread in TMP_THREADS)
 
+    embedded_aws._clean_up_after_executions(arn, backend)
+
+    assert TMP_THREADS
+    assert all(thread.is_alive() for thread in TMP_THREADS)
     kept = [e.name for e in backend.describe_state_machine(arn).executions]
     assert kept == ["slow", "quick-3", "quick-4", "quick-5"]

@@ -93,7 +93,9 @@ def _release_finished_threads() -> None:
     finished thread's 8 MB stack mapped until the thread is joined or collected, so the stack
     process reached the kernel's limit of 65,530 mappings (two per stack) and died, with
     MemoryError and "can't start new thread", in the middle of a 2,000-order soak."""
-    for thread in [thread for thread in TMP_THREADS if not thread.is_alive()]:
+    # A thread with no ident is listed but not started yet: it cannot be joined.
+    finished = [thread for thread in TMP_THREADS if thread.ident and not thread.is_alive()]
+    for thread in finished:
         thread.join()
         # remove() one at a time: other requests' executions append to the list meanwhile.
         TMP_THREADS.remove(thread)

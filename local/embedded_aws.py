@@ -10,6 +10,7 @@ from typing import Any
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.config import default_user_config
 from moto.core.responses import ActionResult
+from moto.dynamodb.models import DynamoDBBackend
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
@@ -148,6 +149,25 @@ def _reuse_lambda_clients() -> None:
     lambda_eval_utils.boto_client_for = client_for  # type: ignore[assignment]
 
 
+def _make_dynamodb_writes_atomic() -> None:
+    """moto checks a write's condition and then applies it with no lock, so two threads can
+    both pass their conditions (a run recording "synced" and a sweep flagging "queued"), and
+    the later write undoes the earlier one. DynamoDB applies a conditional write atomically."""
+    if getattr(DynamoDBBackend.put_item, "atomic", False):
+        return  # a second stack in this process
+    writing = threading.RLock()
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        write = getattr(DynamoDBBackend, name)
+
+        @functools.wraps(write)
+        def atomic(self: DynamoDBBackend, *args: Any, _write: Any = write, **kwargs: Any) -> Any:
+            with writing:
+                return _write(self, *args, **kwargs)
+
+        atomic.atomic = True  # type: ignore[attr-defined]
+        setattr(DynamoDBBackend, name, atomic)
+
+
 def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
     global _functions
     _functions = functions
@@ -157,6 +177,7 @@ def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
     StepFunctionResponse.start_sync_execution = _start_sync_execution  # type: ignore[attr-defined]
     _parse_each_definition_once()
     _reuse_lambda_clients()
+    _make_dynamodb_writes_atomic()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server

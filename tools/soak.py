@@ -260,14 +260,22 @@ def run(
 
 def main() -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.soak", description=__doc__.splitlines()[0]
+        prog="python -m tools.soak",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--orders", type=int, default=2000)
-    parser.add_argument("--transient", type=float, default=0.30)
-    parser.add_argument("--reject", type=float, default=0.05)
-    parser.add_argument("--lost", type=float, default=0.02)
-    parser.add_argument("--duplicates", type=float, default=0.10)
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--orders", type=int, default=2000, help="orders, each with its follow-ups")
+    parser.add_argument(
+        "--transient", type=float, default=0.30, help="share of platform calls failing transiently"
+    )
+    parser.add_argument("--reject", type=float, default=0.05, help="share of business rejections")
+    parser.add_argument(
+        "--lost", type=float, default=0.02, help="share of answers lost after the platform commits"
+    )
+    parser.add_argument(
+        "--duplicates", type=float, default=0.10, help="share of requests the channel sends twice"
+    )
+    parser.add_argument("--seed", type=int, default=7, help="seed for the fault schedule")
     args = parser.parse_args()
     result = run(args.orders, args.transient, args.reject, args.lost, args.duplicates, args.seed)
     print(

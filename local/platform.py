@@ -23,6 +23,7 @@ their signature verified: `GET /_platform/callbacks`.
 `{"rates": {"status": 0.3, ...}, "seed": 1}` applies faults at random instead, for soak runs.
 """
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -233,7 +234,10 @@ class PlatformHandler(BaseHTTPRequestHandler):
         if fault_kind in ("timeout", "slow"):
             time.sleep(min(float(fault.get("seconds", 12)), MAX_FAULT_SLEEP_SECONDS))  # type: ignore[union-attr]
             if fault_kind == "timeout":
-                return self._send(504, {"message": "gateway timeout"})
+                # The connector has usually given up and hung up by now; that is the fault.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._send(504, {"message": "gateway timeout"})
+                return None
         if fault_kind == "status":
             return self._send(int(fault.get("status", 500)), {"message": "internal error"})  # type: ignore[union-attr]
         if fault_kind == "rate_limit":

@@ -4,7 +4,7 @@ import pytest
 from ordersync import intake
 from ordersync.catalog import outcome
 from ordersync.models import OperationStatus, OperationType
-from ordersync.store import OperationStore
+from ordersync.store import OperationStore, message_from_item
 
 
 def request(payload, order_id="WEB-1"):
@@ -54,7 +54,8 @@ def test_a_corrected_body_for_an_operation_waiting_for_a_person_is_resent(stack,
 
     assert (again.operation_id, again.status) == (first.operation_id, OperationStatus.PENDING)
     assert stack.queue_depth() == 2
-    assert OperationStore().message(first.operation_id).payload == corrected
+    stored = stack.item("OperationsTable", {"operationId": {"S": first.operation_id}})
+    assert message_from_item(stored).payload == corrected
     assert intake.accept(request(corrected)).operation_id == first.operation_id
     assert stack.queue_depth() == 2, "a repeat of the correction is not queued again"
 

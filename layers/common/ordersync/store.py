@@ -7,6 +7,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, cast
 
 from botocore.exceptions import ClientError
@@ -372,22 +373,21 @@ class OperationStore:
             if _is_condition_failure(error):
                 return None
             raise
-        return Claimed(operation_from_item(answer["Attributes"]), answer["Attributes"])
-
-    def message(self, operation_id: str) -> OperationMessage | None:
-        """The queue message of a stored operation, rebuilt to send it again."""
-        item = self._item(operation_id)
-        return message_from_item(item) if item else None
+        return Claimed(answer["Attributes"])
 
 
 @dataclass(frozen=True)
 class Claimed:
-    """An overdue operation as it was when claimed; its message is rebuilt only if wanted."""
+    """An overdue operation's item as it was when claimed."""
 
-    operation: Operation
     item: dict[str, Any]
 
+    @cached_property
+    def operation(self) -> Operation:
+        return operation_from_item(self.item)
+
     def message(self) -> OperationMessage:
+        """The queue message, rebuilt to send the operation again."""
         return message_from_item(self.item)
 
 

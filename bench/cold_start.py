@@ -71,8 +71,8 @@ def not_deployed(roots: list[str]) -> list[str]:
 
 
 def client_factories() -> dict[str, str]:
-    """ordersync.aws's cached factories: factory name -> boto3 service name."""
-    return dict(FACTORY.findall((LAYER / "ordersync" / "aws.py").read_text()))
+    """ordersync.core.aws's cached factories: factory name -> boto3 service name."""
+    return dict(FACTORY.findall((LAYER / "ordersync" / "core" / "aws.py").read_text()))
 
 
 def clients_used(modules: list[str]) -> list[str]:

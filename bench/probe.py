@@ -38,7 +38,7 @@ if function_dir:
     module = importlib.util.module_from_spec(module_spec)
     sys.modules["app"] = module
     module_spec.loader.exec_module(module)
-    from ordersync import aws
+    from ordersync.core import aws
 
     for factory in SPEC["clients"]:
         getattr(aws, factory)()

@@ -21,11 +21,13 @@ from typing import Any
 
 import boto3
 from moto import mock_aws
-from ordersync.aws import reset_clients
-from ordersync.catalog import outcome
-from ordersync.dynamo import to_item
-from ordersync.models import Alert, AlertStatus, Level, OperationType
-from ordersync.store import AlertStore, alert_fields, iso
+from ordersync.alerts.models import Alert, AlertStatus
+from ordersync.alerts.repository import AlertStore, alert_fields
+from ordersync.catalog.codes import outcome
+from ordersync.core.aws import reset_clients
+from ordersync.core.clock import iso
+from ordersync.core.dynamo import to_item
+from ordersync.core.models import Level, OperationType
 
 from bench.dynamo_units import item_size, read_units
 from local.template import LocalTemplate

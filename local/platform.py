@@ -209,7 +209,7 @@ class PlatformHandler(BaseHTTPRequestHandler):
         return True
 
     def _callback(self, raw: bytes, body: dict[str, Any]) -> None:
-        from ordersync.callbacks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+        from ordersync.core.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 
         fault = self.server.state.take_fault("/callbacks", body.get("orderId"))
         if fault and fault["kind"] == "status":

@@ -1,6 +1,7 @@
 """The demo merchant, integration and channel that `make run` starts with."""
 
-from ordersync.config import Channel, ConfigStore, Integration, PlatformAuth
+from ordersync.config.models import Channel, Integration, PlatformAuth
+from ordersync.config.repository import ConfigStore
 
 from local.platform import DEMO_CALLBACK_SECRET, DEMO_TOKEN, DEMO_VERIFICATION_SECRET
 

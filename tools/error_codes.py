@@ -5,7 +5,7 @@ Usage: python -m tools.error_codes > docs/error-codes.md
 
 import sys
 
-from ordersync.catalog import catalog
+from ordersync.catalog.codes import catalog
 
 LEVELS = ["error", "warning", "pending", "success"]
 

@@ -1,18 +1,15 @@
-"""Print the HTTP API's OpenAPI document, generated from the api function's code.
+"""Print the HTTP API's OpenAPI document, generated from the API's code (`ordersync.api`).
 
 Usage: python -m tools.openapi > docs/openapi.json
 """
 
 import sys
 
-from local.lambdas import _load
-from local.template import LocalTemplate
+from ordersync.api.app import OPENAPI, app
 
 
 def openapi_json() -> str:
-    handler = _load(LocalTemplate.load().functions["ApiFunction"], environment=0)
-    module = sys.modules[handler.__module__]
-    return str(module.app.get_openapi_json_schema(**module.OPENAPI)) + "\n"
+    return str(app.get_openapi_json_schema(**OPENAPI)) + "\n"
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from ordersync.store import operation_from_item
+from ordersync.operations.records import operation_from_item
 
 from local.process import StackProcess, start
 from local.seed import DEMO_CREDENTIAL

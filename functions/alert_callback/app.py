@@ -4,10 +4,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from ordersync.callbacks import post_callback
-from ordersync.models import OperationMessage
-from ordersync.outcomes import RecordedOutcome
-from ordersync.pii import PiiMaskingFormatter
+from ordersync.callbacks.sender import post_callback
+from ordersync.core.models import OperationMessage
+from ordersync.core.pii import PiiMaskingFormatter
+from ordersync.operations.models import RecordedOutcome
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer()

@@ -7,9 +7,9 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from ordersync.auth import authorize
-from ordersync.config import config_store
-from ordersync.pii import PiiMaskingFormatter
+from ordersync.config.credentials import authorize
+from ordersync.config.repository import config_store
+from ordersync.core.pii import PiiMaskingFormatter
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
 

@@ -10,8 +10,8 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from ordersync.dispatch import RetryLater, dispatch
-from ordersync.pii import PiiMaskingFormatter
+from ordersync.core.pii import PiiMaskingFormatter
+from ordersync.operations.dispatch import RetryLater, dispatch
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer()

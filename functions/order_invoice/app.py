@@ -1,6 +1,6 @@
 """Deliver one order-invoice operation to the merchant's platform (a state-machine task)."""
 
-from ordersync.models import OperationType
-from ordersync.tasks import delivery_handler
+from ordersync.core.models import OperationType
+from ordersync.delivery.tasks import delivery_handler
 
 lambda_handler = delivery_handler(OperationType.INVOICE)

@@ -4,8 +4,9 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from ordersync.outcomes import WorkflowInput, record_outcome
-from ordersync.pii import PiiMaskingFormatter
+from ordersync.core.pii import PiiMaskingFormatter
+from ordersync.operations.models import WorkflowInput
+from ordersync.operations.outcomes import record_outcome
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer()

@@ -4,8 +4,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from ordersync.pii import PiiMaskingFormatter
-from ordersync.sweeper import sweep
+from ordersync.core.pii import PiiMaskingFormatter
+from ordersync.operations.sweeper import sweep
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer()

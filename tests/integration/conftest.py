@@ -9,9 +9,9 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from ordersync.aws import reset_clients
-from ordersync.models import OperationMessage
-from ordersync.store import OperationStore
+from ordersync.core.aws import reset_clients
+from ordersync.core.models import OperationMessage
+from ordersync.operations.records import OperationStore
 
 from local.platform import PlatformServer
 from local.stack import free_port

@@ -3,9 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from ordersync.catalog import outcome
-from ordersync.models import Alert, AlertStatus, Level, OperationType
-from ordersync.store import AlertStore
+from ordersync.alerts.models import Alert, AlertStatus
+from ordersync.alerts.repository import AlertStore
+from ordersync.catalog.codes import outcome
+from ordersync.core.models import Level, OperationType
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 # (code, status) for orders 0..11 of merchant m1; order n is updated n minutes after T0.

@@ -1,11 +1,11 @@
 from datetime import UTC, datetime
 
 import pytest
-from ordersync.callbacks import post_callback
-from ordersync.errors import CallbackUnavailableError
-from ordersync.models import OperationMessage, OperationStatus, entity_key
-from ordersync.outcomes import RecordedOutcome
-from ordersync.store import AlertStore
+from ordersync.alerts.repository import AlertStore
+from ordersync.callbacks.sender import post_callback
+from ordersync.catalog.errors import CallbackUnavailableError
+from ordersync.core.models import OperationMessage, entity_key
+from ordersync.operations.models import OperationStatus, RecordedOutcome
 
 from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 

@@ -2,15 +2,16 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from ordersync.config import ConfigStore
-from ordersync.delivery import deliver
-from ordersync.errors import (
+from ordersync.catalog.errors import (
     MappingUnavailableError,
     PlatformConnectionFailedError,
     PlatformUnavailableError,
 )
-from ordersync.models import OperationMessage
-from ordersync.store import HistoryStore, OperationStore
+from ordersync.config.repository import ConfigStore
+from ordersync.core.models import OperationMessage
+from ordersync.delivery.service import deliver
+from ordersync.history.repository import HistoryStore
+from ordersync.operations.records import OperationStore
 
 from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 

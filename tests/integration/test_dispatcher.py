@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from ordersync import dispatch
-from ordersync.models import OperationMessage, OperationStatus
-from ordersync.outcomes import RecordedOutcome
-from ordersync.store import OperationStore
+from ordersync.core.models import OperationMessage
+from ordersync.operations import dispatch
+from ordersync.operations.models import OperationStatus, RecordedOutcome
+from ordersync.operations.records import OperationStore
 
 from local.lambdas import LambdaContext, _load
 from local.template import LocalTemplate

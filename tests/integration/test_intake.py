@@ -1,10 +1,11 @@
 import json
 
 import pytest
-from ordersync import intake
-from ordersync.catalog import outcome
-from ordersync.models import OperationStatus, OperationType
-from ordersync.store import OperationStore, message_from_item
+from ordersync.catalog.codes import outcome
+from ordersync.core.models import OperationType
+from ordersync.operations import intake
+from ordersync.operations.models import OperationStatus
+from ordersync.operations.records import OperationStore, message_from_item
 
 
 def request(payload, order_id="WEB-1"):

@@ -1,10 +1,12 @@
 import json
 
 import pytest
-from ordersync.catalog import outcome
-from ordersync.errors import PlatformUnavailableError
-from ordersync.outcomes import WorkflowInput, record_outcome
-from ordersync.store import AlertStore, OperationStore
+from ordersync.alerts.repository import AlertStore
+from ordersync.catalog.codes import outcome
+from ordersync.catalog.errors import PlatformUnavailableError
+from ordersync.operations.models import WorkflowInput
+from ordersync.operations.outcomes import record_outcome
+from ordersync.operations.records import OperationStore
 
 from tests.integration.conftest import accepted_operation
 

@@ -1,14 +1,13 @@
 from datetime import UTC, datetime, timedelta
 
-from ordersync.catalog import outcome
-from ordersync.models import Alert, AlertStatus, HistoryRecord, OperationStatus, OperationType
-from ordersync.store import (
-    COMPRESS_ABOVE_BYTES,
-    AlertStore,
-    HistoryStore,
-    OperationStore,
-    message_from_item,
-)
+from ordersync.alerts.models import Alert, AlertStatus
+from ordersync.alerts.repository import AlertStore
+from ordersync.catalog.codes import outcome
+from ordersync.core.models import OperationType
+from ordersync.history.models import HistoryRecord
+from ordersync.history.repository import COMPRESS_ABOVE_BYTES, HistoryStore
+from ordersync.operations.models import OperationStatus
+from ordersync.operations.records import OperationStore, message_from_item
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -99,7 +98,7 @@ def test_history_is_append_only_and_large_content_is_compressed(stack):
 def test_an_oversized_platform_answer_is_cut_so_the_record_still_fits(stack):
     import os
 
-    from ordersync.store import KEEP_AT_MOST_BYTES
+    from ordersync.history.repository import KEEP_AT_MOST_BYTES
 
     noise = os.urandom(600_000).hex()  # 1.2 MB that compression cannot shrink
     ref = HistoryStore().append(

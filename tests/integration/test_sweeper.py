@@ -4,12 +4,15 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from ordersync.catalog import outcome
-from ordersync.errors import PlatformUnavailableError
-from ordersync.models import OperationMessage, OperationStatus, Watch
-from ordersync.outcomes import WorkflowInput, record_outcome
-from ordersync.store import AlertStore, OperationStore
-from ordersync.sweeper import sweep
+from ordersync.alerts.repository import AlertStore
+from ordersync.catalog.codes import outcome
+from ordersync.catalog.errors import PlatformUnavailableError
+from ordersync.core.models import OperationMessage
+from ordersync.operations import watch
+from ordersync.operations.models import OperationStatus, Watch, WorkflowInput
+from ordersync.operations.outcomes import record_outcome
+from ordersync.operations.records import OperationStore
+from ordersync.operations.sweeper import sweep
 
 from tests.integration.conftest import accepted_operation
 from tests.integration.test_outcomes import caught, summary
@@ -62,7 +65,7 @@ def test_an_operation_run_in_time_is_not_flagged(message):
     record_outcome(WorkflowInput(message=message, delivery=summary("Order Created")))
 
     assert sweep(at=later(60)).queued == 0
-    assert OperationStore().overdue(Watch.QUEUED, later(60), 10) == []
+    assert watch.overdue(Watch.QUEUED, later(60), 10) == []
 
 
 def test_an_unconfirmed_operation_raises_an_alert_after_the_verification_window(message):

@@ -4,11 +4,14 @@ import json
 import time
 
 import pytest
-from ordersync.callbacks import sign
-from ordersync.config import ConfigStore, Integration
-from ordersync.models import OperationStatus
-from ordersync.outcomes import WorkflowInput, record_outcome
-from ordersync.store import AlertStore, HistoryStore, OperationStore
+from ordersync.alerts.repository import AlertStore
+from ordersync.config.models import Integration
+from ordersync.config.repository import ConfigStore
+from ordersync.core.signing import sign
+from ordersync.history.repository import HistoryStore
+from ordersync.operations.models import OperationStatus, WorkflowInput
+from ordersync.operations.outcomes import record_outcome
+from ordersync.operations.records import OperationStore
 
 from local.lambdas import LambdaContext, _load
 from local.template import LocalTemplate

@@ -1,6 +1,6 @@
 import pytest
-from ordersync.aws import reset_clients
-from ordersync.backoff import MAX_VISIBILITY_SECONDS, backoff_seconds
+from ordersync.core.aws import reset_clients
+from ordersync.operations.backoff import MAX_VISIBILITY_SECONDS, backoff_seconds
 
 
 @pytest.fixture(autouse=True)

@@ -245,8 +245,8 @@ def test_clients_are_read_from_the_aws_factories_the_imported_modules_call():
         "sqs": "sqs",
         "stepfunctions": "stepfunctions",
     }
-    assert clients_used(["ordersync.config"]) == ["dynamodb"]
-    assert clients_used(["ordersync.dispatch", "ordersync.store"]) == [
+    assert clients_used(["ordersync.config.repository"]) == ["dynamodb"]
+    assert clients_used(["ordersync.operations.dispatch", "ordersync.operations.watch"]) == [
         "dynamodb",
         "sqs",
         "stepfunctions",

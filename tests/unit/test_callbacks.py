@@ -1,6 +1,6 @@
 import time
 
-from ordersync.callbacks import sign, verify
+from ordersync.core.signing import sign, verify
 
 
 def test_a_signed_body_verifies_and_a_changed_one_does_not():

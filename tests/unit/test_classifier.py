@@ -3,10 +3,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from ordersync.catalog import catalog, outcome
-from ordersync.classifier import classify, retry_after_seconds
-from ordersync.connector import PlatformConnectionError, PlatformResponse, PlatformTimeout
-from ordersync.models import Level, OperationType, RetryClass
+from ordersync.catalog.classifier import classify, retry_after_seconds
+from ordersync.catalog.codes import catalog, outcome
+from ordersync.catalog.platform import PlatformConnectionError, PlatformResponse, PlatformTimeout
+from ordersync.core.models import Level, OperationType, RetryClass
 
 CREATE = OperationType.CREATE
 

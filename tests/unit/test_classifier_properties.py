@@ -6,17 +6,17 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
-from ordersync.catalog import catalog
-from ordersync.classifier import SYSTEM_CODES, classify
-from ordersync.connector import (
+from ordersync.catalog.classifier import SYSTEM_CODES, classify
+from ordersync.catalog.codes import catalog
+from ordersync.catalog.errors import TRANSIENT_ERRORS_BY_CODE
+from ordersync.catalog.platform import (
     DeliveryError,
     PlatformConnectionError,
     PlatformResponse,
     PlatformTimeout,
 )
-from ordersync.errors import TRANSIENT_ERRORS_BY_CODE
-from ordersync.lifecycle import OrderStatus, check
-from ordersync.models import OperationType, RetryClass
+from ordersync.core.models import OperationType, RetryClass
+from ordersync.orders.lifecycle import OrderStatus, check
 
 from tests.unit.test_lifecycle import SHIPMENT, message, state
 

@@ -3,15 +3,15 @@
 import json
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, SQSEvent
-from ordersync.models import OperationMessage
-from ordersync.outcomes import RecordedOutcome, WorkflowInput
-from ordersync.payloads import (
+from ordersync.api.payloads import (
     CancelOrderRequest,
     CreateOrderRequest,
     InvoiceRequest,
     RefundRequest,
     ShipmentRequest,
 )
+from ordersync.core.models import OperationMessage
+from ordersync.operations.models import RecordedOutcome, WorkflowInput
 
 from local.template import LocalTemplate
 from tests.conftest import EVENTS, load_event

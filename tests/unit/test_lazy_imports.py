@@ -7,7 +7,7 @@ from local.template import ROOT
 
 PROBE = """
 import sys
-import ordersync.delivery
+import ordersync.delivery.service
 print(sorted({name.split(".")[0] for name in sys.modules} & {"jinja2", "jsonschema"}))
 """
 

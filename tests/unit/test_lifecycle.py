@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from ordersync.lifecycle import OrderState, OrderStatus, apply, check
-from ordersync.models import OperationMessage, OperationType
+from ordersync.core.models import OperationMessage, OperationType
+from ordersync.orders.lifecycle import OrderState, OrderStatus, apply, check
 
 SHIPMENT = {
     "shipmentId": "S1",

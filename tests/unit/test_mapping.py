@@ -1,9 +1,9 @@
 from datetime import UTC, datetime
 
 import pytest
-from ordersync.config import Integration
-from ordersync.mapping import MappingProblem, translate
-from ordersync.models import OperationMessage, OperationType
+from ordersync.config.models import Integration
+from ordersync.core.models import OperationMessage, OperationType
+from ordersync.delivery.mapping import MappingProblem, translate
 
 
 def integration(**changes) -> Integration:

@@ -1,7 +1,7 @@
 import pytest
-from ordersync.models import OperationMessage, entity_key
-from ordersync.payloads import CreateOrderRequest
-from ordersync.problems import describe_problems
+from ordersync.api.payloads import CreateOrderRequest
+from ordersync.api.problems import describe_problems
+from ordersync.core.models import OperationMessage, entity_key
 from pydantic import ValidationError
 
 

@@ -1,0 +1,32 @@
+"""An alert: the latest response for one entity of one integration, open until a success."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from ordersync.core.models import OperationType, Outcome, Record
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Alert(Record):
+    """The latest response for one entity of one integration; open until a success closes it."""
+
+    merchant_id: str
+    entity_key: str
+    integration_id: str
+    channel_id: str
+    identifier: str
+    operation_id: str
+    operation: OperationType
+    status: AlertStatus
+    ignored: bool = False
+    outcome: Outcome
+    attempts: int
+    history_ref: str | None = None
+    next_step: str
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None = None

@@ -1,0 +1,59 @@
+"""The one alert policy: every flow that learns something about an entity opens, updates or
+resolves its alert here, so the rule is written once. An entity's alert is open unless the
+latest response is a success or is pending the platform's confirmation."""
+
+from datetime import datetime
+
+from ordersync.alerts.models import Alert, AlertStatus
+from ordersync.alerts.repository import AlertStore
+from ordersync.core.clock import now
+from ordersync.core.models import Level, OperationIdentity, Outcome
+
+CLOSING_LEVELS = (Level.SUCCESS, Level.PENDING)
+
+
+def record(
+    subject: OperationIdentity,
+    outcome: Outcome,
+    *,
+    next_step: str,
+    attempts: int,
+    history_ref: str | None = None,
+    entity_key: str | None = None,
+    only_once_failed: bool = False,
+    unless_newer_than: datetime | None = None,
+    store: AlertStore | None = None,
+) -> bool:
+    """Write `subject`'s alert for `outcome`; False when nothing was written.
+
+    `entity_key`: another entity of the same operation (its callback), default the order.
+    `only_once_failed`: a success writes only over an existing alert (the entity gets one of
+    its own only once something failed). `unless_newer_than`: skip if the alert changed at or
+    after that moment, and write only if nothing replaced it meanwhile (a sweep that began
+    before a run finished must not undo the run's alert)."""
+    alerts = store or AlertStore()
+    key = entity_key or subject.entity_key
+    closes = outcome.level in CLOSING_LEVELS
+    guard: Alert | bool | None = False
+    if only_once_failed and closes and alerts.get(subject.merchant_id, key) is None:
+        return False
+    if unless_newer_than is not None:
+        guard = alerts.get(subject.merchant_id, key)
+        if guard is not None and guard.updated_at >= unless_newer_than:
+            return False
+    moment = now()
+    return alerts.upsert(
+        Alert(
+            entity_key=key,
+            **subject.names(),
+            status=AlertStatus.RESOLVED if closes else AlertStatus.OPEN,
+            outcome=outcome,
+            attempts=attempts,
+            history_ref=history_ref,
+            next_step=next_step,
+            created_at=moment,
+            updated_at=moment,
+            resolved_at=moment if closes else None,
+        ),
+        unless_changed_since=guard,
+    )

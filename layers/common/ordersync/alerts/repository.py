@@ -1,0 +1,146 @@
+"""The alerts table: keyed by merchant and entity, with the indexes a merchant lists them by."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from ordersync.alerts.models import Alert, AlertStatus
+from ordersync.core import aws
+from ordersync.core.clock import iso
+from ordersync.core.dynamo import Update, from_item, outcome_attributes, outcome_from, to_item
+from ordersync.core.models import Level, RetryClass
+from ordersync.core.settings import get_settings
+
+
+def alert_fields(alert: Alert) -> dict[str, Any]:
+    """The attributes an alert's item holds besides its key and createdAt (None: removed).
+
+    Index keys: merchantId (by updated and created time), merchantCode, merchantLevel, and
+    needsAction only while the alert is open, not ignored and waiting for a person."""
+    outcome = alert.outcome
+    open_ = alert.status is AlertStatus.OPEN
+    needs_action = (
+        open_
+        and not alert.ignored
+        and outcome.level is Level.ERROR
+        and outcome.retry_class in (RetryClass.NEEDS_ACTION, RetryClass.FINAL)
+    )
+    return {
+        "merchantId": alert.merchant_id,
+        "merchantCode": f"{alert.merchant_id}#{outcome.code}",
+        "merchantLevel": f"{alert.merchant_id}#{outcome.level.value}",
+        "needsAction": alert.merchant_id if needs_action else None,
+        "integrationId": alert.integration_id,
+        "channelId": alert.channel_id,
+        "identifier": alert.identifier,
+        "operationId": alert.operation_id,
+        "operation": alert.operation.value,
+        "status": alert.status.value,
+        "ignored": alert.ignored,
+        "attempts": alert.attempts,
+        "historyRef": alert.history_ref,
+        "nextStep": alert.next_step,
+        "updatedAt": iso(alert.updated_at),
+        "resolvedAt": iso(alert.resolved_at) if alert.resolved_at else None,
+        **outcome_attributes(alert.outcome),
+    }
+
+
+class AlertStore:
+    """The latest response per merchant + entity. Only `ordersync.alerts.policy` writes."""
+
+    def __init__(self, table: str | None = None) -> None:
+        self._table = table or get_settings().alerts_table
+
+    def upsert(self, alert: Alert, *, unless_changed_since: Alert | bool | None = False) -> bool:
+        """Write the entity's alert. With `unless_changed_since` (the alert as read, or None if
+        there was none) the write only happens if nothing replaced it meanwhile; False if so."""
+        update = Update().set_all(alert_fields(alert))
+        update.set_if_absent("createdAt", iso(alert.created_at))
+        if unless_changed_since is None:
+            update.when("attribute_not_exists(pk)")
+        elif isinstance(unless_changed_since, Alert):
+            update.when("#updatedAt = :seen", seen=iso(unless_changed_since.updated_at))
+        key = {"pk": {"S": alert.merchant_id}, "sk": {"S": alert.entity_key}}
+        return update.apply(self._table, key).done
+
+    def get(self, merchant_id: str, entity_key: str) -> Alert | None:
+        item = (
+            aws.dynamodb()
+            .get_item(
+                TableName=self._table, Key={"pk": {"S": merchant_id}, "sk": {"S": entity_key}}
+            )
+            .get("Item")
+        )
+        return _alert(from_item(item)) if item else None
+
+    def page(
+        self,
+        merchant_id: str,
+        *,
+        status: AlertStatus | None = None,
+        code: str | None = None,
+        level: Level | None = None,
+        needs_action: bool = False,
+        limit: int = 50,
+        cursor: dict[str, Any] | None = None,
+    ) -> "AlertPage":
+        """A merchant's alerts, newest first, at most `limit`, from `cursor` on.
+
+        One index answers: needs-action, else by code, else by level, else by updated time;
+        the other filters become a filter expression (what they drop is read all the same)."""
+        if needs_action:
+            index, partition = "needs-action", ("needsAction", merchant_id)
+        elif code is not None:
+            index, partition = "by-code", ("merchantCode", f"{merchant_id}#{code}")
+        elif level is not None:
+            index, partition = "by-level", ("merchantLevel", f"{merchant_id}#{level.value}")
+        else:
+            index, partition = "by-updated", ("merchantId", merchant_id)
+        names = {"#pk": partition[0]}
+        values: dict[str, Any] = {":pk": partition[1]}
+        filters = []
+        wanted = {"status": status.value if status else None}
+        if index != "by-code":
+            wanted["code"] = code
+        if index not in ("by-level", "needs-action"):
+            wanted["level"] = level.value if level else None
+        for number, (attribute, value) in enumerate(wanted.items()):
+            if value is not None:
+                names[f"#f{number}"], values[f":f{number}"] = attribute, value
+                filters.append(f"#f{number} = :f{number}")
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_item(values),
+            "ScanIndexForward": False,
+        }
+        if filters:
+            request["FilterExpression"] = " AND ".join(filters)
+        found: list[dict[str, Any]] = []
+        scanned = 0
+        while len(found) < limit:
+            if cursor:
+                request["ExclusiveStartKey"] = cursor
+            response = aws.dynamodb().query(**request, Limit=limit - len(found))
+            scanned += response["ScannedCount"]
+            found += response.get("Items", [])
+            cursor = response.get("LastEvaluatedKey")
+            if not cursor:
+                break
+        return AlertPage([_alert(from_item(item)) for item in found], cursor, scanned, index)
+
+
+@dataclass
+class AlertPage:
+    alerts: list[Alert]
+    cursor: dict[str, Any] | None  # where the next page starts; None after the last
+    scanned: int  # items read to answer (DynamoDB's ScannedCount): what the page costs
+    index: str
+
+
+def _alert(values: dict[str, Any]) -> Alert:
+    return Alert.model_validate(
+        {**values, "entityKey": values["sk"], "outcome": outcome_from(values)}
+    )

@@ -1,0 +1,1 @@
+"""The HTTP API: request payloads, problem bodies, one router per audience, one error policy."""

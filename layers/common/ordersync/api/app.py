@@ -1,0 +1,30 @@
+"""The channel- and platform-facing HTTP API (API Gateway HTTP API, payload format 2.0): one
+resolver, a router per audience, one exception policy."""
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+from ordersync.api import callbacks, errors, orders, status
+
+OPENAPI: dict[str, Any] = {
+    "title": "ordersync",
+    "version": "1",
+    "security_schemes": {"channel": HTTPBearer(description="The channel's credential")},
+    "security": [{"channel": []}],
+}
+
+app = APIGatewayHttpResolver(enable_validation=True)
+app.enable_swagger(path="/v1/openapi", **OPENAPI)
+
+
+@app.get("/health", security=[])
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+app.include_router(orders.router)
+app.include_router(status.router)
+app.include_router(callbacks.router)
+errors.register(app)

@@ -1,0 +1,31 @@
+"""Platform route: the merchant's platform confirms or rejects an operation it accepted for
+later. No channel credential: the platform signs the body instead."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from ordersync.core.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from ordersync.operations import verification
+from ordersync.operations.models import Operation
+
+router = APIGatewayHttpRouter()
+
+
+@router.post(
+    "/v1/callbacks/<operationId>",
+    security=[],  # the platform signs the body instead (X-Ordersync-Signature)
+    summary="The platform confirms or rejects an operation it accepted for later (202)",
+    responses={401: {"description": "bad signature"}, 409: {"description": "not awaiting"}},
+)
+def confirm_operation(
+    operationId: Annotated[str, Path(min_length=1, max_length=64)],
+) -> Operation:
+    event = router.current_event
+    return verification.confirm(
+        operationId,
+        (event.decoded_body or "").encode(),
+        event.headers.get(TIMESTAMP_HEADER),  # powertools' headers ignore case
+        event.headers.get(SIGNATURE_HEADER),
+    )

@@ -1,0 +1,1 @@
+"""Callbacks: telling the merchant's platform, signed, how each operation ended."""

@@ -1,0 +1,1 @@
+"""Merchants' configuration: channels, their credentials, and integrations."""

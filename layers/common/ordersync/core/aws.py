@@ -1,0 +1,44 @@
+"""Cached boto3 clients: created on first use, never at import, shared across invocations."""
+
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from ordersync.core.settings import get_settings, reset_all, resettable
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_stepfunctions import SFNClient
+
+
+def _config() -> Config:
+    local = get_settings().aws_endpoint_url is not None
+    return Config(
+        retries={"mode": "standard", "max_attempts": 3},
+        inject_host_prefix=not local,
+        # StartSyncExecution waits for the whole workflow.
+        read_timeout=310,
+    )
+
+
+@resettable
+def dynamodb() -> "DynamoDBClient":
+    return boto3.client("dynamodb", config=_config())
+
+
+@resettable
+def sqs() -> "SQSClient":
+    return boto3.client("sqs", config=_config())
+
+
+@resettable
+def stepfunctions() -> "SFNClient":
+    return boto3.client("stepfunctions", config=_config())
+
+
+def reset_clients() -> None:
+    """Forget every cached client and the settings (tests switch between moto and the local
+    stack)."""
+    reset_all()

@@ -1,0 +1,99 @@
+"""The vocabulary every room shares: what an operation is, and what a response means."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+
+class Record(BaseModel):
+    """What ordersync itself writes and reads back: camelCase on the wire, extra keys ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+class OperationType(StrEnum):
+    CREATE = "create"
+    CANCEL = "cancel"
+    INVOICE = "invoice"
+    SHIPMENT = "shipment"
+    REFUND = "refund"
+
+
+class Level(StrEnum):
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+    PENDING = "pending"
+
+
+class ResponseType(StrEnum):
+    SOURCE_MAPPING = "source mapping"
+    DESTINATION_MAPPING = "destination mapping"
+    API_REQUEST = "API request"
+    PENDING = "pending"
+
+
+class RetryClass(StrEnum):
+    NONE = "none"  # success: nothing to retry
+    TRANSIENT = "transient"  # retried automatically
+    NEEDS_ACTION = "needs action"  # held until a person edits or asks
+    FINAL = "final"  # retrying cannot help
+
+
+class OperationIdentity(Record):
+    """What names an operation: which one, for whom, from where to where, on which order."""
+
+    operation_id: str
+    operation: OperationType
+    merchant_id: str
+    integration_id: str
+    channel_id: str
+    order_id: str
+
+    @property
+    def entity_key(self) -> str:
+        return entity_key(self.integration_id, "order", self.order_id)
+
+    def names(self) -> dict[str, Any]:
+        """The fields every history record and alert about this operation repeats."""
+        return {
+            "operation_id": self.operation_id,
+            "operation": self.operation,
+            "merchant_id": self.merchant_id,
+            "integration_id": self.integration_id,
+            "channel_id": self.channel_id,
+            "identifier": self.order_id,
+        }
+
+
+class OperationMessage(OperationIdentity):
+    """One operation on its way from the API to the platform (the SQS body and workflow input)."""
+
+    feed_id: str | None = None
+    # Tells apart several operations of one kind on one order (shipment id, refund id, invoice).
+    reference: str | None = None
+    accepted_at: datetime
+    payload: dict[str, Any]
+
+
+def entity_key(integration_id: str, entity_type: str, entity_id: str) -> str:
+    return f"{integration_id}#{entity_type}#{entity_id}"
+
+
+class Outcome(Record):
+    """One classified response of the platform (or of ordersync itself on its behalf)."""
+
+    code: str
+    level: Level
+    type: ResponseType
+    retry_class: RetryClass
+    business_message: str
+    action: str
+    http_code: int | None = None
+    system_code: str | None = None
+    system_call: str | None = None
+    system_identifier: str | None = None
+    retry_after_seconds: float | None = None

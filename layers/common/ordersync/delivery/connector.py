@@ -1,0 +1,98 @@
+"""HTTP delivery to a merchant platform, configured per integration, on httpx."""
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ordersync.catalog.platform import PlatformConnectionError, PlatformResponse, PlatformTimeout
+from ordersync.config.models import Integration
+from ordersync.core.models import OperationType
+
+_clients: dict[tuple[str, float], httpx.Client] = {}
+
+
+def _client(integration: Integration) -> httpx.Client:
+    # One pooled client per platform, kept warm across invocations of the same container.
+    key = (str(integration.base_url), integration.timeout_seconds)
+    client = _clients.get(key)
+    if client is None:
+        client = httpx.Client(
+            base_url=str(integration.base_url),
+            timeout=httpx.Timeout(
+                integration.timeout_seconds, connect=min(5.0, integration.timeout_seconds)
+            ),
+            headers={"User-Agent": "ordersync/1"},
+        )
+        _clients[key] = client
+    return client
+
+
+class PlatformConnector:
+    def __init__(self, integration: Integration) -> None:
+        self._integration = integration
+
+    def _auth_headers(self) -> dict[str, str]:
+        auth = self._integration.auth
+        if auth.kind == "bearer":
+            return {auth.header: f"Bearer {auth.token}"}
+        if auth.kind == "header":
+            return {auth.header: auth.token}
+        return {}
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> PlatformResponse:
+        call = f"{method} {path}"
+        try:
+            response = _client(self._integration).request(
+                method,
+                path,
+                headers={**self._auth_headers(), **kwargs.pop("headers", {})},
+                **kwargs,
+            )
+        except httpx.TimeoutException as error:
+            raise PlatformTimeout(
+                f"{call}: no answer within {self._integration.timeout_seconds}s"
+            ) from error
+        except httpx.ConnectError as error:
+            raise PlatformConnectionError(f"{call}: {error}", ambiguous=False) from error
+        except httpx.TransportError as error:
+            # Reset or closed after the request went out: the platform may have acted on it.
+            raise PlatformConnectionError(f"{call}: {error}", ambiguous=True) from error
+        return PlatformResponse(
+            status_code=response.status_code,
+            text=response.text,
+            call=call,
+            headers={k.lower(): v for k, v in response.headers.items()},
+        )
+
+    def send(
+        self, operation: OperationType, body: dict[str, Any], *, idempotency_key: str, order_id: str
+    ) -> PlatformResponse:
+        path = self._integration.paths[operation].format(order_id=quote(order_id, safe=""))
+        return self._request("POST", path, json=body, headers={"Idempotency-Key": idempotency_key})
+
+    def lookup_order(self, order_id: str) -> PlatformResponse:
+        return self._request(
+            "GET", self._integration.lookup_path.format(order_id=quote(order_id, safe=""))
+        )
+
+    def update_order(
+        self, order_id: str, body: dict[str, Any], *, idempotency_key: str
+    ) -> PlatformResponse:
+        path = self._integration.update_path.format(order_id=quote(order_id, safe=""))
+        return self._request("PUT", path, json=body, headers={"Idempotency-Key": idempotency_key})
+
+    def find_customer(self, email: str) -> PlatformResponse:
+        return self._request("GET", f"{self._integration.customer_path}/{quote(email, safe='@')}")
+
+    def create_customer(
+        self, customer: dict[str, Any], *, idempotency_key: str
+    ) -> PlatformResponse:
+        headers = {"Idempotency-Key": idempotency_key}
+        return self._request(
+            "POST", self._integration.customer_path, json=customer, headers=headers
+        )
+
+    def update_customer(self, email: str, customer: dict[str, Any]) -> PlatformResponse:
+        path = f"{self._integration.customer_path}/{quote(email, safe='@')}"
+        return self._request("PUT", path, json=customer)

@@ -1,0 +1,29 @@
+"""The state machine's delivery tasks share one handler shape: parse, check, deliver."""
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ordersync.core.models import OperationMessage, OperationType
+from ordersync.core.pii import PiiMaskingFormatter
+from ordersync.delivery.service import deliver
+
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+
+def delivery_handler(operation: OperationType) -> Handler:
+    logger = Logger(logger_formatter=PiiMaskingFormatter())
+    tracer = Tracer()
+
+    @logger.inject_lambda_context
+    @tracer.capture_lambda_handler
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        message = OperationMessage.model_validate(event["message"])
+        if message.operation is not operation:
+            raise ValueError(f"the {operation} task was given a {message.operation} operation")
+        logger.append_keys(operation_id=message.operation_id)
+        return deliver(message)
+
+    return lambda_handler

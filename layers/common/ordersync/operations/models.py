@@ -1,0 +1,78 @@
+"""An accepted operation as ordersync records it, and what its workflow carries."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from ordersync.core.models import Level, OperationIdentity, OperationMessage, Outcome, Record
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class OperationStatus(StrEnum):
+    QUEUED = "queued"
+    PENDING = "pending"
+    PENDING_VERIFICATION = "pending_verification"
+    SYNCED = "synced"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    IGNORED = "ignored"
+    MANUALLY_SYNCED = "manually_synced"
+
+
+class Watch(StrEnum):
+    """What the sweeper waits for on an operation, until its deadline passes."""
+
+    QUEUED = "queued"  # accepted; its first run is due
+    VERIFICATION = "verification"  # the platform accepted it; the confirmation is due
+    RETRY = "retry"  # failed transiently; its next run is due
+
+
+class Deadline(Record):
+    watch: Watch
+    until: datetime
+
+
+class AcceptedOperation(Record):
+    operation_id: str
+    status: OperationStatus
+
+
+class Operation(OperationIdentity):
+    """Where one accepted operation is now; what `GET /v1/operations/{id}` shows."""
+
+    status: OperationStatus
+    attempts: int = 0
+    payload_hash: str | None = None
+    accepted_at: datetime
+    updated_at: datetime
+    last_response: Outcome | None = None
+    where: str
+
+
+Disposition = Literal["done", "retry", "dead_letter"]
+
+
+class WorkflowInput(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    message: OperationMessage
+    receive_count: int = Field(default=1, ge=1)
+    retry_budget: int = Field(default=10, ge=1)
+    delivery: dict[str, Any] | None = None
+    failure: dict[str, Any] | None = None
+
+
+class RecordedOutcome(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    disposition: Disposition
+    status: OperationStatus
+    code: str
+    level: Level = Level.ERROR
+    business_message: str = ""
+    action: str = ""
+    retry_after_seconds: float | None = None
+    # When the next run is due (disposition "retry"): the SQS visibility the dispatcher sets.
+    retry_in_seconds: int | None = None
+    callback: bool = False  # the integration wants to be told (it has a callback URL)

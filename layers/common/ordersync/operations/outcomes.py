@@ -1,0 +1,131 @@
+"""The end of a workflow run: the operation's status, and the entity's alert, from its outcome."""
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from ordersync.alerts import policy as alerts
+from ordersync.catalog.codes import outcome as catalog_outcome
+from ordersync.config.repository import config_store
+from ordersync.core import metrics
+from ordersync.core.clock import now
+from ordersync.core.models import Level, Outcome
+from ordersync.core.settings import get_settings
+from ordersync.operations.backoff import backoff_seconds
+from ordersync.operations.models import (
+    Deadline,
+    Disposition,
+    OperationStatus,
+    RecordedOutcome,
+    Watch,
+    WorkflowInput,
+)
+from ordersync.operations.records import OperationStore
+
+logger = Logger(child=True)
+
+
+def _from_failure(failure: dict[str, Any], order_id: str) -> dict[str, Any]:
+    """The delivery summary a caught error carries, or an Unknown Error one if it carries none."""
+    try:
+        cause = json.loads(failure.get("Cause") or "{}")
+        summary = json.loads(cause.get("errorMessage", ""))
+        if isinstance(summary, dict) and "outcome" in summary:
+            return summary
+    except (TypeError, ValueError):
+        pass
+    # Not one of our classified errors: our own code or the platform of Lambda failed.
+    error = failure.get("Error", "unknown")
+    made = catalog_outcome(
+        "Unknown Error", order_id=order_id, detail=f"{error}: {failure.get('Cause', '')[:300]}"
+    )
+    return {"outcome": made.model_dump(by_alias=True, mode="json", exclude_none=True)}
+
+
+def _status_for(outcome: Outcome, disposition: Disposition) -> OperationStatus:
+    if outcome.level in (Level.SUCCESS, Level.WARNING):
+        return OperationStatus.SYNCED
+    if outcome.level is Level.PENDING:
+        return OperationStatus.PENDING_VERIFICATION
+    return OperationStatus.SKIPPED if disposition == "dead_letter" else OperationStatus.FAILED
+
+
+def _next_step(
+    status: OperationStatus, disposition: Disposition, receive_count: int, budget: int
+) -> str:
+    if status is OperationStatus.SYNCED:
+        return "none: the platform has it"
+    if status is OperationStatus.PENDING_VERIFICATION:
+        return "waiting for the platform's confirmation"
+    if disposition == "dead_letter":
+        return "retry budget spent: in the dead-letter queue; redrive it or resend it"
+    if disposition == "retry":
+        return f"retrying automatically (run {receive_count} of {budget} done)"
+    return "waiting for a person: edit and resend, or retry"
+
+
+def _deadline(status: OperationStatus, moment: datetime, retry_in: int | None) -> Deadline | None:
+    """What the sweeper should expect next of this operation, and by when."""
+    settings = get_settings()
+    if status is OperationStatus.PENDING_VERIFICATION:
+        until = moment + timedelta(minutes=settings.verification_timeout_minutes)
+        return Deadline(watch=Watch.VERIFICATION, until=until)
+    if retry_in is not None:
+        # Its message is due back in `retry_in`; a run takes at most the visibility timeout more.
+        until = moment + timedelta(seconds=retry_in + settings.stuck_grace_seconds)
+        return Deadline(watch=Watch.RETRY, until=until)
+    return None
+
+
+def record_outcome(event: WorkflowInput) -> RecordedOutcome:
+    message = event.message
+    if event.delivery is not None:
+        # A delivery that returned normally was classified as not worth retrying.
+        summary = event.delivery
+        disposition: Disposition = "done"
+    else:
+        # A caught failure is transient by construction: a retryable platform error whose
+        # in-workflow retries ran out, or our own infrastructure failing.
+        summary = _from_failure(event.failure or {}, message.order_id)
+        disposition = "retry" if event.receive_count < event.retry_budget else "dead_letter"
+    outcome = Outcome.model_validate(summary["outcome"])
+    status = _status_for(outcome, disposition)
+    next_step = _next_step(status, disposition, event.receive_count, event.retry_budget)
+    attempts = int(summary.get("attempt", 0))
+    moment = now()
+    retry_in = (
+        backoff_seconds(event.receive_count, outcome.retry_after_seconds)
+        if disposition == "retry"
+        else None
+    )
+
+    OperationStore().record(
+        message.operation_id,
+        status=status,
+        attempts=attempts,
+        outcome=outcome,
+        where=next_step,
+        deadline=_deadline(status, moment, retry_in),
+    )
+    alerts.record(
+        message,
+        outcome,
+        next_step=next_step,
+        attempts=attempts,
+        history_ref=summary.get("historyRef"),
+    )
+    logger.info("outcome recorded", extra={"code": outcome.code, "status": status.value})
+    metrics.outcome_recorded(message.merchant_id, message.operation, outcome.code, outcome.level)
+    integration = config_store().integration(message.merchant_id, message.integration_id)
+    return RecordedOutcome(
+        disposition=disposition,
+        status=status,
+        code=outcome.code,
+        level=outcome.level,
+        business_message=outcome.business_message,
+        action=outcome.action,
+        retry_after_seconds=outcome.retry_after_seconds,
+        retry_in_seconds=retry_in,
+        callback=bool(integration and integration.callback_url),
+    )

@@ -1,0 +1,186 @@
+"""The operations table: one item per accepted operation, keyed by its operation id. Every
+change of an operation's status goes through `OperationStore.transition`."""
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+from ordersync.core import aws
+from ordersync.core.clock import iso, now
+from ordersync.core.compression import pack_json, pack_text, unpack_json
+from ordersync.core.dynamo import Applied, Update, from_item, is_condition_failure, to_item
+from ordersync.core.models import OperationMessage, Outcome
+from ordersync.core.settings import get_settings
+from ordersync.operations.models import Deadline, Operation, OperationStatus, Watch
+
+# Statuses a run must never start from: the platform has the operation, or a person closed it.
+FINISHED = frozenset(
+    {
+        OperationStatus.SYNCED,
+        OperationStatus.PENDING_VERIFICATION,
+        OperationStatus.MANUALLY_SYNCED,
+        OperationStatus.IGNORED,
+    }
+)
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def deadline_attributes(deadline: Deadline | None) -> dict[str, str | None]:
+    """The sparse by-watch index's key; None removes the operation from the index."""
+    if deadline is None:
+        return {"watch": None, "watchUntil": None}
+    return {"watch": deadline.watch.value, "watchUntil": iso(deadline.until)}
+
+
+def queued_deadline(moment_accepted: Any) -> Deadline:
+    return Deadline(
+        watch=Watch.QUEUED,
+        until=moment_accepted + timedelta(minutes=get_settings().queued_alert_minutes),
+    )
+
+
+def operation_key(operation_id: str) -> dict[str, Any]:
+    return {"operationId": {"S": operation_id}}
+
+
+class OperationStore:
+    """Keyed reads and writes of accepted operations; never a Scan."""
+
+    def __init__(self, table: str | None = None) -> None:
+        self._table = table or get_settings().operations_table
+
+    @property
+    def table(self) -> str:
+        return self._table
+
+    def create(self, message: OperationMessage) -> bool:
+        """Record a newly accepted operation; False if it was already recorded."""
+        item = {
+            "operationId": message.operation_id,
+            "operation": message.operation.value,
+            "merchantId": message.merchant_id,
+            "integrationId": message.integration_id,
+            "channelId": message.channel_id,
+            "orderId": message.order_id,
+            "feedId": message.feed_id,
+            "status": OperationStatus.PENDING.value,
+            "attempts": 0,
+            "acceptedAt": iso(message.accepted_at),
+            "updatedAt": iso(now()),
+            "payloadHash": payload_hash(message.payload),
+            "payloadZ": pack_json(message.payload),
+            "reference": message.reference,
+            "where": "accepted; waiting in the operations queue",
+            **deadline_attributes(queued_deadline(message.accepted_at)),
+        }
+        try:
+            aws.dynamodb().put_item(
+                TableName=self._table,
+                Item=to_item({k: v for k, v in item.items() if v is not None}),
+                ConditionExpression="attribute_not_exists(operationId)",
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def transition(
+        self,
+        operation_id: str,
+        *,
+        where: str,
+        status: OperationStatus | None = None,
+        update: Update | None = None,
+        **options: Any,
+    ) -> Applied:
+        """The one writer of an operation's status (None: the status stays) and its `where`,
+        with whatever else `update` sets and whatever condition it carries."""
+        change = (update or Update()).set("where", where).set("updatedAt", iso(now()))
+        if status is not None:
+            change.set("status", status.value)
+        return change.apply(self._table, operation_key(operation_id), **options)
+
+    def record(
+        self,
+        operation_id: str,
+        *,
+        status: OperationStatus,
+        attempts: int,
+        outcome: Outcome | None,
+        where: str,
+        deadline: Deadline | None = None,
+        only_from: OperationStatus | None = None,
+    ) -> bool:
+        """The latest status; `deadline` is what the sweeper waits for next (None: nothing).
+        With `only_from`, only an operation still in that status changes; False if it was not."""
+        update = Update().set("attempts", attempts).set_all(deadline_attributes(deadline))
+        if outcome is not None:
+            update.set(
+                "lastResponseZ",
+                pack_text(outcome.model_dump_json(by_alias=True, exclude_none=True)),
+            )
+            update.set("lastCode", outcome.code)
+        if only_from is not None:
+            update.when("#status = :from", from_=only_from.value)
+        return self.transition(operation_id, where=where, status=status, update=update).done
+
+    def resend(self, message: OperationMessage, waiting_code: str) -> bool:
+        """Replace the body of an operation that waits for a person (its last answer was
+        `waiting_code`) and make it pending again; False if it is not waiting any more."""
+        update = (
+            Update()
+            .set("payloadZ", pack_json(message.payload))
+            .set("payloadHash", payload_hash(message.payload))
+            .set_all(deadline_attributes(queued_deadline(now())))
+            .when(
+                "#status IN (:failed, :skipped) AND #lastCode = :code",
+                failed=OperationStatus.FAILED.value,
+                skipped=OperationStatus.SKIPPED.value,
+                code=waiting_code,
+            )
+        )
+        return self.transition(
+            message.operation_id,
+            where="resent with a corrected body; waiting in the operations queue",
+            status=OperationStatus.PENDING,
+            update=update,
+        ).done
+
+    def payload_hash_of(self, operation_id: str) -> str | None:
+        item = (
+            aws.dynamodb()
+            .get_item(
+                TableName=self._table,
+                Key=operation_key(operation_id),
+                ProjectionExpression="payloadHash",
+            )
+            .get("Item")
+        )
+        return item["payloadHash"]["S"] if item else None
+
+    def get(self, operation_id: str) -> Operation | None:
+        item = (
+            aws.dynamodb()
+            .get_item(TableName=self._table, Key=operation_key(operation_id))
+            .get("Item")
+        )
+        return operation_from_item(item) if item else None
+
+
+def message_from_item(item: dict[str, Any]) -> OperationMessage:
+    values = from_item(item)
+    return OperationMessage.model_validate({**values, "payload": unpack_json(values["payloadZ"])})
+
+
+def operation_from_item(item: dict[str, Any]) -> Operation:
+    values = from_item(item)
+    last = values.pop("lastResponseZ", None)
+    values["lastResponse"] = unpack_json(last) if last else None
+    return Operation.model_validate(values)

@@ -1,0 +1,137 @@
+"""The scheduled sweep over operations whose deadline passed, found through the sparse `by-watch`
+index (never a Scan): operations not run yet are flagged `queued`, platforms that never
+confirmed an accepted operation raise an alert, and a retrying operation whose message is gone
+is sent to the queue again once the queue holds no message at all, visible, in flight or delayed:
+only then is its message surely gone (a copy beside a message still in flight would run the
+operation twice, and a second skip would put two messages in the DLQ).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aws_lambda_powertools import Logger
+from ordersync.alerts import policy as alerts
+from ordersync.catalog.codes import outcome as catalog_outcome
+from ordersync.core import aws, metrics
+from ordersync.core.clock import now
+from ordersync.core.models import Outcome
+from ordersync.core.settings import get_settings
+from ordersync.operations import watch
+from ordersync.operations.models import Deadline, Operation, OperationStatus, Watch
+
+logger = Logger(child=True)
+
+
+@dataclass
+class SweepReport:
+    queued: int = 0
+    verification_overdue: int = 0
+    requeued: int = 0
+    requeue_deferred: int = 0
+
+
+def sweep(at: datetime | None = None) -> SweepReport:
+    at = at or now()
+    limit = get_settings().sweep_batch
+    report = SweepReport()
+    for operation_id, seen in watch.overdue(Watch.QUEUED, at, limit):
+        report.queued += _flag_queued(operation_id, seen, at)
+    for operation_id, seen in watch.overdue(Watch.VERIFICATION, at, limit):
+        report.verification_overdue += _flag_unverified(operation_id, seen, at)
+    overdue_runs = watch.overdue(Watch.RETRY, at, limit)
+    if overdue_runs and _messages_in_queue() > 0:
+        # A late run is most likely a message still in the queue (waiting its turn in a backlog,
+        # or received and in flight on a busy consumer): a copy would be a second run. A
+        # message lost for good shows once the queue is empty, and is sent again then.
+        report.requeue_deferred = len(overdue_runs)
+        overdue_runs = []
+    for operation_id, seen in overdue_runs:
+        report.requeued += _send_again(operation_id, seen, at)
+    for name, value in vars(report).items():
+        if value:
+            metrics.count(f"Sweep{name.title().replace('_', '')}", value)
+    logger.info("sweep done", extra=vars(report))
+    return report
+
+
+def _messages_in_queue() -> int:
+    attributes = aws.sqs().get_queue_attributes(
+        QueueUrl=get_settings().operations_queue_url,
+        AttributeNames=[
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+        ],
+    )["Attributes"]
+    return sum(int(count) for name, count in attributes.items() if name.startswith("Approximate"))
+
+
+def _minutes_since(moment: datetime, at: datetime) -> int:
+    return int((at - moment).total_seconds() // 60)
+
+
+def _flag_queued(operation_id: str, seen: Deadline, at: datetime) -> int:
+    where = "accepted but not run yet: waiting in the operations queue"
+    claimed = watch.claim_overdue(
+        operation_id, seen, status=OperationStatus.QUEUED, where=where, deadline=None
+    )
+    if claimed is None:
+        return 0  # a run (or another sweep) got there first
+    operation = claimed.operation
+    minutes = _minutes_since(operation.accepted_at, at)
+    made = catalog_outcome("Queued", **_facts(operation), minutes=minutes)
+    _raise_alert(operation, made, where, at)
+    return 1
+
+
+def _flag_unverified(operation_id: str, seen: Deadline, at: datetime) -> int:
+    where = "the platform has not confirmed it: check it there, then mark it synced or resend it"
+    claimed = watch.claim_overdue(operation_id, seen, status=None, where=where, deadline=None)
+    if claimed is None or claimed.operation.status is not OperationStatus.PENDING_VERIFICATION:
+        return 0
+    minutes = _minutes_since(seen.until, at) + int(get_settings().verification_timeout_minutes)
+    made = catalog_outcome("Verification Overdue", **_facts(claimed.operation), minutes=minutes)
+    _raise_alert(claimed.operation, made, where, at)
+    return 1
+
+
+def _send_again(operation_id: str, seen: Deadline, at: datetime) -> int:
+    settings = get_settings()
+    next_check = Deadline(
+        watch=Watch.RETRY, until=at + timedelta(seconds=settings.stuck_grace_seconds)
+    )
+    claimed = watch.claim_overdue(
+        operation_id,
+        seen,
+        status=None,
+        where="its next run did not come when due: sent to the operations queue again",
+        deadline=next_check,
+    )
+    if claimed is None:
+        return 0
+    aws.sqs().send_message(
+        QueueUrl=settings.operations_queue_url,
+        MessageBody=claimed.message().model_dump_json(by_alias=True),
+    )
+    logger.warning(
+        "retrying operation had no run when due; sent again",
+        extra={"operation_id": operation_id, "due": seen.until.isoformat()},
+    )
+    return 1
+
+
+def _facts(operation: Operation) -> dict[str, str]:
+    return {"operation": operation.operation.value, "order_id": operation.order_id}
+
+
+def _raise_alert(operation: Operation, made: Outcome, next_step: str, swept_at: datetime) -> None:
+    # A run that finished after the sweep began wrote a newer alert: the sweep's must not win.
+    written = alerts.record(
+        operation,
+        made,
+        next_step=next_step,
+        attempts=operation.attempts,
+        unless_newer_than=swept_at,
+    )
+    if written:
+        metrics.count("OperationOutcomes", operation=operation.operation.value, code=made.code)

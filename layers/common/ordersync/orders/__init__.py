@@ -1,0 +1,1 @@
+"""Each order's life on the platform as ordersync has seen it, and the rules it imposes."""

@@ -1,0 +1,60 @@
+"""The orders table: one versioned item per order, so two operations on one order cannot
+overwrite each other's effect."""
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ordersync.core import aws
+from ordersync.core.clock import now
+from ordersync.core.dynamo import is_condition_failure
+from ordersync.core.settings import get_settings
+from ordersync.orders.lifecycle import OrderState
+
+
+class StaleOrderState(Exception):
+    """The order changed between reading and writing its state; the operation runs again."""
+
+
+class OrderStore:
+    """Each order's state as ordersync has seen it on the platform; versioned."""
+
+    def __init__(self, table: str | None = None) -> None:
+        self._table = table or get_settings().orders_table
+
+    @staticmethod
+    def _key(merchant_id: str, integration_id: str, order_id: str) -> dict[str, Any]:
+        return {"pk": {"S": f"{merchant_id}#{integration_id}#{order_id}"}}
+
+    def get(self, merchant_id: str, integration_id: str, order_id: str) -> OrderState | None:
+        item = (
+            aws.dynamodb()
+            .get_item(
+                TableName=self._table,
+                Key=self._key(merchant_id, integration_id, order_id),
+                ConsistentRead=True,
+            )
+            .get("Item")
+        )
+        return OrderState.model_validate_json(item["doc"]["S"]) if item else None
+
+    def put(self, state: OrderState) -> OrderState:
+        """Store `state`; raises StaleOrderState if another operation changed the order first."""
+        stored = state.model_copy(update={"version": state.version + 1, "updated_at": now()})
+        key = self._key(state.merchant_id, state.integration_id, state.order_id)
+        try:
+            aws.dynamodb().put_item(
+                TableName=self._table,
+                Item={
+                    **key,
+                    "doc": {"S": stored.model_dump_json(by_alias=True)},
+                    "version": {"N": str(stored.version)},
+                },
+                ConditionExpression="attribute_not_exists(pk) OR version = :seen",
+                ExpressionAttributeValues={":seen": {"N": str(state.version)}},
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise StaleOrderState(state.order_id) from error
+            raise
+        return stored

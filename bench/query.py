@@ -21,6 +21,9 @@ from typing import Any
 
 import boto3
 from moto import mock_aws
+
+from bench.dynamo_units import item_size, read_units
+from local.template import LocalTemplate
 from ordersync.alerts.models import Alert, AlertStatus
 from ordersync.alerts.repository import AlertStore, alert_fields
 from ordersync.catalog.codes import outcome
@@ -28,9 +31,6 @@ from ordersync.core.aws import reset_clients
 from ordersync.core.clock import iso
 from ordersync.core.dynamo import to_item
 from ordersync.core.models import Level, OperationType
-
-from bench.dynamo_units import item_size, read_units
-from local.template import LocalTemplate
 
 REGION = "us-east-1"
 TABLE = "bench-alerts"

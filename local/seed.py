@@ -1,9 +1,8 @@
 """The demo merchant, integration and channel that `make run` starts with."""
 
+from local.platform import DEMO_CALLBACK_SECRET, DEMO_TOKEN, DEMO_VERIFICATION_SECRET
 from ordersync.config.models import Channel, Integration, PlatformAuth
 from ordersync.config.repository import ConfigStore
-
-from local.platform import DEMO_CALLBACK_SECRET, DEMO_TOKEN, DEMO_VERIFICATION_SECRET
 
 DEMO_MERCHANT = "demo-merchant"
 DEMO_INTEGRATION = "demo-erp"

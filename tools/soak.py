@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from ordersync.operations.records import operation_from_item
 
 from local.process import StackProcess, start
 from local.seed import DEMO_CREDENTIAL
+from ordersync.operations.records import operation_from_item
 from tools.redrive import local_client, redrive_local
 
 ROOT = Path(__file__).resolve().parent.parent

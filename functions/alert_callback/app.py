@@ -4,6 +4,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from ordersync.callbacks.sender import post_callback
 from ordersync.core.models import OperationMessage
 from ordersync.core.pii import PiiMaskingFormatter

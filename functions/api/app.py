@@ -5,6 +5,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from ordersync.api.app import app
 from ordersync.api.orders import metrics
 from ordersync.core.pii import PiiMaskingFormatter

@@ -7,6 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from ordersync.config.credentials import authorize
 from ordersync.config.repository import config_store
 from ordersync.core.pii import PiiMaskingFormatter

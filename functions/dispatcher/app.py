@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from ordersync.core.pii import PiiMaskingFormatter
 from ordersync.operations.dispatch import RetryLater, dispatch
 

@@ -9,13 +9,13 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from ordersync.core.aws import reset_clients
-from ordersync.core.models import OperationMessage
-from ordersync.operations.records import OperationStore
 
 from local.platform import PlatformServer
 from local.stack import free_port
 from local.template import LocalTemplate
+from ordersync.core.aws import reset_clients
+from ordersync.core.models import OperationMessage
+from ordersync.operations.records import OperationStore
 
 REGION = "us-east-1"
 ENVIRONMENT = {

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from ordersync.alerts.models import Alert, AlertStatus
 from ordersync.alerts.repository import AlertStore
 from ordersync.catalog.codes import outcome

@@ -1,13 +1,13 @@
 from datetime import UTC, datetime
 
 import pytest
+
+from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 from ordersync.alerts.repository import AlertStore
 from ordersync.callbacks.sender import post_callback
 from ordersync.catalog.errors import CallbackUnavailableError
 from ordersync.core.models import OperationMessage, entity_key
 from ordersync.operations.models import OperationStatus, RecordedOutcome
-
-from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 
 
 @pytest.fixture

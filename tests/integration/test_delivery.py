@@ -2,6 +2,8 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+
+from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 from ordersync.catalog.errors import (
     MappingUnavailableError,
     PlatformConnectionFailedError,
@@ -12,8 +14,6 @@ from ordersync.core.models import OperationMessage
 from ordersync.delivery.service import deliver
 from ordersync.history.repository import HistoryStore
 from ordersync.operations.records import OperationStore
-
-from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from local.lambdas import LambdaContext, _load
+from local.template import LocalTemplate
 from ordersync.core.models import OperationMessage
 from ordersync.operations import dispatch
 from ordersync.operations.models import OperationStatus, RecordedOutcome
 from ordersync.operations.records import OperationStore
-
-from local.lambdas import LambdaContext, _load
-from local.template import LocalTemplate
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+
 from ordersync.catalog.codes import outcome
 from ordersync.core.models import OperationType
 from ordersync.operations import intake

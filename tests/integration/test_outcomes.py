@@ -1,13 +1,13 @@
 import json
 
 import pytest
+
 from ordersync.alerts.repository import AlertStore
 from ordersync.catalog.codes import outcome
 from ordersync.catalog.errors import PlatformUnavailableError
 from ordersync.operations.models import WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
-
 from tests.integration.conftest import accepted_operation
 
 

@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from ordersync.alerts.repository import AlertStore
 from ordersync.catalog.codes import outcome
 from ordersync.catalog.errors import PlatformUnavailableError
@@ -13,7 +14,6 @@ from ordersync.operations.models import OperationStatus, Watch, WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
 from ordersync.operations.sweeper import sweep
-
 from tests.integration.conftest import accepted_operation
 from tests.integration.test_outcomes import caught, summary
 

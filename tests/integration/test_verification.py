@@ -4,6 +4,9 @@ import json
 import time
 
 import pytest
+
+from local.lambdas import LambdaContext, _load
+from local.template import LocalTemplate
 from ordersync.alerts.repository import AlertStore
 from ordersync.config.models import Integration
 from ordersync.config.repository import ConfigStore
@@ -12,9 +15,6 @@ from ordersync.history.repository import HistoryStore
 from ordersync.operations.models import OperationStatus, WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
-
-from local.lambdas import LambdaContext, _load
-from local.template import LocalTemplate
 from tests.conftest import load_event
 from tests.integration.conftest import accepted_operation
 from tests.integration.test_outcomes import summary

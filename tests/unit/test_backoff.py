@@ -1,4 +1,5 @@
 import pytest
+
 from ordersync.core.aws import reset_clients
 from ordersync.operations.backoff import MAX_VISIBILITY_SECONDS, backoff_seconds
 

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+
 from ordersync.catalog.classifier import classify, retry_after_seconds
 from ordersync.catalog.codes import catalog, outcome
 from ordersync.catalog.platform import PlatformConnectionError, PlatformResponse, PlatformTimeout

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from ordersync.catalog.classifier import SYSTEM_CODES, classify
 from ordersync.catalog.codes import catalog
 from ordersync.catalog.errors import TRANSIENT_ERRORS_BY_CODE
@@ -17,7 +18,6 @@ from ordersync.catalog.platform import (
 )
 from ordersync.core.models import OperationType, RetryClass
 from ordersync.orders.lifecycle import OrderStatus, check
-
 from tests.unit.test_lifecycle import SHIPMENT, message, state
 
 ROOT = Path(__file__).resolve().parents[2]

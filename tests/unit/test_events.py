@@ -3,6 +3,8 @@
 import json
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, SQSEvent
+
+from local.template import LocalTemplate
 from ordersync.api.payloads import (
     CancelOrderRequest,
     CreateOrderRequest,
@@ -12,8 +14,6 @@ from ordersync.api.payloads import (
 )
 from ordersync.core.models import OperationMessage
 from ordersync.operations.models import RecordedOutcome, WorkflowInput
-
-from local.template import LocalTemplate
 from tests.conftest import EVENTS, load_event
 
 TEMPLATE = LocalTemplate.load()

@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+
 from ordersync.core.models import OperationMessage, OperationType
 from ordersync.orders.lifecycle import OrderState, OrderStatus, apply, check
 

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+
 from ordersync.config.models import Integration
 from ordersync.core.models import OperationMessage, OperationType
 from ordersync.delivery.mapping import MappingProblem, translate

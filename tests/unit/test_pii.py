@@ -3,8 +3,8 @@ import json
 
 import pytest
 from aws_lambda_powertools import Logger
-from ordersync.core.pii import MASK, PiiMaskingFormatter, mask
 
+from ordersync.core.pii import MASK, PiiMaskingFormatter, mask
 from tests.conftest import load_event
 
 

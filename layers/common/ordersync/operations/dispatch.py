@@ -7,6 +7,7 @@ import uuid
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.exceptions import ClientError
+
 from ordersync.core import aws
 from ordersync.core.models import OperationMessage
 from ordersync.core.settings import get_settings

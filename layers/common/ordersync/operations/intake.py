@@ -13,12 +13,13 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from pydantic import BaseModel
+
 from ordersync.core import aws
 from ordersync.core.models import OperationMessage, OperationType, RetryClass
 from ordersync.core.settings import get_settings
 from ordersync.operations.models import AcceptedOperation, OperationStatus
 from ordersync.operations.records import OperationStore, payload_hash
-from pydantic import BaseModel
 
 # Operation ids are derived, not drawn: the same (channel, operation, order) always gets the same
 # id, so a repeat can be recognised even after the idempotency record has expired.

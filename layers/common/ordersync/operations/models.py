@@ -4,9 +4,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from ordersync.core.models import Level, OperationIdentity, OperationMessage, Outcome, Record
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+from ordersync.core.models import Level, OperationIdentity, OperationMessage, Outcome, Record
 
 
 class OperationStatus(StrEnum):

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
+
 from ordersync.alerts import policy as alerts
 from ordersync.catalog.codes import outcome as catalog_outcome
 from ordersync.config.repository import config_store

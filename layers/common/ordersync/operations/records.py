@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
+
 from ordersync.core import aws
 from ordersync.core.clock import iso, now
 from ordersync.core.compression import pack_json, pack_text, unpack_json

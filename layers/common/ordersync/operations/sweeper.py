@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
+
 from ordersync.alerts import policy as alerts
 from ordersync.catalog.codes import outcome as catalog_outcome
 from ordersync.core import aws, metrics

@@ -1,5 +1,7 @@
 """Where an accepted operation is now: its status, its alert, and every response so far."""
 
+from pydantic import Field
+
 from ordersync.alerts.models import Alert
 from ordersync.alerts.repository import AlertStore
 from ordersync.config.models import Channel
@@ -7,7 +9,6 @@ from ordersync.history.models import HistoryRecord
 from ordersync.history.repository import HistoryStore
 from ordersync.operations.models import Operation
 from ordersync.operations.records import OperationStore
-from pydantic import Field
 
 HISTORY_SHOWN = 50  # an order with follow-ups and callbacks quickly passes 20
 

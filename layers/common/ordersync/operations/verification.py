@@ -9,6 +9,8 @@ repeat of the same confirmation is answered with the operation as it is, not an 
 
 from typing import Any, Literal
 
+from pydantic import Field, ValidationError
+
 from ordersync.alerts import policy as alerts
 from ordersync.catalog.classifier import SUCCESS_CODES
 from ordersync.catalog.codes import outcome as catalog_outcome
@@ -21,7 +23,6 @@ from ordersync.history.models import HistoryRecord
 from ordersync.history.repository import HistoryStore
 from ordersync.operations.models import Operation, OperationStatus
 from ordersync.operations.records import OperationStore
-from pydantic import Field, ValidationError
 
 
 class Confirmation(Record):

@@ -4,7 +4,9 @@ SHELL := /bin/bash
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+UV := $(VENV)/bin/uv
+# Reinstall whenever the dependencies or their lock change.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock | sha1sum | cut -c1-12)
 # The Lambda runtime is python3.13; `sam build` needs one on PATH. Found through pyenv if it has
 # one, otherwise python3.13 from PATH.
 PY313 := $(or $(shell pyenv prefix 3.13 2>/dev/null | head -n1 | sed 's|$$|/bin/python3.13|'),$(shell command -v python3.13))
@@ -13,21 +15,32 @@ PORT ?= 3000
 PLATFORM_PORT ?= 3001
 export SAM_CLI_TELEMETRY := 0
 export PYTHONUNBUFFERED := 1
+# uv works in $(VENV) with the python3.13 found above, and never downloads an interpreter.
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test test-unit test-integration test-e2e lint format build docs soak bench redrive clean
+.PHONY: help setup lock run test test-unit test-integration test-e2e lint format build docs soak bench redrive clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Bootstrap: a python3.13 venv with any uv in it; the first sync replaces it with the locked one.
+$(UV):
 	@test -n "$(PY313)" || { echo "python3.13 not found (pyenv install 3.13, or put python3.13 on PATH)"; exit 1; }
 	@test -x $(PY) || $(PY313) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
-	$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[dev]'
+
+# Exactly what uv.lock pins (the project itself editable), and nothing else.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --quiet --locked --extra dev || { echo "(if uv.lock needs updating: make lock)"; exit 1; }
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-setup: $(STAMP) ## Create .venv (python3.13) with everything the project needs
+setup: $(STAMP) ## Create .venv (python3.13) with everything the project needs, as uv.lock pins it
+
+lock: $(UV) ## Lock pyproject.toml in uv.lock (UPGRADE=1: newest allowed) and regenerate the layer's requirements.txt
+	$(UV) lock $(if $(UPGRADE),--upgrade)
+	$(PY) -m tools.layer_requirements
 
 run: setup ## Start the local stack on 127.0.0.1:3000 (PORT=, PLATFORM_PORT=; Ctrl-C stops it)
 	$(PY) -m local --port $(PORT) --platform-port $(PLATFORM_PORT)

@@ -16,7 +16,7 @@ def test_functions_run_python313_on_arm64_with_the_shared_layer():
     assert GLOBALS["Runtime"] == "python3.13"
     assert GLOBALS["Architectures"] == ["arm64"]
     assert GLOBALS["Layers"] == [{"Ref": "CommonLayer"}]
-    assert RESOURCES["CommonLayer"]["Metadata"]["BuildMethod"] == "python3.13"
+    assert RESOURCES["CommonLayer"]["Metadata"]["BuildMethod"] == "makefile"
 
 
 def test_queue_visibility_is_at_least_six_times_the_dispatcher_timeout():

@@ -35,16 +35,21 @@ def sweep(at: datetime | None = None) -> SweepReport:
     at = at or now()
     limit = get_settings().sweep_batch
     report = SweepReport()
-    for operation_id, seen in watch.overdue(Watch.QUEUED, at, limit):
-        report.queued += _flag_queued(operation_id, seen, at)
+    not_run = watch.overdue(Watch.QUEUED, at, limit)
     for operation_id, seen in watch.overdue(Watch.VERIFICATION, at, limit):
         report.verification_overdue += _flag_unverified(operation_id, seen, at)
     overdue_runs = watch.overdue(Watch.RETRY, at, limit)
-    if overdue_runs and _messages_in_queue() > 0:
-        # A late run is most likely a message still in the queue (waiting its turn in a backlog,
-        # or received and in flight on a busy consumer): a copy would be a second run. A
-        # message lost for good shows once the queue is empty, and is sent again then.
-        report.requeue_deferred = len(overdue_runs)
+    # A late operation is most likely a message still in the queue (waiting its turn in a
+    # backlog, or received and in flight on a busy consumer): a copy would be a second run. A
+    # message lost for good (a send that failed at intake, a run whose message vanished) shows
+    # once the queue is empty, and is sent again then.
+    messages_gone = bool(not_run or overdue_runs) and _messages_in_queue() == 0
+    for operation_id, seen in not_run:
+        flagged, sent = _flag_queued(operation_id, seen, at, send=messages_gone)
+        report.queued += flagged
+        report.requeued += sent
+    if not messages_gone:
+        report.requeue_deferred += len(overdue_runs)
         overdue_runs = []
     for operation_id, seen in overdue_runs:
         report.requeued += _send_again(operation_id, seen, at)
@@ -71,18 +76,43 @@ def _minutes_since(moment: datetime, at: datetime) -> int:
     return int((at - moment).total_seconds() // 60)
 
 
-def _flag_queued(operation_id: str, seen: Deadline, at: datetime) -> int:
-    where = "accepted but not run yet: waiting in the operations queue"
+def _flag_queued(operation_id: str, seen: Deadline, at: datetime, *, send: bool) -> tuple[int, int]:
+    """Flag an operation not run in time as queued (its alert once), keep watching it, and send
+    it again if its message is gone. (flagged now, sent again) as 0 or 1 each."""
+    where = (
+        "accepted, but its message was lost: sent to the operations queue again"
+        if send
+        else "accepted but not run yet: waiting in the operations queue"
+    )
+    next_check = Deadline(watch=Watch.QUEUED, until=at + _grace())
     claimed = watch.claim_overdue(
-        operation_id, seen, status=OperationStatus.QUEUED, where=where, deadline=None
+        operation_id, seen, status=OperationStatus.QUEUED, where=where, deadline=next_check
     )
     if claimed is None:
-        return 0  # a run (or another sweep) got there first
+        return 0, 0  # a run (or another sweep) got there first
     operation = claimed.operation
-    minutes = _minutes_since(operation.accepted_at, at)
-    made = catalog_outcome("Queued", **_facts(operation), minutes=minutes)
-    _raise_alert(operation, made, where, at)
-    return 1
+    flagged = operation.status is not OperationStatus.QUEUED
+    if flagged:
+        minutes = _minutes_since(operation.accepted_at, at)
+        made = catalog_outcome("Queued", **_facts(operation), minutes=minutes)
+        _raise_alert(operation, made, where, at)
+    if send:
+        _send(claimed, "accepted operation had no message in the queue; sent again", seen)
+    return int(flagged), int(send)
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=get_settings().stuck_grace_seconds)
+
+
+def _send(claimed: watch.Claimed, why: str, seen: Deadline) -> None:
+    aws.sqs().send_message(
+        QueueUrl=get_settings().operations_queue_url,
+        MessageBody=claimed.message().model_dump_json(by_alias=True),
+    )
+    logger.warning(
+        why, extra={"operation_id": claimed.operation.operation_id, "due": seen.until.isoformat()}
+    )
 
 
 def _flag_unverified(operation_id: str, seen: Deadline, at: datetime) -> int:
@@ -97,27 +127,16 @@ def _flag_unverified(operation_id: str, seen: Deadline, at: datetime) -> int:
 
 
 def _send_again(operation_id: str, seen: Deadline, at: datetime) -> int:
-    settings = get_settings()
-    next_check = Deadline(
-        watch=Watch.RETRY, until=at + timedelta(seconds=settings.stuck_grace_seconds)
-    )
     claimed = watch.claim_overdue(
         operation_id,
         seen,
         status=None,
         where="its next run did not come when due: sent to the operations queue again",
-        deadline=next_check,
+        deadline=Deadline(watch=Watch.RETRY, until=at + _grace()),
     )
     if claimed is None:
         return 0
-    aws.sqs().send_message(
-        QueueUrl=settings.operations_queue_url,
-        MessageBody=claimed.message().model_dump_json(by_alias=True),
-    )
-    logger.warning(
-        "retrying operation had no run when due; sent again",
-        extra={"operation_id": operation_id, "due": seen.until.isoformat()},
-    )
+    _send(claimed, "retrying operation had no run when due; sent again", seen)
     return 1
 
 

@@ -1,6 +1,7 @@
 """`python -m local`: start the local stack and serve until Ctrl-C."""
 
 import argparse
+import logging
 import signal
 import threading
 
@@ -36,6 +37,10 @@ def main() -> None:
         "--retry-budget", type=int, help="workflow runs before the dead-letter queue"
     )
     args = parser.parse_args()
+    # The stack's own lines (a failed invocation's traceback above all) go to stderr.
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     stack = LocalStack(
         LocalStackOptions(
             port=args.port,

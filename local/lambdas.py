@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import logging
 import sys
 import threading
 import traceback
@@ -14,6 +15,7 @@ from typing import Any
 from local.template import FunctionSpec
 
 Handler = Callable[[Any, Any], Any]
+log = logging.getLogger("local.lambdas")
 
 
 @dataclass
@@ -90,10 +92,23 @@ class LocalFunctions:
             with self.environment(logical_id) as handler:
                 result = handler(json.loads(json.dumps(event)), context)
         except Exception as error:
+            _log_failure(logical_id, error)
             raise InvocationError(
                 type(error).__name__, str(error), traceback.format_exception(error)[-5:]
             ) from error
         return json.loads(json.dumps(result, default=str))
+
+
+def _log_failure(logical_id: str, error: Exception) -> None:
+    """What Lambda writes to the function's log when a handler raises. An error the workflow
+    retries by name is an expected answer (the platform was down): one line. Anything else is
+    a bug until shown otherwise: the whole traceback, so no 500 goes by without a trace."""
+    from ordersync.catalog.errors import TransientDeliveryError
+
+    if isinstance(error, TransientDeliveryError):
+        log.info("%s raised %s (the workflow retries it)", logical_id, type(error).__name__)
+    else:
+        log.error("%s failed: %s: %s", logical_id, type(error).__name__, error, exc_info=error)
 
 
 def _load(spec: FunctionSpec, environment: int = 0) -> Handler:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import httpx
@@ -22,6 +23,11 @@ class StackProcess:
     process: subprocess.Popen[str]
     url: str
     platform_url: str
+    log: Path | None = None
+
+    def output(self) -> str:
+        """What the stack printed so far (its log file)."""
+        return self.log.read_text() if self.log else ""
 
     def stop(self) -> int | None:
         """Ctrl-C, as a person would; the exit code, or None if it had to be killed."""
@@ -35,9 +41,14 @@ class StackProcess:
         return self.process.returncode
 
 
-def start(*options: str, output: IO[Any] | int = subprocess.PIPE) -> StackProcess:
-    """Start the stack with `options` (e.g. "--time-scale", "0.05") and wait until it is healthy."""
+def start(*options: str, output: IO[Any] | None = None) -> StackProcess:
+    """Start the stack with `options` (e.g. "--time-scale", "0.05") and wait until it is healthy.
+    Its output goes to `output`, by default `.local/stack-<port>.log`: a pipe nobody reads would
+    fill up and stop the stack at its next log line."""
     port, platform_port = free_port(), free_port()
+    if output is None:
+        (ROOT / ".local").mkdir(exist_ok=True)
+        output = (ROOT / ".local" / f"stack-{port}.log").open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -59,11 +70,12 @@ def start(*options: str, output: IO[Any] | int = subprocess.PIPE) -> StackProces
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         if process.poll() is not None:
-            said = process.stdout.read() if process.stdout else ""
+            said = Path(output.name).read_text()[-4000:] if hasattr(output, "name") else ""
             raise RuntimeError(f"the local stack exited:\n{said}")
         try:
             if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return StackProcess(process, url, f"http://127.0.0.1:{platform_port}")
+                log = Path(output.name) if hasattr(output, "name") else None
+                return StackProcess(process, url, f"http://127.0.0.1:{platform_port}", log)
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:

@@ -177,7 +177,7 @@ def test_ctrl_c_stops_the_stack_cleanly():
     started = start()
     assert httpx.get(f"{started.url}/health").status_code == 200
     assert started.stop() == 0
-    output = started.process.stdout.read() if started.process.stdout else ""
+    output = started.output()
     assert "ready on" in output
     assert "Traceback" not in output
 

@@ -3,7 +3,9 @@
 import threading
 from pathlib import Path
 
-from local.lambdas import LocalFunctions
+import pytest
+
+from local.lambdas import InvocationError, LocalFunctions
 from local.template import FunctionSpec
 
 # Module state, like a powertools BatchProcessor: safe in Lambda, where an environment runs one
@@ -45,3 +47,24 @@ def test_an_idle_environment_is_reused(tmp_path: Path) -> None:
 
     assert [functions.invoke("Fn", {"n": n}) for n in range(3)] == [0, 1, 2]
     assert functions.environments["Fn"] == 1
+
+
+FAILING = """
+def handler(event, context):
+    return {"total": 1 / event["items"]}
+"""
+
+
+def test_a_failed_invocation_is_logged_with_its_traceback(tmp_path: Path, caplog) -> None:
+    (tmp_path / "app.py").write_text(FAILING)
+    functions = LocalFunctions({"Fn": FunctionSpec("Fn", tmp_path, "app.handler", 3)})
+
+    with pytest.raises(InvocationError) as raised:
+        functions.invoke("Fn", {"items": 0})
+
+    assert raised.value.document["errorType"] == "ZeroDivisionError"
+    (record,) = [r for r in caplog.records if r.name == "local.lambdas"]
+    assert record.levelname == "ERROR"
+    assert "Fn failed: ZeroDivisionError" in record.getMessage()
+    assert record.exc_info is not None
+    assert "1 / event" in caplog.text, "the traceback shows the line that failed"

@@ -30,6 +30,8 @@ NOT_FOR_MOTO = (
     "AWS::Lambda::Permission",
     "AWS::Lambda::LayerVersion",
     "AWS::CloudWatch::Alarm",
+    # It shows the alarms (by ARN), which moto's CloudFormation does not create.
+    "AWS::CloudWatch::Dashboard",
 )
 
 

@@ -3,7 +3,7 @@ change of an operation's status goes through `OperationStore.transition`."""
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -39,7 +39,12 @@ def deadline_attributes(deadline: Deadline | None) -> dict[str, str | None]:
     return {"watch": deadline.watch.value, "watchUntil": iso(deadline.until)}
 
 
-def queued_deadline(moment_accepted: Any) -> Deadline:
+def expires_at(moment: datetime) -> int:
+    """When DynamoDB's TTL may delete the item: the history's retention after its last change."""
+    return int((moment + timedelta(days=get_settings().history_retention_days)).timestamp())
+
+
+def queued_deadline(moment_accepted: datetime) -> Deadline:
     return Deadline(
         watch=Watch.QUEUED,
         until=moment_accepted + timedelta(minutes=get_settings().queued_alert_minutes),
@@ -62,6 +67,7 @@ class OperationStore:
 
     def create(self, message: OperationMessage) -> bool:
         """Record a newly accepted operation; False if it was already recorded."""
+        moment = now()
         item = {
             "operationId": message.operation_id,
             "operation": message.operation.value,
@@ -73,7 +79,8 @@ class OperationStore:
             "status": OperationStatus.PENDING.value,
             "attempts": 0,
             "acceptedAt": iso(message.accepted_at),
-            "updatedAt": iso(now()),
+            "updatedAt": iso(moment),
+            "expiresAt": expires_at(moment),
             "payloadHash": payload_hash(message.payload),
             "payloadZ": pack_json(message.payload),
             "reference": message.reference,
@@ -103,7 +110,9 @@ class OperationStore:
     ) -> Applied:
         """The one writer of an operation's status (None: the status stays) and its `where`,
         with whatever else `update` sets and whatever condition it carries."""
-        change = (update or Update()).set("where", where).set("updatedAt", iso(now()))
+        moment = now()
+        change = (update or Update()).set("where", where).set("updatedAt", iso(moment))
+        change.set("expiresAt", expires_at(moment))
         if status is not None:
             change.set("status", status.value)
         return change.apply(self._table, operation_key(operation_id), **options)

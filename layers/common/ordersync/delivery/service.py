@@ -161,7 +161,11 @@ def _attempt(attempt: Attempt, config: ConfigStore, orders: OrderStore) -> Outco
     ):
         platform_order = response.json() if response is not None else None
         _keep_state(
-            message, state, platform_order if isinstance(platform_order, dict) else {}, orders
+            message,
+            state,
+            platform_order if isinstance(platform_order, dict) else {},
+            orders,
+            unconfirmed=outcome.level is Level.PENDING,
         )
     return attempt.record(outcome, response)
 
@@ -171,5 +175,7 @@ def _keep_state(
     state: OrderState | None,
     platform_order: dict[str, Any],
     orders: OrderStore,
+    *,
+    unconfirmed: bool,
 ) -> None:
-    orders.put(lifecycle.apply(message, state, platform_order))
+    orders.put(lifecycle.apply(message, state, platform_order, unconfirmed=unconfirmed))

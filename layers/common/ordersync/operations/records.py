@@ -175,13 +175,22 @@ class OperationStore:
         )
         return item["payloadHash"]["S"] if item else None
 
-    def get(self, operation_id: str) -> Operation | None:
-        item = (
+    def _item(self, operation_id: str) -> dict[str, Any] | None:
+        item: dict[str, Any] | None = (
             aws.dynamodb()
             .get_item(TableName=self._table, Key=operation_key(operation_id))
             .get("Item")
         )
+        return item
+
+    def get(self, operation_id: str) -> Operation | None:
+        item = self._item(operation_id)
         return operation_from_item(item) if item else None
+
+    def message(self, operation_id: str) -> OperationMessage | None:
+        """The operation as it was queued: its body too."""
+        item = self._item(operation_id)
+        return message_from_item(item) if item else None
 
 
 def message_from_item(item: dict[str, Any]) -> OperationMessage:

@@ -23,6 +23,8 @@ from ordersync.history.models import HistoryRecord
 from ordersync.history.repository import HistoryStore
 from ordersync.operations.models import Operation, OperationStatus
 from ordersync.operations.records import OperationStore
+from ordersync.orders import lifecycle
+from ordersync.orders.repository import OrderStore
 
 
 class Confirmation(Record):
@@ -86,8 +88,19 @@ def confirm(
     )
     if not changed:
         return _repeat(operations, operation_id, made)
+    _settle_order(operations, operation_id, confirmed)
     _record(found, made, body, integration.integration_id, where)
     return operations.get(operation_id) or found
+
+
+def _settle_order(operations: OperationStore, operation_id: str, confirmed: bool) -> None:
+    """The order's state took the operation as done when the platform accepted it for later:
+    a rejection puts back what it changed, a confirmation keeps it."""
+    message = operations.message(operation_id)
+    if message is None:
+        return
+    how = lifecycle.confirmed if confirmed else lifecycle.revert
+    OrderStore().change(message, lambda state: how(message, state))
 
 
 def _outcome(found: Operation, confirmation: Confirmation) -> Outcome:

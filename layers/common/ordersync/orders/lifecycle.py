@@ -59,6 +59,9 @@ class OrderState(Record):
     # The operations already applied to this state, newest last: a redelivery after a crash
     # between the platform's commit and our record must not be refused as a repeat of itself.
     applied: list[str] = Field(default_factory=list)
+    # The status each operation the platform has not confirmed yet (a 202) found, so a later
+    # rejection can put it back.
+    unconfirmed: dict[str, OrderStatus] = Field(default_factory=dict)
     version: int = 0
     updated_at: datetime | None = None
 
@@ -137,9 +140,60 @@ def already_applied(message: OperationMessage, state: OrderState | None) -> bool
 
 
 def apply(
+    message: OperationMessage,
+    state: OrderState | None,
+    platform_order: dict[str, Any],
+    *,
+    unconfirmed: bool = False,
+) -> OrderState:
+    """The order's state after the platform accepted `message` (`unconfirmed`: for now; it
+    confirms or rejects it later)."""
+    applied = _apply(message, state, platform_order)
+    if unconfirmed:
+        before = state.status if state is not None else OrderStatus.PENDING
+        applied.unconfirmed = {**applied.unconfirmed, message.operation_id: before}
+    return applied
+
+
+def confirmed(message: OperationMessage, state: OrderState) -> OrderState:
+    """The platform confirmed `message`: nothing to put back any more."""
+    left = {k: v for k, v in state.unconfirmed.items() if k != message.operation_id}
+    return state.model_copy(update={"unconfirmed": left})
+
+
+def revert(message: OperationMessage, state: OrderState) -> OrderState | None:
+    """The order's state as if the platform had never accepted `message`, which it rejected
+    after accepting it for later; None when the order itself was never created. A status a
+    later operation changed again is left as that operation made it."""
+    if message.operation_id not in state.applied:
+        return state
+    if message.operation is OperationType.CREATE:
+        return None
+    before = state.unconfirmed.get(message.operation_id)
+    changes: dict[str, Any] = {
+        "applied": [done for done in state.applied if done != message.operation_id],
+        "unconfirmed": confirmed(message, state).unconfirmed,
+    }
+    if (
+        message.operation in AFTER
+        and before is not None
+        and state.status is AFTER[message.operation]
+    ):
+        changes["status"] = before
+    reference = message.reference or ""
+    if message.operation is OperationType.INVOICE:
+        changes["invoices"] = [done for done in state.invoices if done != reference]
+    elif message.operation is OperationType.SHIPMENT:
+        changes["shipments"] = [done for done in state.shipments if done != reference]
+    elif message.operation is OperationType.REFUND and reference in state.refunds:
+        changes["refunds"] = [done for done in state.refunds if done != reference]
+        changes["refunded_total"] = state.refunded_total - Decimal(str(message.payload["amount"]))
+    return state.model_copy(update=changes)
+
+
+def _apply(
     message: OperationMessage, state: OrderState | None, platform_order: dict[str, Any]
 ) -> OrderState:
-    """The order's state after the platform accepted `message`."""
     payload = message.payload
     if message.operation is OperationType.CREATE or state is None:
         reported = str(platform_order.get("status") or OrderStatus.ACCEPTED.value)

@@ -1,6 +1,7 @@
 """The orders table: one versioned item per order, so two operations on one order cannot
 overwrite each other's effect."""
 
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -8,8 +9,11 @@ from botocore.exceptions import ClientError
 from ordersync.core import aws
 from ordersync.core.clock import now
 from ordersync.core.dynamo import is_condition_failure
+from ordersync.core.models import OperationMessage
 from ordersync.core.settings import get_settings
 from ordersync.orders.lifecycle import OrderState
+
+STALE_RETRIES = 5
 
 
 class StaleOrderState(Exception):
@@ -58,3 +62,37 @@ class OrderStore:
                 raise StaleOrderState(state.order_id) from error
             raise
         return stored
+
+    def delete(self, state: OrderState) -> None:
+        """Forget the order; raises StaleOrderState if another operation changed it first."""
+        try:
+            aws.dynamodb().delete_item(
+                TableName=self._table,
+                Key=self._key(state.merchant_id, state.integration_id, state.order_id),
+                ConditionExpression="version = :seen",
+                ExpressionAttributeValues={":seen": {"N": str(state.version)}},
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise StaleOrderState(state.order_id) from error
+            raise
+
+    def change(
+        self, message: OperationMessage, how: Callable[[OrderState], OrderState | None]
+    ) -> None:
+        """Read the order, change it with `how` (None: forget it), write it back; read again
+        and retry when another operation changed it meanwhile."""
+        for _ in range(STALE_RETRIES):
+            state = self.get(message.merchant_id, message.integration_id, message.order_id)
+            if state is None:
+                return
+            changed = how(state)
+            try:
+                if changed is None:
+                    self.delete(state)
+                elif changed != state:
+                    self.put(changed)
+                return
+            except StaleOrderState:
+                continue
+        raise StaleOrderState(message.order_id)

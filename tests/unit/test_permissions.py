@@ -13,6 +13,7 @@ from bench.permissions import (
     requirements,
     resource_arn,
 )
+from local.template import TEMPLATE, LocalTemplate
 
 TABLE = "AWS::DynamoDB::Table"
 QUEUE = "AWS::SQS::Queue"
@@ -210,3 +211,21 @@ def test_a_statement_the_check_cannot_read_is_refused_not_ignored():
         grants(cfn(managed=["arn:aws:iam::aws:policy/AdministratorAccess"]))
     with pytest.raises(ValueError, match="no such resource"):
         Resolver(WRITER).resolve({"Fn::GetAtt": ["Nope", "Arn"]})
+
+
+# ---------------------------------------------------------------- what template.yaml promises
+
+TEMPLATE_GRANTS = grants(LocalTemplate.load().cloudformation({"Stage": "test"}))
+
+
+def test_no_function_can_delete_or_batch_write_history():
+    on_history = [g for g in TEMPLATE_GRANTS if "HistoryTable" in g.resource or g.resource == "*"]
+    writes = {g.action for g in on_history if g.action.startswith("dynamodb:")}
+    assert writes <= {"dynamodb:PutItem", "dynamodb:Query"}, writes
+
+
+def test_no_function_scans_or_holds_crud_on_a_table():
+    actions = {g.action for g in TEMPLATE_GRANTS}
+    assert "dynamodb:Scan" not in actions
+    assert not any(g.action in ("dynamodb:*", "*") for g in TEMPLATE_GRANTS)
+    assert "DynamoDBCrudPolicy" not in TEMPLATE.read_text()

@@ -9,6 +9,10 @@ SQS pollers (Lambda's event-source mapping, which AWS bills as SQS requests) are
 "scheduled:<function>", a cost per month rather than per operation; anything else (the
 benchmark's own reads, moto's Step Functions calling Lambda, which is counted as the invocation
 it causes) is not counted.
+
+Each request is also kept as the IAM permission it needs (`Counts.calls`): the function whose
+role signs it (the poller's requests are the dispatcher's event-source mapping's, made with the
+dispatcher's role), the action, and the resource named by its logical id (`bench.permissions`).
 """
 
 import io
@@ -33,6 +37,7 @@ from bench.dynamo_units import (
     read_units,
     write_cost,
 )
+from bench.permissions import Names, requirements
 from local.lambdas import InvocationError
 
 POLLER = "EventSourceMapping"
@@ -78,6 +83,8 @@ class Counts:
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)
     # Each DynamoDB write: who, what, which table, item bytes before/after, table and index units.
     writes: list[tuple[str, str, str, int, int, int, int]] = field(default_factory=list)
+    # Each request as the permissions it needs: (function, service, operation, action, resource).
+    calls: Counter[tuple[str, str, str, str, str]] = field(default_factory=Counter)
 
 
 class Recorder:
@@ -88,6 +95,10 @@ class Recorder:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._tables = {stack.resources[logical]: shape for logical, shape in shapes.items()}
+        types = {
+            name: resource["Type"] for name, resource in stack.template.sam["Resources"].items()
+        }
+        self._names = Names(stack.resources, types)
 
     # ---------------------------------------------------------------- who is calling
     def actor(self) -> str | None:
@@ -109,6 +120,21 @@ class Recorder:
             self._local.actor = previous
             with self._lock:
                 self.active -= busy
+
+    def signer(self, actor: str) -> str:
+        """The function whose role a request of `actor` is made with."""
+        if actor == POLLER:  # thread "poller-<function>-<n>": the function's event-source mapping
+            return threading.current_thread().name.removeprefix("poller-").rsplit("-", 1)[0]
+        return actor.removeprefix(SCHEDULED)
+
+    def _permissions(self, actor: str, service: str, operation: str, params: Any) -> None:
+        function = self.signer(actor)
+        needed = [
+            (function, service, operation, action, self._names.arn(resource))
+            for action, resource in requirements(service, operation, params)
+        ]
+        with self._lock:
+            self.counts.calls.update(needed)
 
     def reset(self) -> Counts:
         with self._lock:
@@ -157,6 +183,7 @@ class Recorder:
             if actor is None:
                 return make_api_call(client, operation, params)
             service = client.meta.service_model.service_name
+            recorder._permissions(actor, service, operation, params)
             if service == "dynamodb":
                 return recorder._dynamodb(actor, lambda: make_api_call(client, operation, params))(
                     operation, params

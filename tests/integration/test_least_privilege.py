@@ -1,0 +1,111 @@
+"""Least privilege, checked: each function's AWS calls, recorded live on the local stack
+(`python -m bench.calls`), against what its role in template.yaml allows (as SAM translates it).
+
+The local stack does not enforce IAM: a missing permission would only show once deployed, and an
+excess one never. This fails on both, naming the function, the action and the resource:
+- a recorded call no statement of the function's role allows (a missing permission);
+- a statement's (action, resource) no recorded call needed (an excess permission), unless it is
+  in ALLOWANCES below with the reason it is needed all the same.
+
+The recording runs in a process of its own (the stack takes over the process's environment and
+patches botocore there), ~12 s.
+"""
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from bench.permissions import Allowance, Call, check, grants, resource_arn
+from local.template import ROOT, LocalTemplate
+
+RUNTIME = "the Lambda runtime, not the code, calls it with the function's role"
+# Grants no local run can show being used, each with why the function needs it.
+ALLOWANCES = [
+    # AWSLambdaBasicExecutionRole, which SAM attaches to every function: the function's logs.
+    *(
+        Allowance("*", f"logs:{action}", "*", f"{RUNTIME}: it writes the function's logs")
+        for action in ("CreateLogGroup", "CreateLogStream", "PutLogEvents")
+    ),
+    # AWSXrayWriteOnlyAccess, attached for Tracing: Active.
+    *(
+        Allowance("*", f"xray:{action}", "*", f"{RUNTIME}: Tracing is Active")
+        for action in (
+            "PutTraceSegments",
+            "PutTelemetryRecords",
+            "GetSamplingRules",
+            "GetSamplingTargets",
+            "GetSamplingStatisticSummaries",
+        )
+    ),
+    # AWSLambdaSQSQueueExecutionRole, attached for the dispatcher's SQS event: the event-source
+    # mapping polls with the dispatcher's role. The local poller's ReceiveMessage and
+    # DeleteMessageBatch are recorded; reading the queue's attributes it does not imitate.
+    Allowance(
+        "DispatcherFunction",
+        "sqs:GetQueueAttributes",
+        "*",
+        "Lambda's SQS event-source mapping reads the queue's attributes",
+    ),
+    *(
+        Allowance(
+            "DispatcherFunction",
+            f"logs:{action}",
+            "*",
+            f"{RUNTIME} (AWSLambdaSQSQueueExecutionRole grants it a second time)",
+        )
+        for action in ("CreateLogGroup", "CreateLogStream", "PutLogEvents")
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def recorded() -> dict[str, Any]:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.calls"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, f"python -m bench.calls failed:\n{run.stderr[-3000:]}"
+    found: dict[str, Any] = json.loads(run.stdout)
+    return found
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return LocalTemplate.load().cloudformation({"Stage": "local"})
+
+
+def calls_of(recorded: dict[str, Any]) -> set[Call]:
+    return {Call(c["function"], c["action"], c["resource"]) for c in recorded["calls"]}
+
+
+def test_every_function_was_run_and_made_calls(recorded, template):
+    functions = {
+        name for name, r in template["Resources"].items() if r["Type"] == "AWS::Lambda::Function"
+    }
+    calling = {call.function for call in calls_of(recorded)}
+    assert calling == functions, f"not exercised: {functions - calling}"
+
+
+def test_every_recorded_resource_is_a_resource_of_the_template(recorded):
+    unknown = sorted(
+        {c["resource"] for c in recorded["calls"] if c["resource"].startswith("unknown:")}
+    )
+    assert not unknown, f"calls on resources the template does not define: {unknown}"
+
+
+def test_each_function_is_allowed_exactly_what_it_calls(recorded, template):
+    findings = check(calls_of(recorded), grants(template, {"Stage": "local"}), ALLOWANCES)
+    assert findings.ok, "\n" + findings.report()
+
+
+def test_the_history_table_is_only_ever_appended_to_and_read(recorded):
+    history = resource_arn("HistoryTable", "AWS::DynamoDB::Table")
+    actions = {c["action"] for c in recorded["calls"] if c["resource"].startswith(history)}
+    assert actions == {"dynamodb:PutItem", "dynamodb:Query"}

@@ -143,12 +143,19 @@ class Run:
 
     def confirmed_later(self) -> None:
         """The platform accepts for later (202), then confirms, signed, once ordersync waits."""
-        from ordersync.callbacks import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+        self._answer_later("A", {"status": "confirmed", "platformOrderId": "PO-1"}, "synced")
 
-        order = f"IAM-{self.tag}-A"
+    def rejected_later(self) -> None:
+        """The platform accepts a creation for later, then rejects it: the order is forgotten."""
+        self._answer_later("X", {"status": "rejected", "reason": "no such customer"}, "failed")
+
+    def _answer_later(self, suffix: str, answer_body: dict[str, Any], settles: str) -> None:
+        from ordersync.core.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+
+        order = f"IAM-{self.tag}-{suffix}"
         self.fault(kind="accept_async", confirm="never", orderId=order, path="/orders")
         operation_id = self.until(self.send(order, "create"), "pending_verification")
-        body = json.dumps({"status": "confirmed", "platformOrderId": "PO-1"}).encode()
+        body = json.dumps(answer_body).encode()
         stamp = str(int(time.time()))
         answer = httpx.post(
             f"{self.stack.url}/v1/callbacks/{operation_id}",
@@ -160,7 +167,7 @@ class Run:
         )
         if answer.status_code != 200:
             raise RuntimeError(f"confirmation refused: {answer.status_code} {answer.text}")
-        self.until(operation_id, "synced")
+        self.until(operation_id, settles)
 
     def budget_spent(self) -> None:
         order = f"IAM-{self.tag}-R"
@@ -183,8 +190,10 @@ class Run:
 
     def sweep(self) -> None:
         """One overdue operation of each watch, then sweeps until each was claimed."""
-        from ordersync.models import Deadline, OperationMessage, OperationStatus, Watch
-        from ordersync.store import OperationStore, iso
+        from ordersync.core.clock import iso
+        from ordersync.core.models import OperationMessage
+        from ordersync.operations.models import Deadline, OperationStatus, Watch
+        from ordersync.operations.records import OperationStore
 
         store = OperationStore()
         past = datetime.now(UTC) - timedelta(hours=1)
@@ -239,7 +248,13 @@ class Run:
         started = time.monotonic()
         self.recorder.reset()
         with ThreadPoolExecutor(4) as pool:
-            scenarios = (self.lifecycle, self.cancellation, self.confirmed_later, self.budget_spent)
+            scenarios = (
+                self.lifecycle,
+                self.cancellation,
+                self.confirmed_later,
+                self.rejected_later,
+                self.budget_spent,
+            )
             for future in [pool.submit(scenario) for scenario in scenarios]:
                 future.result()
         self.repeats(self.lifecycle_order)

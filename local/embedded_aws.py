@@ -149,7 +149,7 @@ def _reuse_lambda_clients() -> None:
     lambda_eval_utils.boto_client_for = client_for  # type: ignore[assignment]
 
 
-def _make_dynamodb_writes_atomic() -> None:
+def make_dynamodb_writes_atomic() -> None:
     """moto checks a write's condition and then applies it with no lock, so two threads can
     both pass their conditions (a run recording "synced" and a sweep flagging "queued"), and
     the later write undoes the earlier one. DynamoDB applies a conditional write atomically."""
@@ -177,7 +177,7 @@ def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
     StepFunctionResponse.start_sync_execution = _start_sync_execution  # type: ignore[attr-defined]
     _parse_each_definition_once()
     _reuse_lambda_clients()
-    _make_dynamodb_writes_atomic()
+    make_dynamodb_writes_atomic()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server

@@ -12,6 +12,11 @@ DEMO_CREDENTIAL = "osk_demo_local_credential"
 # A second channel of the same merchant whose marketplace has no cancellation API.
 MARKETPLACE_CHANNEL = "demo-marketplace"
 MARKETPLACE_CREDENTIAL = "osk_demo_marketplace_credential"
+# A third channel with a tight rate limit (2 requests a second, 5 at once), to see a 429.
+LIMITED_CHANNEL = "demo-limited"
+LIMITED_CREDENTIAL = "osk_demo_limited_credential"
+# The soak and the benchmark send hundreds of requests at once through the demo channels.
+LOAD_TEST_LIMITS = {"requests_per_second": 1000.0, "burst": 2000}
 
 
 def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
@@ -36,6 +41,7 @@ def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
             merchant_id=DEMO_MERCHANT,
             integration_id=DEMO_INTEGRATION,
             name="Demo Shop",
+            **LOAD_TEST_LIMITS,
         ),
         DEMO_CREDENTIAL,
     )
@@ -46,6 +52,18 @@ def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
             integration_id=DEMO_INTEGRATION,
             name="Demo Marketplace",
             supports_cancellation=False,
+            **LOAD_TEST_LIMITS,
         ),
         MARKETPLACE_CREDENTIAL,
+    )
+    config.put_channel(
+        Channel(
+            channel_id=LIMITED_CHANNEL,
+            merchant_id=DEMO_MERCHANT,
+            integration_id=DEMO_INTEGRATION,
+            name="Demo Limited",
+            requests_per_second=2.0,
+            burst=5,
+        ),
+        LIMITED_CREDENTIAL,
     )

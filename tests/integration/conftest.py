@@ -10,6 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from local.embedded_aws import make_dynamodb_writes_atomic
 from local.platform import PlatformServer
 from local.stack import free_port
 from local.template import LocalTemplate
@@ -25,6 +26,7 @@ ENVIRONMENT = {
     "OPERATIONS_TABLE": "OperationsTable",
     "ORDERS_TABLE": "OrdersTable",
     "IDEMPOTENCY_TABLE": "IdempotencyTable",
+    "RATE_LIMITS_TABLE": "RateLimitsTable",
     "OPERATIONS_QUEUE_URL": "OperationsQueue",
     "DEAD_LETTER_QUEUE_URL": "OperationsDeadLetterQueue",
 }
@@ -63,6 +65,7 @@ def stack(monkeypatch, cloudformation_body) -> Iterator[Stack]:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    make_dynamodb_writes_atomic()  # as DynamoDB applies a conditional write: atomically
     with mock_aws():
         cloudformation = boto3.client("cloudformation", region_name=REGION)
         cloudformation.create_stack(

@@ -3,12 +3,20 @@ own bug is a logged 500 carrying the request id, never a 422 a client cannot fix
 
 import json
 
+import pytest
 from pydantic import BaseModel
 
 from local.lambdas import LambdaContext
 from ordersync.api import app as api
 from ordersync.api import status
+from ordersync.config import rate_limits
 from tests.conftest import load_event
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limit(monkeypatch):
+    """Unit tests reach no AWS; the limiter has tests of its own (integration, e2e)."""
+    monkeypatch.setattr(rate_limits, "take", lambda channel: None)
 
 
 class StoredItem(BaseModel):

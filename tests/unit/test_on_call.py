@@ -80,7 +80,8 @@ def test_the_http_api_writes_access_logs_as_json():
 
 
 def test_every_table_can_be_restored_to_a_point_in_time():
-    for table in TABLES:
+    # Rate-limit buckets mean nothing an hour later; restoring them would restore nothing.
+    for table in set(TABLES) - {"RateLimitsTable"}:
         recovery = RESOURCES[table]["Properties"].get("PointInTimeRecoverySpecification", {})
         assert recovery.get("PointInTimeRecoveryEnabled") is True, table
 

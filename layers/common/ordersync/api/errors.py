@@ -2,6 +2,7 @@
 request that fails validation lists every problem, and anything else is a logged 500 that
 carries the request id (never a 422 for our own bug)."""
 
+import math
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -11,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 
 from ordersync.api.problems import describe_problems
+from ordersync.config.rate_limits import RateLimited
 from ordersync.operations import intake
 from ordersync.operations.verification import InvalidConfirmation, VerificationRefused
 
@@ -37,6 +39,13 @@ def register(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(intake.PayloadTooLarge)
     def _too_large(error: intake.PayloadTooLarge) -> Response[Any]:
         return error_body(413, f"{error}; nothing was accepted")
+
+    @app.exception_handler(RateLimited)
+    def _rate_limited(error: RateLimited) -> Response[Any]:
+        seconds = max(1, math.ceil(error.retry_after))
+        response = error_body(429, f"{error}; nothing was accepted", retryAfterSeconds=seconds)
+        response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[Any]:

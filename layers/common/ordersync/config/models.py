@@ -19,6 +19,9 @@ class Channel(ConfigModel):
     integration_id: str
     name: str
     supports_cancellation: bool = True
+    # Requests a second, on average (0: unlimited), and how many may come at once.
+    requests_per_second: float = Field(default=50.0, ge=0, le=10_000)
+    burst: int = Field(default=100, ge=1, le=100_000)
 
 
 class PlatformAuth(ConfigModel):

@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     config_table: str
     operations_table: str
     orders_table: str
+    rate_limits_table: str = ""
     idempotency_table: str
     operations_queue_url: str = ""
     dead_letter_queue_url: str = ""

@@ -35,6 +35,7 @@ from typing import Any
 import httpx
 
 from bench.instrument import Recorder, table_shapes
+from local.__main__ import exactly_runs
 from local.platform import DEMO_VERIFICATION_SECRET
 from local.seed import DEMO_CHANNEL, DEMO_CREDENTIAL, DEMO_INTEGRATION, DEMO_MERCHANT
 from local.stack import LocalStack, LocalStackOptions, free_port
@@ -55,7 +56,7 @@ class Run:
                 port=free_port(),
                 platform_port=free_port(),
                 time_scale=TIME_SCALE,
-                parameters={"RetryBudget": str(RETRY_BUDGET)},
+                parameters=exactly_runs(RETRY_BUDGET),
             )
         )
         self.stack.start()

@@ -24,6 +24,11 @@ Ctrl-C stops everything.
 """
 
 
+def exactly_runs(runs: int) -> dict[str, str]:
+    """Template parameters that skip an operation after `runs` runs, however young it is."""
+    return {"RetryBudget": str(runs), "RetryForHours": "0", "FollowUpRetryForHours": "0"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
     parser.add_argument("--port", type=int, default=3000)
@@ -34,7 +39,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="SQS poller threads")
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument(
-        "--retry-budget", type=int, help="workflow runs before the dead-letter queue"
+        "--retry-budget",
+        type=int,
+        help="skip an operation after exactly this many workflow runs (no retry span)",
     )
     args = parser.parse_args()
     # The stack's own lines (a failed invocation's traceback above all) go to stderr.
@@ -48,7 +55,7 @@ def main() -> None:
             time_scale=args.time_scale,
             poller_concurrency=args.concurrency,
             log_level=args.log_level,
-            parameters={"RetryBudget": str(args.retry_budget)} if args.retry_budget else {},
+            parameters=exactly_runs(args.retry_budget) if args.retry_budget else {},
         )
     ).start()
     print(

@@ -165,8 +165,7 @@ class LocalStack:
                 {k: str(v) for k, v in config.get("Environment", {}).get("Variables", {}).items()}
             )
         merged.pop("POWERTOOLS_SERVICE_NAME", None)
-        merged["RETRY_BACKOFF_BASE_SECONDS"] = str(60 * self.options.time_scale)
-        merged["RETRY_BACKOFF_MAX_SECONDS"] = str(6 * 3600 * self.options.time_scale)
+        merged["RETRY_TIME_SCALE"] = str(min(1.0, self.options.time_scale))
         merged["STUCK_GRACE_SECONDS"] = str(15 * 60 * self.options.time_scale)
         for name in ("QUEUED_ALERT_MINUTES", "VERIFICATION_TIMEOUT_MINUTES"):
             merged[name] = str(float(merged[name]) * self.options.time_scale)

@@ -29,9 +29,11 @@ def depth(sqs: Any, queue_url: str) -> int:
 def move_by_hand(
     sqs: Any, dead_letters: str, source: str, report: Callable[[int, int], None]
 ) -> int:
-    """Receive from the DLQ, send to the source, then delete: a message is never in neither."""
+    """Receive from the DLQ, send to the source, then delete: a message is never in neither.
+    Moves at most what the DLQ held when it began: a message that fails again at once comes
+    back while this runs, and must not be moved round and round."""
     total, moved, empty_polls = depth(sqs, dead_letters), 0, 0
-    while empty_polls < 2:
+    while empty_polls < 2 and (total == 0 or moved < total):
         batch = sqs.receive_message(
             QueueUrl=dead_letters,
             MaxNumberOfMessages=10,

@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -47,9 +48,7 @@ def test_success_syncs_the_operation_and_resolves_the_alert(message):
 
 def test_exhausted_transient_retries_go_back_to_the_queue_with_an_open_alert(message):
     error = PlatformUnavailableError(summary("Platform Unavailable", attempt=3, http_code=500))
-    result = record_outcome(
-        WorkflowInput(message=message, receive_count=1, retry_budget=10, failure=caught(error))
-    )
+    result = record_outcome(WorkflowInput(message=message, run=1, failure=caught(error)))
     assert (result.disposition, result.status.value, result.code) == (
         "retry",
         "failed",
@@ -60,16 +59,18 @@ def test_exhausted_transient_retries_go_back_to_the_queue_with_an_open_alert(mes
     assert alert.outcome.level.value == "error"
     assert alert.outcome.action
     assert "500" in alert.outcome.business_message
-    assert alert.next_step == "retrying automatically (run 1 of 10 done)"
+    assert alert.next_step.startswith("retrying automatically (run 1 done; retried until ")
+    assert alert.next_step.endswith(" and at least 10 runs)")
     operation = OperationStore().get(message.operation_id)
     assert (operation.attempts, operation.where) == (3, alert.next_step)
 
 
 def test_the_last_run_of_the_budget_sends_the_operation_to_the_dead_letter_queue(message):
     error = PlatformUnavailableError(summary("Platform Unavailable", attempt=30))
-    result = record_outcome(
-        WorkflowInput(message=message, receive_count=10, retry_budget=10, failure=caught(error))
+    sixteen_days_old = message.model_copy(
+        update={"accepted_at": message.accepted_at - timedelta(days=16)}
     )
+    result = record_outcome(WorkflowInput(message=sixteen_days_old, run=10, failure=caught(error)))
     assert (result.disposition, result.status.value) == ("dead_letter", "skipped")
     assert "dead-letter queue" in OperationStore().get(message.operation_id).where
 

@@ -84,9 +84,7 @@ def test_an_unconfirmed_operation_raises_an_alert_after_the_verification_window(
 
 def test_a_retrying_operation_whose_message_is_gone_is_sent_again(stack, message):
     error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
-    result = record_outcome(
-        WorkflowInput(message=message, receive_count=1, retry_budget=10, failure=caught(error))
-    )
+    result = record_outcome(WorkflowInput(message=message, run=1, failure=caught(error)))
     assert result.disposition == "retry"
     due = result.retry_in_seconds / 60
 
@@ -106,7 +104,7 @@ def test_a_retrying_operation_whose_message_is_gone_is_sent_again(stack, message
 @pytest.mark.parametrize("its_message", ["waiting", "in flight"])
 def test_no_copy_is_sent_while_the_queue_holds_a_message(stack, message, its_message):
     error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
-    result = record_outcome(WorkflowInput(message=message, receive_count=1, failure=caught(error)))
+    result = record_outcome(WorkflowInput(message=message, run=1, failure=caught(error)))
     queue = stack.resources["OperationsQueue"]
     stack.sqs.send_message(QueueUrl=queue, MessageBody=message.model_dump_json(by_alias=True))
     if its_message == "in flight":
@@ -129,10 +127,8 @@ def test_no_copy_is_sent_while_the_queue_holds_a_message(stack, message, its_mes
 
 def test_a_run_that_records_again_clears_the_retry_deadline(message):
     error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
-    record_outcome(WorkflowInput(message=message, receive_count=1, failure=caught(error)))
-    record_outcome(
-        WorkflowInput(message=message, receive_count=2, delivery=summary("Order Created"))
-    )
+    record_outcome(WorkflowInput(message=message, run=1, failure=caught(error)))
+    record_outcome(WorkflowInput(message=message, run=2, delivery=summary("Order Created")))
 
     assert sweep(at=later(24 * 60)).requeued == 0
 

@@ -37,9 +37,14 @@ def test_the_console_redrive_is_allowed_from_the_source_queue_only():
     assert allow["redrivePermission"] == "byQueue"
     source_name = props("OperationsQueue")["QueueName"]["Fn::Sub"]
     assert allow["sourceQueueArnList"][0]["Fn::Sub"].endswith(source_name)
-    # The dispatcher enforces the budget; the queue's count is only a net under it.
-    budget = yaml_parse(TEMPLATE.read_text())["Parameters"]["RetryBudget"]
-    assert props("OperationsQueue")["RedrivePolicy"]["maxReceiveCount"] > budget["MaxValue"]
+    # The dispatcher enforces the retry schedule, sending a message afresh long before the
+    # queue's count or retention would act; those are only a net under it.
+    from ordersync.operations.dispatch import FRESH_AFTER_RECEIVES
+
+    queue = props("OperationsQueue")
+    assert queue["RedrivePolicy"]["maxReceiveCount"] >= 2 * FRESH_AFTER_RECEIVES
+    retention = GLOBALS["Environment"]["Variables"]["OPERATIONS_QUEUE_RETENTION_SECONDS"]
+    assert int(retention) == queue["MessageRetentionPeriod"]
 
 
 def test_the_dispatcher_reports_partial_batch_failures():

@@ -24,6 +24,24 @@ class Channel(ConfigModel):
     burst: int = Field(default=100, ge=1, le=100_000)
 
 
+class RetrySchedule(ConfigModel):
+    """Between workflow runs a transiently failing operation waits `first_delay_seconds`,
+    doubling up to `max_delay_seconds` (with jitter), and is given up (skipped: the dead-letter
+    queue) only once it has been retried for its span AND has had `at_least_runs` runs. The
+    defaults: about hourly, for 15 days for an order's creation and 4 days for a follow-up."""
+
+    first_delay_seconds: float = Field(default=60.0, ge=0, le=12 * 3600)
+    max_delay_seconds: float = Field(default=3600.0, ge=0, le=12 * 3600)
+    create_for_hours: float = Field(default=360.0, ge=0, le=24 * 90)
+    follow_up_for_hours: float = Field(default=96.0, ge=0, le=24 * 90)
+    at_least_runs: int = Field(default=10, ge=1, le=1000)
+
+    def span_hours(self, operation: OperationType) -> float:
+        return (
+            self.create_for_hours if operation is OperationType.CREATE else self.follow_up_for_hours
+        )
+
+
 class PlatformAuth(ConfigModel):
     kind: Literal["bearer", "header", "none"] = "bearer"
     header: str = "Authorization"
@@ -52,7 +70,9 @@ class Integration(ConfigModel):
     customer_path: str = "/customers"
     sync_customers: bool = False
     timeout_seconds: float = Field(default=10.0, gt=0, le=60)
-    retry_budget: int | None = Field(default=None, ge=1, le=100)
+    # How a transiently failing operation is retried between workflow runs (None: the
+    # stack's default, from the template's parameters).
+    retry: "RetrySchedule | None" = None
     # Payload mapping: a Jinja2 template (rendering JSON) and a JSON Schema, per operation.
     templates: dict[OperationType, str] = Field(default_factory=dict)
     schemas: dict[OperationType, dict[str, Any]] = Field(default_factory=dict)

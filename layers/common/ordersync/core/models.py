@@ -77,6 +77,8 @@ class OperationMessage(OperationIdentity):
     reference: str | None = None
     accepted_at: datetime
     payload: dict[str, Any]
+    # A retry sent afresh (its first message neared the queue's retention) runs no sooner.
+    not_before: datetime | None = None
 
 
 def entity_key(integration_id: str, entity_type: str, entity_id: str) -> str:

@@ -28,9 +28,17 @@ class Settings(BaseSettings):
     # (StartSyncExecution's "sync-" prefix cannot be put in front of 127.0.0.1).
     aws_endpoint_url: str | None = None
 
-    retry_budget: int = Field(default=10, ge=1, le=100)
-    retry_backoff_base_seconds: float = Field(default=60.0, ge=0)
-    retry_backoff_max_seconds: float = Field(default=6 * 3600.0, ge=0)
+    # The stack's default retry schedule (config.models.RetrySchedule); an integration may
+    # have its own. RETRY_BUDGET: the fewest workflow runs before an operation is skipped.
+    retry_budget: int = Field(default=10, ge=1, le=1000)
+    retry_first_delay_seconds: float = Field(default=60.0, ge=0)
+    retry_max_delay_seconds: float = Field(default=3600.0, ge=0)
+    retry_for_hours: float = Field(default=360.0, ge=0)
+    follow_up_retry_for_hours: float = Field(default=96.0, ge=0)
+    # Local stack only: shrinks every retry wait and span (1 on AWS).
+    retry_time_scale: float = Field(default=1.0, gt=0, le=1)
+    # The operations queue's MessageRetentionPeriod: a message retried past it is sent afresh.
+    operations_queue_retention_seconds: int = Field(default=4 * 86400, ge=60)
     # The sweeper's deadlines: an operation not run this long after it was accepted is flagged
     # `queued`; a platform that has not confirmed an accepted operation this long raises an alert;
     # a retrying operation not run again this long after its backoff is sent again.

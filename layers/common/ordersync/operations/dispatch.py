@@ -2,17 +2,20 @@
 
 import hashlib
 import json
+import math
 import uuid
+from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.exceptions import ClientError
 
 from ordersync.core import aws
+from ordersync.core.clock import now
 from ordersync.core.models import OperationMessage
 from ordersync.core.settings import get_settings
 from ordersync.operations import leases
-from ordersync.operations.backoff import backoff_seconds
+from ordersync.operations.backoff import MAX_VISIBILITY_SECONDS, backoff_seconds
 from ordersync.operations.leases import Lease
 from ordersync.operations.models import RecordedOutcome, WorkflowInput
 
@@ -21,6 +24,12 @@ logger = Logger(child=True)
 # Longer than the dispatcher's timeout, so a lease outlives the run that took it.
 LEASE_SECONDS = 150
 DUPLICATE_DELAY_SECONDS = 5
+# SQS delays a new message by at most 15 minutes.
+MAX_DELAY_SECONDS = 900
+# A message is sent afresh when its next run would come this close to the retention limit, or
+# after this many receives (half the queue's maxReceiveCount in template.yaml).
+RETENTION_MARGIN_SECONDS = 6 * 3600
+FRESH_AFTER_RECEIVES = 100
 
 
 class RetryLater(Exception):
@@ -36,7 +45,7 @@ def run_workflow(workflow_input: WorkflowInput) -> RecordedOutcome:
     response = aws.stepfunctions().start_sync_execution(
         stateMachineArn=get_settings().state_machine_arn,
         # Unique per run: a redriven message starts again at receive count 1.
-        name=f"{message.operation_id}-{workflow_input.receive_count}-{uuid.uuid4().hex[:8]}",
+        name=f"{message.operation_id}-{workflow_input.run}-{uuid.uuid4().hex[:8]}",
         input=workflow_input.model_dump_json(by_alias=True),
     )
     if response["status"] != "SUCCEEDED":
@@ -49,26 +58,25 @@ def run_workflow(workflow_input: WorkflowInput) -> RecordedOutcome:
 def dispatch(record: SQSRecord) -> RecordedOutcome | None:
     """Run the operation once; None if it had finished already. RetryLater if it runs again."""
     message = OperationMessage.model_validate_json(record.body)
-    receive_count = int(record.attributes.approximate_receive_count or 1)
     logger.append_keys(operation_id=message.operation_id)
     settings = get_settings()
+    if message.not_before is not None and message.not_before > now():
+        # A retry sent afresh arrives within 15 minutes (SQS's longest delay): not due yet.
+        _postpone(record, _seconds_until(message.not_before))
+        raise RetryLater(f"{message.operation_id} is not due before {message.not_before}")
     # SQS delivers at least once: a second copy must not run alongside the first. The holder is
     # this receive; a duplicate delivery shares the message id but not the receipt handle.
     holder = hashlib.sha256(record.receipt_handle.encode()).hexdigest()[:32]
-    lease = leases.acquire(message.operation_id, holder, LEASE_SECONDS)
-    if lease is Lease.FINISHED:
+    taken = leases.acquire(message.operation_id, holder, LEASE_SECONDS)
+    if taken.lease is Lease.FINISHED:
         # A repeated message (or a copy the sweeper sent) after the operation finished.
         logger.info("operation already finished; message acknowledged without a run")
         return None
-    if lease is Lease.HELD:
+    if taken.lease is Lease.HELD:
         _postpone(record, DUPLICATE_DELAY_SECONDS)
         raise RetryLater(f"{message.operation_id} is being run by another delivery")
     try:
-        result = run_workflow(
-            WorkflowInput(
-                message=message, receive_count=receive_count, retry_budget=settings.retry_budget
-            )
-        )
+        result = run_workflow(WorkflowInput(message=message, run=taken.run))
     finally:
         leases.release(message.operation_id, holder)
     if result.disposition == "done":
@@ -78,9 +86,42 @@ def dispatch(record: SQSRecord) -> RecordedOutcome | None:
         # maxReceiveCount would move it silently, on a receive we never see).
         aws.sqs().send_message(QueueUrl=settings.dead_letter_queue_url, MessageBody=record.body)
         return result
-    delay = result.retry_in_seconds or backoff_seconds(receive_count, result.retry_after_seconds)
+    delay = result.retry_in_seconds or backoff_seconds(taken.run, result.retry_after_seconds)
+    if _worn_out(record, delay):
+        _send_afresh(message, delay)
+        return result  # this message is done with; its fresh copy carries the retry
     _postpone(record, delay)
     raise RetryLater(f"{result.code}: next run in {delay}s")
+
+
+def _seconds_until(moment: datetime) -> int:
+    return max(1, min(MAX_VISIBILITY_SECONDS, math.ceil((moment - now()).total_seconds())))
+
+
+def _worn_out(record: SQSRecord, delay: int) -> bool:
+    """Would the message still be waiting for its next run when SQS's retention deletes it (a
+    retry schedule of 15 days outlasts the queue's retention of 4), or has it been received so
+    often that the queue's maxReceiveCount, kept for messages that crash the dispatcher, would
+    soon move it to the dead-letter queue behind our back?"""
+    attributes = record.attributes.raw_event
+    if int(attributes.get("ApproximateReceiveCount") or 1) >= FRESH_AFTER_RECEIVES:
+        return True
+    if "SentTimestamp" not in attributes:
+        return False  # SQS always says; a hand-made record may not
+    sent_ms = int(attributes["SentTimestamp"])
+    due_ms = (now().timestamp() + delay + RETENTION_MARGIN_SECONDS) * 1000
+    return due_ms - sent_ms > get_settings().operations_queue_retention_seconds * 1000
+
+
+def _send_afresh(message: OperationMessage, delay: int) -> None:
+    due = now() + timedelta(seconds=delay)
+    fresh = message.model_copy(update={"not_before": due})
+    aws.sqs().send_message(
+        QueueUrl=get_settings().operations_queue_url,
+        MessageBody=fresh.model_dump_json(by_alias=True),
+        DelaySeconds=min(MAX_DELAY_SECONDS, delay),
+    )
+    logger.info("retry sent as a fresh message", extra={"due": due.isoformat()})
 
 
 def _postpone(record: SQSRecord, delay: int) -> None:

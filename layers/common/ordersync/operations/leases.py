@@ -1,6 +1,7 @@
 """The run lease on an operation (one run at a time, whatever SQS delivers twice) and the
 attempt counter each run draws its number from."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
@@ -18,16 +19,24 @@ class Lease(StrEnum):
 _FINISHED_VALUES = {f"finished{i}": status.value for i, status in enumerate(sorted(FINISHED))}
 
 
+@dataclass(frozen=True)
+class Taken:
+    lease: Lease
+    run: int = 0  # the run this lease starts (TAKEN only): one more than the operation had
+
+
 def acquire(
     operation_id: str, holder: str, seconds: float, store: OperationStore | None = None
-) -> Lease:
-    """Take the operation's run lease, unless another run holds it or nothing is left to do."""
+) -> Taken:
+    """Take the operation's run lease and count the run it starts, unless another run holds
+    it or nothing is left to do (then nothing is counted)."""
     moment = now()
     finished = ", ".join(f":{name}" for name in _FINISHED_VALUES)
     applied = (
         Update()
         .set("leaseHolder", holder)
         .set("leaseUntil", iso(moment + timedelta(seconds=seconds)))
+        .add("runs", 1)
         .when(
             "attribute_exists(operationId)"
             " AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)"
@@ -38,15 +47,16 @@ def acquire(
         .apply(
             (store or OperationStore()).table,
             operation_key(operation_id),
+            ReturnValues="UPDATED_NEW",
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
     )
     if applied.done:
-        return Lease.TAKEN
+        return Taken(Lease.TAKEN, int(from_item(applied.attributes)["runs"]))
     old = from_item(applied.attributes)
     if not old or old.get("status") in FINISHED:
-        return Lease.FINISHED
-    return Lease.HELD
+        return Taken(Lease.FINISHED)
+    return Taken(Lease.HELD)
 
 
 def release(operation_id: str, holder: str, store: OperationStore | None = None) -> None:

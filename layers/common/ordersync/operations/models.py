@@ -58,8 +58,9 @@ class WorkflowInput(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
     message: OperationMessage
-    receive_count: int = Field(default=1, ge=1)
-    retry_budget: int = Field(default=10, ge=1)
+    # Which run of the operation this is (counted with its lease: a duplicate delivery, a
+    # postponed copy or a message sent afresh does not count).
+    run: int = Field(default=1, ge=1)
     delivery: dict[str, Any] | None = None
     failure: dict[str, Any] | None = None
 

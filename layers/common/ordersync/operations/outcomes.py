@@ -13,7 +13,7 @@ from ordersync.core import metrics
 from ordersync.core.clock import now
 from ordersync.core.models import Level, Outcome
 from ordersync.core.settings import get_settings
-from ordersync.operations.backoff import backoff_seconds
+from ordersync.operations.backoff import backoff_seconds, retry_until, schedule_for, spent
 from ordersync.operations.models import (
     Deadline,
     Disposition,
@@ -52,9 +52,7 @@ def _status_for(outcome: Outcome, disposition: Disposition) -> OperationStatus:
     return OperationStatus.SKIPPED if disposition == "dead_letter" else OperationStatus.FAILED
 
 
-def _next_step(
-    status: OperationStatus, disposition: Disposition, receive_count: int, budget: int
-) -> str:
+def _next_step(status: OperationStatus, disposition: Disposition, retrying: str) -> str:
     if status is OperationStatus.SYNCED:
         return "none: the platform has it"
     if status is OperationStatus.PENDING_VERIFICATION:
@@ -62,7 +60,7 @@ def _next_step(
     if disposition == "dead_letter":
         return "retry budget spent: in the dead-letter queue; redrive it or resend it"
     if disposition == "retry":
-        return f"retrying automatically (run {receive_count} of {budget} done)"
+        return f"retrying automatically ({retrying})"
     return "waiting for a person: edit and resend, or retry"
 
 
@@ -81,6 +79,9 @@ def _deadline(status: OperationStatus, moment: datetime, retry_in: int | None) -
 
 def record_outcome(event: WorkflowInput) -> RecordedOutcome:
     message = event.message
+    moment = now()
+    integration = config_store().integration(message.merchant_id, message.integration_id)
+    schedule = schedule_for(integration)
     if event.delivery is not None:
         # A delivery that returned normally was classified as not worth retrying.
         summary = event.delivery
@@ -89,14 +90,19 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         # A caught failure is transient by construction: a retryable platform error whose
         # in-workflow retries ran out, or our own infrastructure failing.
         summary = _from_failure(event.failure or {}, message.order_id)
-        disposition = "retry" if event.receive_count < event.retry_budget else "dead_letter"
+        done = spent(schedule, message.operation, message.accepted_at, event.run, moment)
+        disposition = "dead_letter" if done else "retry"
     outcome = Outcome.model_validate(summary["outcome"])
     status = _status_for(outcome, disposition)
-    next_step = _next_step(status, disposition, event.receive_count, event.retry_budget)
+    until = retry_until(schedule, message.operation, message.accepted_at)
+    retrying = (
+        f"run {event.run} done; retried until {until:%Y-%m-%d %H:%M} UTC"
+        f" and at least {schedule.at_least_runs} runs"
+    )
+    next_step = _next_step(status, disposition, retrying)
     attempts = int(summary.get("attempt", 0))
-    moment = now()
     retry_in = (
-        backoff_seconds(event.receive_count, outcome.retry_after_seconds)
+        backoff_seconds(event.run, outcome.retry_after_seconds, schedule)
         if disposition == "retry"
         else None
     )
@@ -108,6 +114,7 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         outcome=outcome,
         where=next_step,
         deadline=_deadline(status, moment, retry_in),
+        restart_runs=disposition == "dead_letter",
     )
     alerts.record(
         message,
@@ -118,7 +125,6 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
     )
     logger.info("outcome recorded", extra={"code": outcome.code, "status": status.value})
     metrics.outcome_recorded(message.merchant_id, message.operation, outcome.code, outcome.level)
-    integration = config_store().integration(message.merchant_id, message.integration_id)
     return RecordedOutcome(
         disposition=disposition,
         status=status,

@@ -127,10 +127,15 @@ class OperationStore:
         where: str,
         deadline: Deadline | None = None,
         only_from: OperationStatus | None = None,
+        restart_runs: bool = False,
     ) -> bool:
         """The latest status; `deadline` is what the sweeper waits for next (None: nothing).
-        With `only_from`, only an operation still in that status changes; False if it was not."""
+        With `only_from`, only an operation still in that status changes; False if it was not.
+        `restart_runs`: count runs from zero again (a skipped operation redriven from the
+        dead-letter queue gets its fewest runs again)."""
         update = Update().set("attempts", attempts).set_all(deadline_attributes(deadline))
+        if restart_runs:
+            update.set("runs", 0)
         if outcome is not None:
             update.set(
                 "lastResponseZ",
@@ -148,6 +153,7 @@ class OperationStore:
             Update()
             .set("payloadZ", pack_json(message.payload))
             .set("payloadHash", payload_hash(message.payload))
+            .set("runs", 0)  # a corrected operation gets its whole retry schedule again
             .set_all(deadline_attributes(queued_deadline(now())))
             .when(
                 "#status IN (:failed, :skipped) AND #lastCode = :code",

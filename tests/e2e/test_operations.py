@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from local.seed import MARKETPLACE_CREDENTIAL
-from tests.conftest import load_event
+from tests.factories import load_event
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from ordersync.payloads import (
 )
 
 from local.template import LocalTemplate
-from tests.conftest import EVENTS, load_event
+from tests.factories import EVENTS, load_event
 
 TEMPLATE = LocalTemplate.load()
 FOLDERS = {

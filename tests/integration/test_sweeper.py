@@ -11,20 +11,15 @@ from ordersync.outcomes import WorkflowInput, record_outcome
 from ordersync.store import AlertStore, OperationStore
 from ordersync.sweeper import sweep
 
-from tests.integration.conftest import accepted_operation
-from tests.integration.test_outcomes import caught, summary
+from tests.factories import caught, load_event
+from tests.factories import delivery_summary as summary
 
 LONG_AGO = datetime.now(UTC) - timedelta(hours=2)
 
 
 @pytest.fixture
-def message(stack, order_request):
-    return accepted_operation(
-        order_request,
-        "00000000-0000-0000-0000-000000000007",
-        reference="R-1",
-        accepted_at=LONG_AGO,
-    )
+def message(accepted, order_request):
+    return accepted(order_request, reference="R-1", accepted_at=LONG_AGO)
 
 
 def later(minutes: float) -> datetime:
@@ -137,7 +132,6 @@ def test_a_run_that_records_again_clears_the_retry_deadline(message):
 def test_the_sweeper_answers_its_scheduled_event(stack, message):
     from local.lambdas import LambdaContext, _load
     from local.template import LocalTemplate
-    from tests.conftest import load_event
 
     handler = _load(LocalTemplate.load().functions["SweeperFunction"])
     answer = handler(load_event("sweeper/scheduled.json"), LambdaContext("sweeper", 120))

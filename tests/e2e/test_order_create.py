@@ -173,6 +173,7 @@ def test_a_business_rejection_waits_for_a_person(local_stack, order_request):
     assert again.status_code == 409, "once synced, a different body is a conflict again"
 
 
+@pytest.mark.slow  # a stack of its own, to stop it
 def test_ctrl_c_stops_the_stack_cleanly():
     started = start()
     assert httpx.get(f"{started.url}/health").status_code == 200

@@ -58,6 +58,7 @@ def test_the_same_order_sent_twice_is_one_operation_and_one_platform_effect(
     assert second.status_code == 202
     assert second.json()["operationId"] == first["operationId"]
     local_stack.wait_for(first["operationId"], {"synced"})
+    assert local_stack.platform_stats()["effectsByKey"][f"create:{order['orderId']}"] == 1
     conflicting = local_stack.channel.post("/v1/orders", json={**order, "grandTotal": "1.00"})
     assert conflicting.status_code == 409
     assert "different body" in conflicting.json()["message"]

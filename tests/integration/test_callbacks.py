@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -5,7 +6,7 @@ from ordersync.callbacks import post_callback
 from ordersync.errors import CallbackUnavailableError
 from ordersync.models import OperationMessage, OperationStatus, entity_key
 from ordersync.outcomes import RecordedOutcome
-from ordersync.store import AlertStore
+from ordersync.store import AlertStore, HistoryStore
 
 from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 
@@ -42,6 +43,9 @@ def test_a_failure_is_posted_signed_and_recorded_as_alert_updated(message, platf
     [received] = platform.state.callbacks
     assert received["verified"] is True
     assert received["body"]["code"] == "Order Creation Failed"
+    [record] = HistoryStore().for_entity(DEMO_MERCHANT, message.entity_key)
+    assert (record.step, record.outcome.code) == ("callback", "Alert Updated")
+    assert json.loads(record.content_translated)["code"] == "Order Creation Failed"
 
 
 def test_a_refused_callback_opens_its_own_alert_and_a_later_success_closes_it(message, platform):

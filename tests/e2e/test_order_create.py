@@ -169,7 +169,7 @@ def test_a_business_rejection_waits_for_a_person(local_stack, order_request):
     synced = local_stack.wait_for(operation_id, {"synced"}, seconds=30)
     assert synced["attempts"] == 2
     assert synced["alert"]["status"] == "resolved"
-    assert local_stack.platform_stats()["duplicated"] == 0
+    assert local_stack.platform_stats()["effectsByKey"][f"create:{order['orderId']}"] == 1
     third = {**corrected, "customer": {**corrected["customer"], "phone": "+44 20 7946 0999"}}
     again = local_stack.channel.post("/v1/orders", json=third)
     assert again.status_code == 409, "once synced, a different body is a conflict again"

@@ -35,8 +35,9 @@ class StackProcess:
         return self.process.returncode
 
 
-def start(*options: str, output: IO[Any] | int = subprocess.PIPE) -> StackProcess:
-    """Start the stack with `options` (e.g. "--time-scale", "0.05") and wait until it is healthy."""
+def launch(*options: str, output: IO[Any] | int = subprocess.PIPE) -> StackProcess:
+    """Start the stack with `options` (e.g. "--time-scale", "0.05") without waiting for it: it
+    takes several seconds to come up, which a caller can spend on something else."""
     port, platform_port = free_port(), free_port()
     process = subprocess.Popen(
         [
@@ -55,18 +56,27 @@ def start(*options: str, output: IO[Any] | int = subprocess.PIPE) -> StackProces
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}"
+    return StackProcess(process, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{platform_port}")
+
+
+def wait_until_healthy(started: StackProcess) -> StackProcess:
+    process = started.process
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         if process.poll() is not None:
             said = process.stdout.read() if process.stdout else ""
             raise RuntimeError(f"the local stack exited:\n{said}")
         try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return StackProcess(process, url, f"http://127.0.0.1:{platform_port}")
+            if httpx.get(f"{started.url}/health", timeout=2).status_code == 200:
+                return started
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
             process.kill()
             raise RuntimeError("the local stack did not become healthy in time")
         time.sleep(0.3)
+
+
+def start(*options: str, output: IO[Any] | int = subprocess.PIPE) -> StackProcess:
+    """Start the stack with `options` (e.g. "--time-scale", "0.05") and wait until it is healthy."""
+    return wait_until_healthy(launch(*options, output=output))

@@ -13,8 +13,14 @@ import boto3
 import httpx
 import pytest
 
-from local.process import start
+from local.process import StackProcess, launch, wait_until_healthy
 from local.seed import DEMO_CREDENTIAL
+
+# Waits at 5% of real time; a retry budget of two runs, so that an operation that keeps failing
+# reaches the dead-letter queue within a test (test_redrive), while one that fails a run and then
+# succeeds (test_order_create's three 500s) is still synced.
+OPTIONS = ("--time-scale", "0.05", "--retry-budget", "2")
+_launched: StackProcess | None = None
 
 
 @dataclass
@@ -110,12 +116,27 @@ class LocalStackProcess:
             time.sleep(0.2)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Launch the run's stack as soon as the tests are known, if any of them uses it: it comes
+    up (10-15 s) while the unit and integration tests run (testpaths puts tests/e2e last)."""
+    global _launched
+    if any("local_stack" in getattr(item, "fixturenames", ()) for item in session.items):
+        _launched = launch(*OPTIONS)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop a stack that was launched but never used (the run stopped before tests/e2e)."""
+    global _launched
+    if _launched is not None:
+        _launched.stop()
+        _launched = None
+
+
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[LocalStackProcess]:
-    """Waits at 5% of real time; a retry budget of two runs, so that an operation that keeps
-    failing reaches the dead-letter queue within a test (test_redrive), while one that fails a
-    run and then succeeds (test_order_create's three 500s) is still synced."""
-    started = start("--time-scale", "0.05", "--retry-budget", "2")
+    global _launched
+    started, _launched = _launched or launch(*OPTIONS), None
+    wait_until_healthy(started)
     yield LocalStackProcess(
         url=started.url, platform_url=started.platform_url, process=started.process
     )

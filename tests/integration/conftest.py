@@ -1,5 +1,6 @@
 """moto in process, with the tables and queues created from template.yaml itself: one stack for
-the whole run, emptied before each test."""
+the whole run, emptied before each test. moto is on for this package only: boto3 in the
+end-to-end tests must reach the local stack, not an in-process mock."""
 
 import json
 from collections.abc import Callable, Iterator
@@ -88,9 +89,10 @@ class Stack:
             self.sqs.purge_queue(QueueUrl=self.resources[logical_id])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def moto_stack() -> Iterator[Stack]:
-    """The template's stack on moto, created once per run through moto's CloudFormation."""
+    """The template's stack on moto, created once per run (tests/integration runs as one block)
+    through moto's CloudFormation."""
     body = json.dumps(LocalTemplate.load().cloudformation({"Stage": "test"}))
     with pytest.MonkeyPatch.context() as environment, mock_aws():
         for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
@@ -144,7 +146,7 @@ def stack(moto_stack: Stack) -> Iterator[Stack]:
     reset_clients()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def platform_server() -> Iterator[PlatformServer]:
     server = PlatformServer(free_port())
     server.start()

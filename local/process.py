@@ -7,12 +7,15 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import httpx
 
-from local.stack import free_port
-from local.template import ROOT
+from local.ports import free_port
+
+# The repository (local.template has it too, but importing it loads the SAM translator).
+ROOT = Path(__file__).resolve().parent.parent
 
 STARTUP_SECONDS = 90
 

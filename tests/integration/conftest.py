@@ -15,7 +15,7 @@ from ordersync.models import OperationMessage
 from ordersync.store import OperationStore
 
 from local.platform import PlatformServer
-from local.stack import free_port
+from local.ports import free_port
 from local.template import LocalTemplate
 from tests.factories import operation_message
 

@@ -19,7 +19,7 @@ export PYTHONUNBUFFERED := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup lock run test test-unit test-integration test-e2e lint format build docs soak bench redrive clean
+.PHONY: help setup lock run test test-slow test-all test-unit test-integration test-e2e lint format build docs soak bench redrive clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -45,17 +45,23 @@ lock: $(UV) ## Lock pyproject.toml in uv.lock (UPGRADE=1: newest allowed) and re
 run: setup ## Start the local stack on 127.0.0.1:3000 (PORT=, PLATFORM_PORT=; Ctrl-C stops it)
 	$(PY) -m local --port $(PORT) --platform-port $(PLATFORM_PORT)
 
-test: setup ## Run unit, integration (moto) and end-to-end (local stack) tests
+test: setup ## The fast tests: unit, integration (moto), end-to-end (local stack); not the slow ones
+	$(PY) -m pytest -q -m "not slow"
+
+test-slow: setup ## Only the slow tests: the small soak, the cold-import checks, Ctrl-C (~3 min)
+	$(PY) -m pytest -q -m slow
+
+test-all: setup ## Every test, fast and slow
 	$(PY) -m pytest -q
 
-test-unit: setup ## Only the unit tests (no AWS)
-	$(PY) -m pytest -q tests/unit
+test-unit: setup ## The fast unit tests (no AWS)
+	$(PY) -m pytest -q -m "not slow" tests/unit
 
-test-integration: setup ## Only the integration tests (moto)
-	$(PY) -m pytest -q tests/integration
+test-integration: setup ## The integration tests (moto)
+	$(PY) -m pytest -q -m "not slow" tests/integration
 
-test-e2e: setup ## Only the end-to-end tests (local stack over HTTP)
-	$(PY) -m pytest -q tests/e2e
+test-e2e: setup ## The fast end-to-end tests (local stack over HTTP)
+	$(PY) -m pytest -q -m "not slow" tests/e2e
 
 lint: setup ## ruff, mypy, cfn-lint, sam validate --lint and the ASL checks
 	$(VENV)/bin/ruff check .

@@ -2,6 +2,7 @@
 routes and authorizer that template.yaml declares; plus the local-only `/_local/*` routes."""
 
 import base64
+import contextlib
 import json
 import re
 import threading
@@ -97,13 +98,16 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
         self._handle()
 
     def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            if name.lower() not in ("content-length", "connection"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        # A client that gave up waiting (a health probe's 2 s timeout on a busy machine) has hung
+        # up; there is no one to answer, and its traceback would read as the stack's failure.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(status)
+            for name, value in headers.items():
+                if name.lower() not in ("content-length", "connection"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
     def _json(self, status: int, body: Any) -> None:
         self._reply(status, json.dumps(body).encode(), {"Content-Type": "application/json"})

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import httpx
 
-from local.stack import free_port
+from local.ports import free_port
 from local.template import ROOT
 
 STARTUP_SECONDS = 90
@@ -41,10 +41,11 @@ class StackProcess:
         return self.process.returncode
 
 
-def start(*options: str, output: IO[Any] | None = None) -> StackProcess:
-    """Start the stack with `options` (e.g. "--time-scale", "0.05") and wait until it is healthy.
-    Its output goes to `output`, by default `.local/stack-<port>.log`: a pipe nobody reads would
-    fill up and stop the stack at its next log line."""
+def launch(*options: str, output: IO[Any] | None = None) -> StackProcess:
+    """Start the stack with `options` (e.g. "--time-scale", "0.05") without waiting for it: it
+    takes several seconds to come up, which a caller can spend on something else. Its output
+    goes to `output`, by default `.local/stack-<port>.log`: a pipe nobody reads would fill up
+    and stop the stack at its next log line."""
     port, platform_port = free_port(), free_port()
     if output is None:
         (ROOT / ".local").mkdir(exist_ok=True)
@@ -66,19 +67,29 @@ def start(*options: str, output: IO[Any] | None = None) -> StackProcess:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}"
+    log = Path(output.name) if isinstance(getattr(output, "name", None), str) else None
+    return StackProcess(
+        process, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{platform_port}", log
+    )
+
+
+def wait_until_healthy(started: StackProcess) -> StackProcess:
+    process = started.process
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         if process.poll() is not None:
-            said = Path(output.name).read_text()[-4000:] if hasattr(output, "name") else ""
-            raise RuntimeError(f"the local stack exited:\n{said}")
+            raise RuntimeError(f"the local stack exited:\n{started.output()[-4000:]}")
         try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                log = Path(output.name) if hasattr(output, "name") else None
-                return StackProcess(process, url, f"http://127.0.0.1:{platform_port}", log)
+            if httpx.get(f"{started.url}/health", timeout=2).status_code == 200:
+                return started
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline:
             process.kill()
             raise RuntimeError("the local stack did not become healthy in time")
         time.sleep(0.3)
+
+
+def start(*options: str, output: IO[Any] | None = None) -> StackProcess:
+    """Start the stack with `options` (e.g. "--time-scale", "0.05") and wait until it is healthy."""
+    return wait_until_healthy(launch(*options, output=output))

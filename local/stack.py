@@ -4,7 +4,6 @@ the simulated platform, the SQS pollers and the front door."""
 import json
 import logging
 import os
-import socket
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +14,7 @@ from local.frontdoor import FrontDoor
 from local.lambdas import LocalFunctions
 from local.platform import PlatformServer
 from local.pollers import QueuePoller
+from local.ports import free_port
 from local.schedules import ScheduleRunner
 from local.seed import seed_demo
 from local.template import LocalTemplate
@@ -22,12 +22,6 @@ from local.template import LocalTemplate
 STACK_NAME = "ordersync-local"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

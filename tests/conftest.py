@@ -1,15 +1,8 @@
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-EVENTS = ROOT / "events"
-
-
-def load_event(name: str) -> Any:
-    return json.loads((EVENTS / name).read_text())
+from tests.factories import load_event
 
 
 @pytest.fixture

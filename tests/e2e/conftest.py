@@ -1,5 +1,8 @@
-"""The local stack as a separate process (`python -m local`), driven over HTTP only."""
+"""The local stack as a separate process (`python -m local`), driven over HTTP only: one for the
+whole run. Tests keep apart by their own orders (tests.factories.new_order) and faults scoped to
+them, and poll the operations they made."""
 
+import json
 import subprocess
 import time
 from collections.abc import Iterator
@@ -10,10 +13,14 @@ import boto3
 import httpx
 import pytest
 
-from local.process import start
+from local.process import StackProcess, launch, wait_until_healthy
 from local.seed import DEMO_CREDENTIAL
 
-STARTUP_SECONDS = 90
+# Waits at 5% of real time; a retry budget of two runs, so that an operation that keeps failing
+# reaches the dead-letter queue within a test (test_redrive), while one that fails a run and then
+# succeeds (test_order_create's three 500s) is still synced.
+OPTIONS = ("--time-scale", "0.05", "--retry-budget", "2")
+_launched: StackProcess | None = None
 
 
 @dataclass
@@ -24,8 +31,12 @@ class LocalStackProcess:
 
     @property
     def channel(self) -> httpx.Client:
+        """The demo shop's client (credential `DEMO_CREDENTIAL`)."""
+        return self.client(DEMO_CREDENTIAL)
+
+    def client(self, credential: str) -> httpx.Client:
         return httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {DEMO_CREDENTIAL}"}, timeout=30
+            base_url=self.url, headers={"Authorization": f"Bearer {credential}"}, timeout=30
         )
 
     def stack(self) -> dict[str, Any]:
@@ -43,6 +54,18 @@ class LocalStackProcess:
 
     def queue_url(self, logical_id: str) -> str:
         return str(self.stack()["resources"][logical_id])
+
+    def messages_for(self, operation_id: str, logical_id: str) -> list[dict[str, Any]]:
+        """The visible messages of queue `logical_id` that carry `operation_id` (left visible)."""
+        sqs, url = self.sqs(), self.queue_url(logical_id)
+        found: dict[str, dict[str, Any]] = {}
+        for _ in range(5):  # moto hands out up to 10 a receive, not always all of them
+            for message in sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0
+            ).get("Messages", []):
+                if json.loads(message["Body"]).get("operationId") == operation_id:
+                    found[message["MessageId"]] = message
+        return list(found.values())
 
     def wait_until_queue_empty(self, seconds: float = 30) -> None:
         deadline = time.monotonic() + seconds
@@ -93,9 +116,27 @@ class LocalStackProcess:
             time.sleep(0.2)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Launch the run's stack as soon as the tests are known, if any of them uses it: it comes
+    up (10-15 s) while the unit and integration tests run (testpaths puts tests/e2e last)."""
+    global _launched
+    if any("local_stack" in getattr(item, "fixturenames", ()) for item in session.items):
+        _launched = launch(*OPTIONS)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop a stack that was launched but never used (the run stopped before tests/e2e)."""
+    global _launched
+    if _launched is not None:
+        _launched.stop()
+        _launched = None
+
+
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[LocalStackProcess]:
-    started = start("--time-scale", "0.05")
+    global _launched
+    started, _launched = _launched or launch(*OPTIONS), None
+    wait_until_healthy(started)
     yield LocalStackProcess(
         url=started.url, platform_url=started.platform_url, process=started.process
     )

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from local.seed import MARKETPLACE_CREDENTIAL
-from tests.conftest import load_event
+from tests.factories import load_event
 
 
 @pytest.fixture
@@ -42,14 +42,22 @@ def test_invoice_then_shipment_then_refund_are_synced_and_reported_back(local_st
     assert synced["lastResponse"]["systemCall"] == f"POST /orders/{order_id}/shipments"
 
     refund = send(local_stack, order_id, "refund", load_event("requests/refund_order.json"))
-    synced = local_stack.wait_for_step(refund, "callback")
-    assert synced["status"] == "synced"
+    synced = local_stack.wait_for(refund, {"synced"})
     assert synced["lastResponse"]["code"] == "Refund Created"
-    callback = next(r for r in synced["history"] if r["step"] == "callback")
-    assert callback["outcome"]["code"] == "Integration Status Updated"
-    received = [c for c in local_stack.callbacks() if c["body"]["operationId"] == refund]
-    assert received == [{"body": received[0]["body"], "verified": True}]
-    assert received[0]["body"]["code"] == "Refund Created"
+
+    # Each of the three is reported back to the platform, signed, once.
+    for operation_id, code in [
+        (invoice, "Order Invoice Created"),
+        (shipment, "Order Updated"),
+        (refund, "Refund Created"),
+    ]:
+        reported = local_stack.wait_for_step(operation_id, "callback")
+        assert reported["status"] == "synced"
+        callback = next(r for r in reported["history"] if r["step"] == "callback")
+        assert callback["outcome"]["code"] == "Integration Status Updated"
+        received = [c for c in local_stack.callbacks() if c["body"]["operationId"] == operation_id]
+        assert received == [{"body": received[0]["body"], "verified": True}]
+        assert received[0]["body"]["code"] == code
 
 
 def test_a_cancelled_order_cannot_be_shipped_and_the_platform_is_not_called(local_stack, created):
@@ -199,9 +207,12 @@ def test_a_failing_callback_is_recorded_but_does_not_change_the_operation(local_
         local_stack, created["orderId"], "invoice", load_event("requests/invoice_order.json")
     )
     operation = local_stack.wait_for_step(operation_id, "callback")
-    assert operation["status"] == "synced"
     callback = next(r for r in operation["history"] if r["step"] == "callback")
     assert callback["outcome"]["code"] == "Alert Update Failed"
+    # The operation stays as its delivery left it: synced, its own alert resolved.
+    assert operation["status"] == "synced"
+    assert operation["lastResponse"]["code"] == "Order Invoice Created"
+    assert operation["alert"]["status"] == "resolved"
 
 
 @pytest.mark.parametrize(
@@ -259,4 +270,4 @@ def test_transient_answers_are_recorded_then_retried_until_synced(
     codes = [record["outcome"]["code"] for record in reversed(order_step(synced))]
     assert codes[0] == code
     assert codes[-1] == "Order Created"
-    assert local_stack.platform_stats()["duplicated"] == 0
+    assert local_stack.platform_stats()["effectsByKey"][f"create:{order['orderId']}"] == 1

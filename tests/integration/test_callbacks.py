@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -7,6 +8,7 @@ from ordersync.alerts.repository import AlertStore
 from ordersync.callbacks.sender import post_callback
 from ordersync.catalog.errors import CallbackUnavailableError
 from ordersync.core.models import OperationMessage, entity_key
+from ordersync.history.repository import HistoryStore
 from ordersync.operations.models import OperationStatus, RecordedOutcome
 
 
@@ -42,6 +44,9 @@ def test_a_failure_is_posted_signed_and_recorded_as_alert_updated(message, platf
     [received] = platform.state.callbacks
     assert received["verified"] is True
     assert received["body"]["code"] == "Order Creation Failed"
+    [record] = HistoryStore().for_entity(DEMO_MERCHANT, message.entity_key)
+    assert (record.step, record.outcome.code) == ("callback", "Alert Updated")
+    assert json.loads(record.content_translated)["code"] == "Order Creation Failed"
 
 
 def test_a_refused_callback_opens_its_own_alert_and_a_later_success_closes_it(message, platform):

@@ -138,10 +138,10 @@ def test_an_order_the_platform_already_has_is_updated_not_failed(message, platfo
     assert deliver(message)["outcome"]["code"] == "Order Update Failed"
 
 
-def test_an_unreadable_configuration_is_retried_as_mapping_unavailable(message, stack):
-    stack.dynamodb.delete_table(TableName=stack.resources["ConfigTable"])
+def test_an_unreadable_configuration_is_retried_as_mapping_unavailable(message):
+    # A table that cannot be read (here: one that does not exist), not the run's shared one.
     with pytest.raises(MappingUnavailableError) as raised:
-        deliver(message, config=ConfigStore())
+        deliver(message, config=ConfigStore(table="ConfigTableNotThere"))
     assert raised.value.summary["outcome"]["code"] == "Mapping Unavailable"
 
 

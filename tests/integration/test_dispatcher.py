@@ -2,13 +2,13 @@
 
 import json
 import sys
-from datetime import UTC, datetime
 
 import pytest
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from local.lambdas import LambdaContext, _load
 from local.template import LocalTemplate
+from ordersync.core import aws
 from ordersync.core.models import OperationMessage
 from ordersync.operations import dispatch
 from ordersync.operations.models import OperationStatus, RecordedOutcome
@@ -21,22 +21,19 @@ def handler():
     return sys.modules["ordersync_local_DispatcherFunction"].lambda_handler
 
 
-def queued(stack, order_request, order_id):
-    message = OperationMessage(
-        operation_id=f"op-{order_id}",
-        operation="create",
-        merchant_id="m1",
-        integration_id="erp",
-        channel_id="shop",
-        order_id=order_id,
-        accepted_at=datetime.now(UTC),
-        payload=order_request,
-    )
-    OperationStore().create(message)  # the API records every operation before queueing it
-    stack.sqs.send_message(
-        QueueUrl=stack.resources["OperationsQueue"],
-        MessageBody=message.model_dump_json(by_alias=True),
-    )
+@pytest.fixture
+def queued(stack, accepted, order_request):
+    """Record an operation on order `order_id` (as the API does first) and queue its message."""
+
+    def queue(order_id: str) -> OperationMessage:
+        message = accepted(order_request, order_id=order_id)
+        stack.sqs.send_message(
+            QueueUrl=stack.resources["OperationsQueue"],
+            MessageBody=message.model_dump_json(by_alias=True),
+        )
+        return message
+
+    return queue
 
 
 def receive(stack):
@@ -60,7 +57,7 @@ def receive(stack):
     }
 
 
-def test_one_failing_record_does_not_fail_its_batch(stack, order_request, handler, monkeypatch):
+def test_one_failing_record_does_not_fail_its_batch(stack, queued, handler, monkeypatch):
     runs = []
 
     def run_workflow(workflow_input):
@@ -75,7 +72,7 @@ def test_one_failing_record_does_not_fail_its_batch(stack, order_request, handle
 
     monkeypatch.setattr(dispatch, "run_workflow", run_workflow)
     for order_id in ("A", "B", "C"):
-        queued(stack, order_request, order_id)
+        queued(order_id)
     stack.sqs.send_message(QueueUrl=stack.resources["OperationsQueue"], MessageBody="{not json")
     event = receive(stack)
     by_order = {
@@ -90,7 +87,51 @@ def test_one_failing_record_does_not_fail_its_batch(stack, order_request, handle
     assert sorted(runs) == ["A", "B", "C"]  # each run exactly once
 
 
-def test_a_retry_waits_out_a_growing_backoff(stack, order_request, handler, monkeypatch):
+def test_a_retry_waits_out_a_growing_backoff(stack, queued, handler, monkeypatch):
+    monkeypatch.setattr(
+        dispatch,
+        "run_workflow",
+        lambda _: RecordedOutcome(
+            disposition="retry", status=OperationStatus.FAILED, code="Platform Unavailable"
+        ),
+    )
+    delays = []
+    sqs = aws.sqs()
+    postpone = sqs.change_message_visibility
+
+    def spy(**request):
+        delays.append(request["VisibilityTimeout"])
+        return postpone(**request)
+
+    monkeypatch.setattr(sqs, "change_message_visibility", spy)
+    queue = stack.resources["OperationsQueue"]
+    queued("A")
+
+    for run in (1, 2, 3, 4):
+        event = receive(stack)
+        [record] = event["Records"]
+        assert record["attributes"]["ApproximateReceiveCount"] == str(run)
+        result = handler(event, LambdaContext(function_name="dispatcher", timeout_seconds=120))
+        assert len(result["batchItemFailures"]) == 1
+        # Hidden for the backoff: an immediate receive finds nothing.
+        assert stack.sqs.receive_message(QueueUrl=queue).get("Messages", []) == []
+        # The backoff passes (without the wait): the message is visible again.
+        stack.sqs.change_message_visibility(
+            QueueUrl=queue, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=0
+        )
+
+    # 60 s doubling with full jitter: run n waits between half of 60 * 2^(n-1) and all of it,
+    # so each wait is at least as long as the one before and the fourth about eight times the first.
+    assert len(delays) == 4
+    for run, delay in enumerate(delays, start=1):
+        ceiling = 60 * 2 ** (run - 1)
+        assert ceiling // 2 - 1 <= delay <= ceiling, (run, delays)
+    assert delays == sorted(delays)
+
+
+def test_the_platform_s_retry_after_holds_the_message_back_at_least_that_long(
+    stack, queued, handler, monkeypatch
+):
     monkeypatch.setattr(
         dispatch,
         "run_workflow",
@@ -101,10 +142,18 @@ def test_a_retry_waits_out_a_growing_backoff(stack, order_request, handler, monk
             retry_after_seconds=300,
         ),
     )
-    queued(stack, order_request, "A")
+    delays = []
+    sqs = aws.sqs()
+    postpone = sqs.change_message_visibility
+    monkeypatch.setattr(
+        sqs,
+        "change_message_visibility",
+        lambda **request: delays.append(request["VisibilityTimeout"]) or postpone(**request),
+    )
+    queued("A")
     result = handler(receive(stack), LambdaContext(function_name="dispatcher", timeout_seconds=120))
     assert len(result["batchItemFailures"]) == 1
-    # Invisible for the platform's Retry-After (300 s), so an immediate receive finds nothing.
+    assert delays == [300], "the first run's backoff (30-60 s) is shorter than Retry-After"
     again = stack.sqs.receive_message(
         QueueUrl=stack.resources["OperationsQueue"], MaxNumberOfMessages=10
     )
@@ -112,7 +161,7 @@ def test_a_retry_waits_out_a_growing_backoff(stack, order_request, handler, monk
 
 
 def test_a_spent_budget_moves_the_message_to_the_dead_letter_queue_and_the_rest_of_the_batch_goes_on(
-    stack, order_request, handler, monkeypatch
+    stack, queued, handler, monkeypatch
 ):
     def run_workflow(workflow_input):
         spent = workflow_input.message.order_id == "POISON"
@@ -124,7 +173,7 @@ def test_a_spent_budget_moves_the_message_to_the_dead_letter_queue_and_the_rest_
 
     monkeypatch.setattr(dispatch, "run_workflow", run_workflow)
     for order_id in ("A", "POISON", "C"):
-        queued(stack, order_request, order_id)
+        queued(order_id)
     result = handler(receive(stack), LambdaContext(function_name="dispatcher", timeout_seconds=120))
     assert result["batchItemFailures"] == []  # all three are deleted by the event source
     [moved] = stack.sqs.receive_message(QueueUrl=stack.resources["OperationsDeadLetterQueue"])[
@@ -134,9 +183,9 @@ def test_a_spent_budget_moves_the_message_to_the_dead_letter_queue_and_the_rest_
 
 
 def test_a_second_copy_of_a_message_does_not_run_while_the_first_holds_the_operation(
-    stack, order_request, handler, monkeypatch
+    stack, queued, handler, monkeypatch
 ):
-    queued(stack, order_request, "A")
+    queued("A")
     event = receive(stack)
     duplicate = {"Records": [{**event["Records"][0], "receiptHandle": "another-receive"}]}
     runs = []
@@ -157,11 +206,15 @@ def test_a_second_copy_of_a_message_does_not_run_while_the_first_holds_the_opera
 
 
 def test_a_message_for_a_finished_operation_is_acknowledged_without_a_run(
-    stack, order_request, handler, monkeypatch
+    stack, queued, handler, monkeypatch
 ):
-    queued(stack, order_request, "B")
+    finished = queued("B")
     OperationStore().record(
-        "op-B", status=OperationStatus.SYNCED, attempts=1, outcome=None, where="synced"
+        finished.operation_id,
+        status=OperationStatus.SYNCED,
+        attempts=1,
+        outcome=None,
+        where="synced",
     )
     runs = []
     monkeypatch.setattr(dispatch, "run_workflow", lambda workflow_input: runs.append(1))

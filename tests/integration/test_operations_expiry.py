@@ -6,7 +6,6 @@ from ordersync.core.clock import now
 from ordersync.core.settings import get_settings
 from ordersync.operations.models import OperationStatus
 from ordersync.operations.records import OperationStore
-from tests.integration.conftest import accepted_operation
 
 
 def _expiry(stack, operation_id):
@@ -14,9 +13,9 @@ def _expiry(stack, operation_id):
     return int(item["expiresAt"]["N"])
 
 
-def test_each_change_pushes_the_expiry_to_the_retention_after_it(stack, order_request):
+def test_each_change_pushes_the_expiry_to_the_retention_after_it(stack, accepted, order_request):
     retention = timedelta(days=get_settings().history_retention_days)
-    message = accepted_operation(order_request, "00000000-0000-0000-0000-0000000000e1")
+    message = accepted(order_request)
     created = _expiry(stack, message.operation_id)
     assert abs(created - (now() + retention).timestamp()) < 60
 

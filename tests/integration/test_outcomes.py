@@ -1,36 +1,19 @@
-import json
 from datetime import timedelta
 
 import pytest
 
 from ordersync.alerts.repository import AlertStore
-from ordersync.catalog.codes import outcome
 from ordersync.catalog.errors import PlatformUnavailableError
 from ordersync.operations.models import WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
-from tests.integration.conftest import accepted_operation
+from tests.factories import caught
+from tests.factories import delivery_summary as summary
 
 
 @pytest.fixture
-def message(stack, order_request):
-    return accepted_operation(order_request, "00000000-0000-0000-0000-000000000002")
-
-
-def summary(code, attempt=1, **facts):
-    return {
-        "attempt": attempt,
-        "historyRef": "h",
-        "outcome": outcome(code, order_id="WEB-1", **facts).model_dump(by_alias=True, mode="json"),
-    }
-
-
-def caught(error: Exception) -> dict:
-    """What the state machine's Catch puts in $.failure for a Lambda error."""
-    return {
-        "Error": type(error).__name__,
-        "Cause": json.dumps({"errorMessage": str(error), "errorType": type(error).__name__}),
-    }
+def message(accepted, order_request):
+    return accepted(order_request)
 
 
 def test_success_syncs_the_operation_and_resolves_the_alert(message):

@@ -11,7 +11,7 @@ from local.template import LocalTemplate
 from ordersync.config import rate_limits
 from ordersync.config.models import Channel
 from ordersync.config.rate_limits import RateLimited
-from tests.conftest import load_event
+from tests.factories import load_event
 
 T0 = 1_800_000_000_000  # ms
 

@@ -19,7 +19,7 @@ from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
 from ordersync.orders.lifecycle import OrderStatus, apply
 from ordersync.orders.repository import OrderStore
-from tests.conftest import load_event
+from tests.factories import load_event
 
 SECRET = "verification-secret"
 FOLLOW_UPS = {

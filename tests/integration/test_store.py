@@ -128,11 +128,9 @@ def test_an_oversized_platform_answer_is_cut_so_the_record_still_fits(stack):
 
 
 def test_an_operation_item_stays_under_one_write_unit_and_gives_back_its_message(
-    stack, order_request
+    stack, accepted, order_request
 ):
-    from tests.integration.conftest import accepted_operation
-
-    message = accepted_operation(order_request, "00000000-0000-0000-0000-0000000000aa")
+    message = accepted(order_request, order_id="WEB-1")
     answer = outcome(
         "Platform Unavailable",
         operation="create",

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ordersync.alerts.repository import AlertStore
-from ordersync.catalog.codes import outcome
 from ordersync.catalog.errors import PlatformUnavailableError
 from ordersync.core.models import OperationMessage
 from ordersync.operations import watch
@@ -14,20 +13,15 @@ from ordersync.operations.models import OperationStatus, Watch, WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
 from ordersync.operations.sweeper import sweep
-from tests.integration.conftest import accepted_operation
-from tests.integration.test_outcomes import caught, summary
+from tests.factories import caught, load_event
+from tests.factories import delivery_summary as summary
 
 LONG_AGO = datetime.now(UTC) - timedelta(hours=2)
 
 
 @pytest.fixture
-def message(stack, order_request):
-    return accepted_operation(
-        order_request,
-        "00000000-0000-0000-0000-000000000007",
-        reference="R-1",
-        accepted_at=LONG_AGO,
-    )
+def message(accepted, order_request):
+    return accepted(order_request, reference="R-1", accepted_at=LONG_AGO)
 
 
 def later(minutes: float) -> datetime:
@@ -136,11 +130,10 @@ def test_a_run_that_records_again_clears_the_retry_deadline(message):
 def test_the_sweeper_answers_its_scheduled_event(stack, message):
     from local.lambdas import LambdaContext, _load
     from local.template import LocalTemplate
-    from tests.conftest import load_event
 
     handler = _load(LocalTemplate.load().functions["SweeperFunction"])
     answer = handler(load_event("sweeper/scheduled.json"), LambdaContext("sweeper", 120))
 
     # The fixture records the operation without queueing it: its message is gone, so it is sent.
     assert answer == {"queued": 1, "verification_overdue": 0, "requeued": 1, "requeue_deferred": 0}
-    assert outcome("Queued").code == "Queued"
+    assert OperationStore().get(message.operation_id).status is OperationStatus.QUEUED

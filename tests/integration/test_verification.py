@@ -15,9 +15,8 @@ from ordersync.history.repository import HistoryStore
 from ordersync.operations.models import OperationStatus, WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
-from tests.conftest import load_event
-from tests.integration.conftest import accepted_operation
-from tests.integration.test_outcomes import summary
+from tests.factories import delivery_summary as summary
+from tests.factories import load_event
 
 SECRET = "verification-secret"
 OPERATION_ID = "00000000-0000-0000-0000-000000000009"
@@ -29,7 +28,7 @@ def api(stack):
 
 
 @pytest.fixture
-def pending(stack, order_request):
+def pending(accepted, order_request):
     ConfigStore().put_integration(
         Integration(
             integration_id="erp",
@@ -39,7 +38,7 @@ def pending(stack, order_request):
             verification_secret=SECRET,
         )
     )
-    message = accepted_operation(order_request, OPERATION_ID)
+    message = accepted(order_request, operation_id=OPERATION_ID)
     record_outcome(WorkflowInput(message=message, delivery=summary("Pending Verification")))
     return message
 

@@ -10,7 +10,7 @@ from local.lambdas import LambdaContext
 from ordersync.api import app as api
 from ordersync.api import status
 from ordersync.config import rate_limits
-from tests.conftest import load_event
+from tests.factories import load_event
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,9 @@ from ordersync.catalog.platform import (
 )
 from ordersync.core.models import OperationType, RetryClass
 from ordersync.orders.lifecycle import OrderStatus, check
-from tests.unit.test_lifecycle import SHIPMENT, message, state
+from tests.factories import SHIPMENT
+from tests.factories import order_operation as message
+from tests.factories import order_state as state
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -23,6 +23,7 @@ print("imported")
 """
 
 
+@pytest.mark.slow  # a fresh interpreter per function (1-8 s each on a busy machine)
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_importing_a_handler_needs_no_environment_and_no_network(function):
     environment = {

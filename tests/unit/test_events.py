@@ -14,7 +14,7 @@ from ordersync.api.payloads import (
 )
 from ordersync.core.models import OperationMessage
 from ordersync.operations.models import RecordedOutcome, WorkflowInput
-from tests.conftest import EVENTS, load_event
+from tests.factories import EVENTS, load_event
 
 TEMPLATE = LocalTemplate.load()
 FOLDERS = {

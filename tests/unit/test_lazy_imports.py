@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from local.template import ROOT
 
 PROBE = """
@@ -12,6 +14,7 @@ print(sorted({name.split(".")[0] for name in sys.modules} & {"jinja2", "jsonsche
 """
 
 
+@pytest.mark.slow  # a fresh interpreter, like the cold-import checks (1-14 s on a busy machine)
 def test_delivering_without_a_template_or_schema_loads_neither_jinja2_nor_jsonschema():
     result = subprocess.run(
         [sys.executable, "-c", PROBE],

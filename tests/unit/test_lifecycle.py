@@ -1,43 +1,12 @@
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
-from ordersync.core.models import OperationMessage, OperationType
-from ordersync.orders.lifecycle import OrderState, OrderStatus, apply, check
-
-SHIPMENT = {
-    "shipmentId": "S1",
-    "shippedAt": "2026-11-25T08:00:00Z",
-    "carrier": "DHL",
-    "trackingNumber": "1Z",
-    "trackingUrl": "https://t.example/1Z",
-}
-
-
-def message(operation: OperationType, payload=None, reference=None) -> OperationMessage:
-    return OperationMessage(
-        operation_id="op",
-        operation=operation,
-        merchant_id="m",
-        integration_id="erp",
-        channel_id="shop",
-        order_id="WEB-1",
-        reference=reference,
-        accepted_at=datetime.now(UTC),
-        payload=payload or {},
-    )
-
-
-def state(status: OrderStatus, **changes) -> OrderState:
-    return OrderState(
-        merchant_id="m",
-        integration_id="erp",
-        order_id="WEB-1",
-        status=status,
-        paid_total=Decimal("31.95"),
-        **changes,
-    )
+from ordersync.core.models import OperationType
+from ordersync.orders.lifecycle import OrderStatus, apply, check
+from tests.factories import SHIPMENT
+from tests.factories import order_operation as message
+from tests.factories import order_state as state
 
 
 def test_creation_has_no_prior_status():

@@ -5,7 +5,7 @@ import pytest
 from aws_lambda_powertools import Logger
 
 from ordersync.core.pii import MASK, PiiMaskingFormatter, mask
-from tests.conftest import load_event
+from tests.factories import load_event
 
 
 def test_personal_fields_are_masked_anywhere_in_a_payload():

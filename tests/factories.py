@@ -1,0 +1,109 @@
+"""Builders of the test data every suite uses: pure functions that make values and store nothing
+(storing is left to fixtures). Each call makes new ids unless it is given some, so tests that
+share a stack do not share records."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ordersync.catalog.codes import outcome
+from ordersync.core.models import OperationMessage, OperationType
+from ordersync.orders.lifecycle import OrderState, OrderStatus
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "events"
+
+
+def load_event(name: str) -> Any:
+    """A sample event or request body from events/ (a fresh copy on every call)."""
+    return json.loads((EVENTS / name).read_text())
+
+
+def unique(prefix: str = "") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def new_order(order_request: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A create-order body for a new order (new order id) from a new customer (new email: the
+    simulated platform keeps customers for as long as it runs)."""
+    tag = unique()
+    customer = {**order_request["customer"], "email": f"buyer-{tag}@example.com"}
+    return {**order_request, "orderId": f"WEB-{tag}", "customer": customer, **changes}
+
+
+def operation_message(payload: dict[str, Any], **overrides: Any) -> OperationMessage:
+    """An operation as the API accepts it: a create of merchant m1's integration erp from
+    channel shop, with a new operation id and a new order id unless `overrides` names them."""
+    return OperationMessage.model_validate(
+        {
+            "operation_id": str(uuid.uuid4()),
+            "operation": "create",
+            "merchant_id": "m1",
+            "integration_id": "erp",
+            "channel_id": "shop",
+            "order_id": unique("WEB-"),
+            "accepted_at": datetime.now(UTC),
+            "payload": payload,
+            **overrides,
+        }
+    )
+
+
+def delivery_summary(
+    code: str, attempt: int = 1, order_id: str = "WEB-1", **facts: Any
+) -> dict[str, Any]:
+    """What a delivery function returns to the workflow for an answer classified as `code`."""
+    return {
+        "attempt": attempt,
+        "historyRef": "h",
+        "outcome": outcome(code, order_id=order_id, **facts).model_dump(by_alias=True, mode="json"),
+    }
+
+
+def caught(error: Exception) -> dict[str, str]:
+    """What the state machine's Catch puts in $.failure for a Lambda error."""
+    return {
+        "Error": type(error).__name__,
+        "Cause": json.dumps({"errorMessage": str(error), "errorType": type(error).__name__}),
+    }
+
+
+SHIPMENT = {
+    "shipmentId": "S1",
+    "shippedAt": "2026-11-25T08:00:00Z",
+    "carrier": "DHL",
+    "trackingNumber": "1Z",
+    "trackingUrl": "https://t.example/1Z",
+}
+
+
+def order_operation(
+    operation: OperationType, payload: dict[str, Any] | None = None, reference: str | None = None
+) -> OperationMessage:
+    """An operation of `operation`'s kind on order WEB-1, for the status rules (no AWS)."""
+    return OperationMessage(
+        operation_id="op",
+        operation=operation,
+        merchant_id="m",
+        integration_id="erp",
+        channel_id="shop",
+        order_id="WEB-1",
+        reference=reference,
+        accepted_at=datetime.now(UTC),
+        payload=payload or {},
+    )
+
+
+def order_state(status: OrderStatus, **changes: Any) -> OrderState:
+    """Order WEB-1 as ordersync last saw it on the platform, paid 31.95."""
+    return OrderState(
+        merchant_id="m",
+        integration_id="erp",
+        order_id="WEB-1",
+        status=status,
+        paid_total=Decimal("31.95"),
+        **changes,
+    )

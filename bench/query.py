@@ -69,7 +69,6 @@ def _environment() -> None:
                     "CONFIG_TABLE",
                     "OPERATIONS_TABLE",
                     "ORDERS_TABLE",
-                    "IDEMPOTENCY_TABLE",
                 )
             },
             "ALERTS_TABLE": TABLE,

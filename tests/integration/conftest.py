@@ -24,7 +24,6 @@ ENVIRONMENT = {
     "CONFIG_TABLE": "ConfigTable",
     "OPERATIONS_TABLE": "OperationsTable",
     "ORDERS_TABLE": "OrdersTable",
-    "IDEMPOTENCY_TABLE": "IdempotencyTable",
     "OPERATIONS_QUEUE_URL": "OperationsQueue",
     "DEAD_LETTER_QUEUE_URL": "OperationsDeadLetterQueue",
 }

@@ -12,7 +12,6 @@ def settings(monkeypatch):
         "CONFIG_TABLE",
         "ORDERS_TABLE",
         "OPERATIONS_TABLE",
-        "IDEMPOTENCY_TABLE",
     ):
         monkeypatch.setenv(name, name.lower())
     monkeypatch.setenv("RETRY_BACKOFF_BASE_SECONDS", "60")

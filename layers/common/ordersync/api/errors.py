@@ -8,7 +8,6 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 
 from ordersync.api.problems import describe_problems
 from ordersync.operations import intake
@@ -26,7 +25,7 @@ def error_body(status_code: int, message: str, **more: Any) -> Response[Any]:
 
 
 def register(app: APIGatewayHttpResolver) -> None:
-    @app.exception_handler([intake.ConflictingRepeat, IdempotencyValidationError])
+    @app.exception_handler(intake.ConflictingRepeat)
     def _conflict(error: Exception) -> Response[Any]:
         return error_body(
             409,

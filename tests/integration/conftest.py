@@ -24,6 +24,7 @@ ENVIRONMENT = {
     "CONFIG_TABLE": "ConfigTable",
     "OPERATIONS_TABLE": "OperationsTable",
     "ORDERS_TABLE": "OrdersTable",
+    "SIGNATURES_TABLE": "SignaturesTable",
     "OPERATIONS_QUEUE_URL": "OperationsQueue",
     "DEAD_LETTER_QUEUE_URL": "OperationsDeadLetterQueue",
 }

@@ -78,3 +78,38 @@ def test_an_unsupported_content_type_is_a_415():
     event["headers"]["content-type"] = "text/csv"
     status, body = resolve(event)
     assert_client_error(status, body, expected=415, mentions="application/json")
+
+
+def test_a_callback_whose_body_is_not_utf8_is_refused_before_any_check():
+    event = binary(load_event("api/confirm_operation.json"), NOT_UTF8)
+    del event["headers"]["x-ordersync-signature"]
+    status, body = resolve(event)
+    # Unsigned: refused as such before the body is read or anything is looked up.
+    assert_client_error(status, body, expected=401, mentions="X-Ordersync-Signature")
+
+
+def test_a_callback_whose_body_is_not_base64_although_flagged_so_is_a_400():
+    event = load_event("api/confirm_operation.json")
+    event["body"], event["isBase64Encoded"] = "not base64!", True
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=400, mentions="base64")
+
+
+@pytest.mark.parametrize("stamp", ["\uff11\uff12\uff13", "\u00b2", "1" * 5000, "-5", " 12"])
+def test_a_callback_timestamp_that_is_not_ascii_digits_is_a_400(stamp):
+    event = load_event("api/confirm_operation.json")
+    event["headers"]["x-ordersync-timestamp"] = stamp
+    event["headers"]["x-ordersync-signature"] = "v1=" + "0" * 64
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=400, mentions="X-Ordersync-Timestamp")
+
+
+@pytest.mark.parametrize(
+    "signature", ["v1=\uff46\uff46", "v1=zz", "sha256=abc", "v1=" + "\u00e9" * 64]
+)
+def test_a_callback_signature_that_is_not_hex_is_a_400(signature):
+    event = load_event("api/confirm_operation.json")
+    event["headers"]["x-ordersync-timestamp"] = "1795512600"
+    event["headers"]["x-ordersync-signature"] = signature
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=400, mentions="X-Ordersync-Signature")

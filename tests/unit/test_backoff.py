@@ -12,6 +12,7 @@ def settings(monkeypatch):
         "CONFIG_TABLE",
         "ORDERS_TABLE",
         "OPERATIONS_TABLE",
+        "SIGNATURES_TABLE",
     ):
         monkeypatch.setenv(name, name.lower())
     monkeypatch.setenv("RETRY_BACKOFF_BASE_SECONDS", "60")

@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     config_table: str
     operations_table: str
     orders_table: str
+    signatures_table: str
     operations_queue_url: str = ""
     dead_letter_queue_url: str = ""
     state_machine_arn: str = ""

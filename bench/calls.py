@@ -10,7 +10,7 @@ One run that reaches every function and every kind of call its code makes, in a 
 - a platform that keeps failing until the retry budget (2 here) is spent: the dispatcher
   postpones the message, then moves it to the dead-letter queue;
 - a create sent again: with the same body (the first answer), with another (a conflict), and
-  with another once its idempotency record has expired (the record of the refusal is deleted);
+  with another body (a 409);
 - a sweep over one overdue operation of each kind (queued, unverified, retry whose message is
   gone), which flags, alerts and requeues.
 
@@ -163,7 +163,9 @@ class Run:
             content=body,
             headers={
                 TIMESTAMP_HEADER: stamp,
-                SIGNATURE_HEADER: sign(DEMO_VERIFICATION_SECRET, stamp, body),
+                SIGNATURE_HEADER: sign(
+                    DEMO_VERIFICATION_SECRET, "POST", f"/v1/callbacks/{operation_id}", stamp, body
+                ),
             },
         )
         if answer.status_code != 200:
@@ -176,18 +178,12 @@ class Run:
         self.until(self.send(order, "create"), "skipped")
 
     def repeats(self, order: str) -> None:
-        """The same create again, then another body for it, before and after its idempotency
-        record expired (the expiry is played by deleting the records)."""
+        """The same create again, then another body for it: a 409."""
         self.send(order, "create")
-        for expired in (False, True):
-            if expired:
-                table = self.stack.resources["IdempotencyTable"]
-                for item in self.dynamodb.scan(TableName=table)["Items"]:
-                    self.dynamodb.delete_item(TableName=table, Key={"id": item["id"]})
-            body = {**ORDER, "orderId": order, "currency": "USD"}
-            answer = self.http.post("/v1/orders", json=body)
-            if answer.status_code != 409:
-                raise RuntimeError(f"a conflicting repeat: {answer.status_code} {answer.text}")
+        body = {**ORDER, "orderId": order, "currency": "USD"}
+        answer = self.http.post("/v1/orders", json=body)
+        if answer.status_code != 409:
+            raise RuntimeError(f"a conflicting repeat: {answer.status_code} {answer.text}")
 
     def sweep(self) -> None:
         """One overdue operation of each watch, then sweeps until each was claimed."""

@@ -69,7 +69,7 @@ def _environment() -> None:
                     "CONFIG_TABLE",
                     "OPERATIONS_TABLE",
                     "ORDERS_TABLE",
-                    "IDEMPOTENCY_TABLE",
+                    "SIGNATURES_TABLE",
                 )
             },
             "ALERTS_TABLE": TABLE,

@@ -22,14 +22,14 @@ MINIMUM: dict[str, tuple[float, str]] = {
     "SQS": (3, "send, receive, delete; 1.2 when batches of 10 fill"),
     "Step Functions": (1, "one Express run"),
     "DynamoDB": (
-        10,
-        "accept 3 (idempotency 2, operation 1), delivery 5 (order read and write, 3 history "
-        "records), outcome 2 (operation status, alert)",
+        9,
+        "accept 2 (the channel's rate-limit bucket, the operation), delivery 5 (order read and "
+        "write, 3 history records), outcome 2 (operation status, alert)",
     ),
     "SES": (0, "no email on success"),
     "write units": (
-        16,
-        "idempotency 2, operation 2, order 1, 3 history records + their day-index entry 6, "
+        15,
+        "rate-limit bucket 1, operation 2, order 1, 3 history records + their day-index entry 6, "
         "alert + 4 index entries 5",
     ),
     "read units": (1, "the order's state (strongly consistent); config is cached"),

@@ -36,6 +36,9 @@ class CompiledRoute:
 
 class FrontDoor(ThreadingHTTPServer):
     daemon_threads = True
+    # API Gateway takes many connections at once; the socketserver default backlog (5) would
+    # reset a burst of concurrent requests before any of them reached the API.
+    request_queue_size = 128
 
     def __init__(
         self,

@@ -216,6 +216,8 @@ class PlatformHandler(BaseHTTPRequestHandler):
             return self._send(int(fault.get("status", 500)), {"message": "callback failed"})
         verified = verify(
             self.server.callback_secret,
+            self.command,
+            urlparse(self.path).path,
             self.headers.get(TIMESTAMP_HEADER, ""),
             raw,
             self.headers.get(SIGNATURE_HEADER, ""),
@@ -372,19 +374,20 @@ class PlatformServer(ThreadingHTTPServer):
         body = json.dumps({"status": verdict, "reason": fault.get("reason")}).encode()
 
         def post() -> None:
-            # Signed here independently of ordersync.callbacks, as a real platform would.
+            # Signed here independently of ordersync's code, as a real platform would: the
+            # method, the path (naming the operation), the timestamp and the body, one a line.
             stamp = str(int(time.time()))
-            digest = hmac.new(
-                self.verification_secret.encode(), stamp.encode() + b"." + body, hashlib.sha256
-            ).hexdigest()
+            path = f"/v1/callbacks/{operation_id}"
+            signed = b"\n".join((b"POST", path.encode(), stamp.encode(), body))
+            digest = hmac.new(self.verification_secret.encode(), signed, hashlib.sha256).hexdigest()
             request = urllib.request.Request(
-                f"{self.confirm_to}/v1/callbacks/{operation_id}",
+                f"{self.confirm_to}{path}",
                 data=body,
                 method="POST",
                 headers={
                     "Content-Type": "application/json",
                     "X-Ordersync-Timestamp": stamp,
-                    "X-Ordersync-Signature": f"v1={digest}",
+                    "X-Ordersync-Signature": f"v2={digest}",
                 },
             )
             try:

@@ -9,7 +9,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ordersync.api.app import app
 from ordersync.api.orders import metrics
 from ordersync.core.pii import PiiMaskingFormatter
-from ordersync.operations import intake
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer()
@@ -19,5 +18,4 @@ tracer = Tracer()
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    intake.idempotency_config().register_lambda_context(context)
     return app.resolve(event, context)

@@ -27,8 +27,8 @@ ENVIRONMENT = {
     "CONFIG_TABLE": "ConfigTable",
     "OPERATIONS_TABLE": "OperationsTable",
     "ORDERS_TABLE": "OrdersTable",
-    "IDEMPOTENCY_TABLE": "IdempotencyTable",
     "RATE_LIMITS_TABLE": "RateLimitsTable",
+    "SIGNATURES_TABLE": "SignaturesTable",
     "OPERATIONS_QUEUE_URL": "OperationsQueue",
     "DEAD_LETTER_QUEUE_URL": "OperationsDeadLetterQueue",
 }

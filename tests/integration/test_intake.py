@@ -1,4 +1,6 @@
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -69,16 +71,29 @@ def test_operation_ids_are_derived_from_channel_operation_and_order():
     assert a != intake.operation_id_for("other", OperationType.CREATE, "WEB-1")
 
 
-def test_a_repeat_after_the_idempotency_record_expired_is_still_recognised(stack, order_request):
+def test_a_later_repeat_is_recognised_from_the_operation_record_alone(stack, order_request):
     first = intake.accept(request(order_request))
-    assert stack.keys("IdempotencyTable"), "the first accept leaves an idempotency record"
-
-    stack.delete_items("IdempotencyTable")  # the record expires (TTL 24 h)
+    assert set(stack.resources) >= {"OperationsTable"}
+    assert not any("Idempotency" in logical_id for logical_id in stack.resources)
     again = intake.accept(request(order_request))
-
     assert again.operation_id == first.operation_id
     assert stack.queue_depth() == 1, "recognised by its derived id: not queued again"
-    stack.delete_items("IdempotencyTable")
     with pytest.raises(intake.ConflictingRepeat):
         intake.accept(request({**order_request, "grandTotal": "1.00"}))
+
+
+def test_identical_copies_accepted_at_once_all_get_the_first_answer(stack, order_request):
+    copies = 16
+    start = threading.Barrier(copies)
+
+    def accept(_: int) -> intake.AcceptedOperation:
+        start.wait(timeout=10)
+        return intake.accept(request(order_request))
+
+    with ThreadPoolExecutor(max_workers=copies) as pool:
+        answers = list(pool.map(accept, range(copies)))
+
+    assert {(a.operation_id, a.status.value) for a in answers} == {
+        (answers[0].operation_id, "pending")
+    }
     assert stack.queue_depth() == 1

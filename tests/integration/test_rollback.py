@@ -62,7 +62,9 @@ def _reject(operation_id):
     event["body"] = raw
     event["headers"] |= {
         "x-ordersync-timestamp": stamp,
-        "x-ordersync-signature": sign(SECRET, stamp, raw.encode()),
+        "x-ordersync-signature": sign(
+            SECRET, "POST", f"/v1/callbacks/{operation_id}", stamp, raw.encode()
+        ),
     }
     api = _load(LocalTemplate.load().functions["ApiFunction"])
     return api(event, LambdaContext("api", 10))["statusCode"]

@@ -22,8 +22,8 @@ def settings(monkeypatch):
         "CONFIG_TABLE",
         "ORDERS_TABLE",
         "OPERATIONS_TABLE",
-        "IDEMPOTENCY_TABLE",
         "RATE_LIMITS_TABLE",
+        "SIGNATURES_TABLE",
     ):
         monkeypatch.setenv(name, name.lower())
     monkeypatch.setenv("RETRY_FIRST_DELAY_SECONDS", "60")

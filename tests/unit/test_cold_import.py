@@ -30,7 +30,7 @@ def test_importing_a_handler_needs_no_environment_and_no_network(function):
         k: v
         for k, v in os.environ.items()
         if not k.startswith(
-            ("AWS_", "ALERTS_", "CONFIG_", "HISTORY_", "OPERATIONS_", "IDEMPOTENCY_")
+            ("AWS_", "ALERTS_", "CONFIG_", "HISTORY_", "OPERATIONS_", "ORDERS_", "SIGNATURES_")
         )
     }
     result = subprocess.run(

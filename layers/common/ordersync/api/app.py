@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-from ordersync.api import callbacks, errors, orders, status
+from ordersync.api import body, callbacks, errors, orders, status
 
 OPENAPI: dict[str, Any] = {
     "title": "ordersync",
@@ -15,7 +15,7 @@ OPENAPI: dict[str, Any] = {
     "security": [{"channel": []}],
 }
 
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=body.parse_json)
 app.enable_swagger(path="/v1/openapi", **OPENAPI)
 
 

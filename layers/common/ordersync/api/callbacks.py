@@ -1,11 +1,13 @@
 """Platform route: the merchant's platform confirms or rejects an operation it accepted for
-later. No channel credential: the platform signs the body instead."""
+later. No channel credential: the platform signs the request instead (method, path, timestamp
+and the body's exact bytes)."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from ordersync.api.body import raw_body
 from ordersync.core.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from ordersync.operations import verification
 from ordersync.operations.models import Operation
@@ -25,7 +27,7 @@ def confirm_operation(
     event = router.current_event
     return verification.confirm(
         operationId,
-        (event.decoded_body or "").encode(),
+        raw_body(event),
         event.headers.get(TIMESTAMP_HEADER),  # powertools' headers ignore case
         event.headers.get(SIGNATURE_HEADER),
     )

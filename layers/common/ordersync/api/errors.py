@@ -2,15 +2,19 @@
 request that fails validation lists every problem, and anything else is a logged 500 that
 carries the request id (never a 422 for our own bug)."""
 
+import binascii
 import math
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
+from ordersync.api.body import MalformedBody, unreadable
 from ordersync.api.problems import describe_problems
 from ordersync.config.rate_limits import RateLimited
 from ordersync.operations import intake
@@ -28,7 +32,7 @@ def error_body(status_code: int, message: str, **more: Any) -> Response[Any]:
 
 
 def register(app: APIGatewayHttpResolver) -> None:
-    @app.exception_handler([intake.ConflictingRepeat, IdempotencyValidationError])
+    @app.exception_handler(intake.ConflictingRepeat)
     def _conflict(error: Exception) -> Response[Any]:
         return error_body(
             409,
@@ -46,6 +50,22 @@ def register(app: APIGatewayHttpResolver) -> None:
         response = error_body(429, f"{error}; nothing was accepted", retryAfterSeconds=seconds)
         response.headers["Retry-After"] = str(seconds)
         return response
+
+    @app.exception_handler(MalformedBody)
+    def _malformed(error: MalformedBody) -> Response[Any]:
+        return error_body(400, f"{error}; nothing was accepted")
+
+    @app.exception_handler([UnicodeDecodeError, binascii.Error])
+    def _unreadable(error: Exception) -> Response[Any]:
+        reason = unreadable(app.current_event)
+        if reason is None:
+            return _unexpected(error)  # the body was fine: the failure is ours
+        return error_body(400, f"{reason}; nothing was accepted")
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported_type(error: RequestUnsupportedContentType) -> Response[Any]:
+        sent = app.current_event.headers.get("content-type", "")
+        return error_body(415, f"Content-Type {sent!r} is not accepted; send application/json")
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[Any]:
@@ -67,10 +87,11 @@ def register(app: APIGatewayHttpResolver) -> None:
     def _verification_refused(error: VerificationRefused) -> Response[Any]:
         return error_body(error.status_code, str(error))
 
-    @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[Any]:
         if isinstance(error, ServiceError):
             raise error  # NotFoundError and the like: powertools answers with their status
         request_id = app.current_event.request_context.request_id
         logger.exception("unhandled error", extra={"request_id": request_id})
         return error_body(500, "internal error; nothing was accepted", requestId=request_id)
+
+    app.exception_handler(Exception)(_unexpected)

@@ -108,14 +108,16 @@ def _post(
     integration: Integration, body: bytes, facts: dict[str, Any]
 ) -> tuple[httpx.Response | None, Outcome | None]:
     timestamp = str(int(time.time()))
+    url = httpx.URL(str(integration.callback_url))
+    path = url.raw_path.split(b"?", 1)[0].decode()  # as sent on the request line, no query
     headers = {
         "Content-Type": "application/json",
         TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: sign(integration.callback_secret, timestamp, body),
+        SIGNATURE_HEADER: sign(integration.callback_secret, "POST", path, timestamp, body),
     }
     try:
         return httpx.post(
-            str(integration.callback_url),
+            url,
             content=body,
             headers=headers,
             timeout=integration.timeout_seconds,

@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     operations_table: str
     orders_table: str
     rate_limits_table: str = ""
-    idempotency_table: str
+    signatures_table: str
     operations_queue_url: str = ""
     dead_letter_queue_url: str = ""
     state_machine_arn: str = ""
@@ -47,7 +47,6 @@ class Settings(BaseSettings):
     stuck_grace_seconds: float = Field(default=15 * 60.0, ge=0)
     sweep_batch: int = Field(default=500, ge=1)
     history_retention_days: int = Field(default=90, ge=1)
-    idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     credential_cache_seconds: float = Field(default=60.0, ge=0)
 
 

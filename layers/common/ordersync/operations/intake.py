@@ -3,16 +3,8 @@
 import json
 import uuid
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
-from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from pydantic import BaseModel
 
 from ordersync.core import aws
@@ -22,7 +14,7 @@ from ordersync.operations.models import AcceptedOperation, OperationStatus
 from ordersync.operations.records import OperationStore, payload_hash
 
 # Operation ids are derived, not drawn: the same (channel, operation, order) always gets the same
-# id, so a repeat can be recognised even after the idempotency record has expired.
+# id, and the conditional put of its record is the API's one idempotency mechanism.
 OPERATION_NAMESPACE = uuid.UUID("6f1c2a3e-9a54-4f0e-8a43-0c5d2b7e91a4")
 
 
@@ -115,25 +107,6 @@ def _resend(store: OperationStore, message: OperationMessage) -> AcceptedOperati
     return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
 
 
-@cache
-def idempotency_config() -> IdempotencyConfig:
-    return IdempotencyConfig(
-        event_key_jmespath="[channel_id, operation, order_id, reference]",
-        payload_validation_jmespath="payload",
-        expires_after_seconds=get_settings().idempotency_ttl_seconds,
-    )
-
-
-@cache
-def _idempotent_accept(table_name: str) -> Any:
-    return idempotent_function(
-        data_keyword_argument="request",
-        persistence_store=DynamoDBPersistenceLayer(table_name=table_name),
-        config=idempotency_config(),
-        output_serializer=PydanticSerializer,
-    )(_accept)
-
-
 def check_size(payload: dict[str, Any]) -> None:
     size = len(json.dumps(payload, separators=(",", ":")).encode())
     if size > MAX_PAYLOAD_BYTES:
@@ -141,18 +114,12 @@ def check_size(payload: dict[str, Any]) -> None:
 
 
 def accept(request: AcceptRequest) -> AcceptedOperation:
-    """Accept `request` exactly once; a repeat returns the first answer.
+    """Accept `request` exactly once; a repeat (concurrent or later) gets the same answer.
 
+    The operation's record is created with a conditional put on its derived id: exactly one copy
+    creates it and queues the message; every other copy finds it and answers as the first did.
     A different body is a correction if the operation waits for a person (it runs again with
     it); otherwise it raises ConflictingRepeat.
     """
     check_size(request.payload)
-    try:
-        result: AcceptedOperation = _idempotent_accept(get_settings().idempotency_table)(
-            request=request
-        )
-    except IdempotencyValidationError:
-        # The idempotency record still holds the first body; whether a different one is a
-        # correction or a conflict depends on where the operation is now.
-        return _resend(OperationStore(), _message_for(request))
-    return result
+    return _accept(request)

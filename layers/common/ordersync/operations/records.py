@@ -176,6 +176,8 @@ class OperationStore:
                 TableName=self._table,
                 Key=operation_key(operation_id),
                 ProjectionExpression="payloadHash",
+                # A concurrent copy reads what the copy that won the conditional put wrote.
+                ConsistentRead=True,
             )
             .get("Item")
         )

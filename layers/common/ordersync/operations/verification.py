@@ -1,10 +1,12 @@
 """The platform's confirmation of an operation it accepted for later (HTTP 202).
 
 The platform posts `{"status": "confirmed" | "rejected", ...}` to
-`/v1/callbacks/{operationId}`, signed like ordersync's own callbacks (HMAC-SHA256 over
-"<timestamp>.<body>") with the integration's verification secret. A confirmation moves the
+`/v1/callbacks/{operationId}`, signed like ordersync's own callbacks (`core.signing`: method,
+path, timestamp and body) with the integration's verification secret. A confirmation moves the
 operation from `pending_verification` to `synced`; a rejection opens a needs-action alert. A
-repeat of the same confirmation is answered with the operation as it is, not an error.
+repeat of the same confirmation, signed again, is answered with the operation as it is; a copy
+of a signature already used is refused. Until a request is verified, an unknown operation and a
+known one are refused alike (401), so the route tells no one which operation ids exist.
 """
 
 from typing import Any, Literal
@@ -18,13 +20,17 @@ from ordersync.config.repository import config_store
 from ordersync.core import metrics
 from ordersync.core.clock import now
 from ordersync.core.models import Outcome, Record
-from ordersync.core.signing import verify
+from ordersync.core.signing import is_fresh, malformed, verify
 from ordersync.history.models import HistoryRecord
 from ordersync.history.repository import HistoryStore
 from ordersync.operations.models import Operation, OperationStatus
 from ordersync.operations.records import OperationStore
+from ordersync.operations.replays import UsedSignatures
 from ordersync.orders import lifecycle
 from ordersync.orders.repository import OrderStore
+
+UNVERIFIED = "missing, stale or wrong X-Ordersync-Signature / X-Ordersync-Timestamp"
+REPLAYED = "this X-Ordersync-Signature was already used; sign every request, retries included, anew"
 
 
 class Confirmation(Record):
@@ -47,26 +53,35 @@ class VerificationRefused(Exception):
         self.status_code = status_code
 
 
+def signed_path(operation_id: str) -> str:
+    """The path a confirmation is signed for: the contract's, without a stage or domain prefix."""
+    return f"/v1/callbacks/{operation_id}"
+
+
 def confirm(
     operation_id: str, body: bytes, timestamp: str | None, signature: str | None
 ) -> Operation:
+    if not (timestamp and signature):
+        raise VerificationRefused(401, UNVERIFIED)
+    problem = malformed(timestamp, signature)
+    if problem is not None:
+        raise VerificationRefused(400, problem)
+    if not is_fresh(timestamp):
+        raise VerificationRefused(401, UNVERIFIED)
     operations = OperationStore()
     found = operations.get(operation_id)
-    if found is None:
-        raise VerificationRefused(404, f"no operation {operation_id}")
-    integration = config_store().integration(found.merchant_id, found.integration_id)
-    if integration is None or not integration.verification_secret:
-        raise VerificationRefused(
-            403, f"integration {found.integration_id} has no verification secret configured"
-        )
-    if not (
-        timestamp
-        and signature
-        and verify(integration.verification_secret, timestamp, body, signature)
-    ):
-        raise VerificationRefused(
-            401, "missing, stale or wrong X-Ordersync-Signature / X-Ordersync-Timestamp"
-        )
+    integration = (
+        config_store().integration(found.merchant_id, found.integration_id) if found else None
+    )
+    secret = integration.verification_secret if integration else ""
+    # An unknown operation costs the same HMAC as a known one and gets the same answer.
+    verified = verify(
+        secret or _UNKNOWN, "POST", signed_path(operation_id), timestamp, body, signature
+    )
+    if found is None or integration is None or not secret or not verified:
+        raise VerificationRefused(401, UNVERIFIED)
+    if not UsedSignatures().claim(signature, timestamp):
+        raise VerificationRefused(401, REPLAYED)
     try:
         confirmation = Confirmation.model_validate_json(body)
     except ValidationError as error:
@@ -101,6 +116,10 @@ def _settle_order(operations: OperationStore, operation_id: str, confirmed: bool
         return
     how = lifecycle.confirmed if confirmed else lifecycle.revert
     OrderStore().change(message, lambda state: how(message, state))
+
+
+# What an unknown operation's request is checked against (then refused whatever the result).
+_UNKNOWN = "no operation, no secret"
 
 
 def _outcome(found: Operation, confirmation: Confirmation) -> Outcome:

@@ -1,0 +1,115 @@
+"""A client's malformed request is the client's mistake: a 4xx in the API's error body shape that
+says what is wrong, never a 500. Checked before anything is looked up or stored (no AWS here)."""
+
+import base64
+import json
+
+import pytest
+
+from local.lambdas import LambdaContext
+from ordersync.api import app as api
+from tests.conftest import load_event
+
+NOT_UTF8 = b'{"orderId": "WEB-\xff\xfe"}'
+DEEP = "[" * 10_000 + "]" * 10_000
+
+
+def resolve(event):
+    answer = api.app.resolve(event, LambdaContext("ApiFunction", 10))
+    return answer["statusCode"], json.loads(answer["body"])
+
+
+def binary(event, raw: bytes):
+    event["body"] = base64.b64encode(raw).decode()
+    event["isBase64Encoded"] = True
+    return event
+
+
+def assert_client_error(status, body, *, expected, mentions):
+    assert status == expected, body
+    assert body["statusCode"] == status
+    assert mentions in body["message"]
+
+
+@pytest.mark.parametrize("route", ["create_order.json", "cancel_order.json", "ship_order.json"])
+def test_a_body_that_is_not_utf8_is_a_400_on_order_routes(route):
+    status, body = resolve(binary(load_event(f"api/{route}"), NOT_UTF8))
+    assert_client_error(status, body, expected=400, mentions="UTF-8")
+
+
+def test_a_body_that_is_not_base64_although_flagged_so_is_a_400():
+    event = load_event("api/create_order.json")
+    event["body"], event["isBase64Encoded"] = "not base64!", True
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=400, mentions="base64")
+
+
+def test_a_base64_utf8_body_is_read_as_any_other():
+    event = load_event("api/create_order.json")
+    event["body"] = json.dumps({"orderId": ""})
+    status, body = resolve(binary(event, event["body"].encode()))
+    assert status == 422, body  # the body was read and validated, not refused as unreadable
+
+
+def test_json_nested_ten_thousand_deep_is_a_400():
+    event = load_event("api/create_order.json")
+    event["body"] = DEEP
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=400, mentions="nested")
+
+
+def test_a_number_too_long_to_read_is_a_400():
+    event = load_event("api/create_order.json")
+    event["body"] = '{"grandTotal": ' + "9" * 5000 + "}"
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=400, mentions="JSON")
+
+
+def test_a_body_that_is_not_json_is_a_422_listing_it():
+    event = load_event("api/create_order.json")
+    event["body"] = "{not json"
+    status, body = resolve(event)
+    assert status == 422, body
+    assert body["problems"][0]["type"] == "json_invalid"
+
+
+def test_an_unsupported_content_type_is_a_415():
+    event = load_event("api/create_order.json")
+    event["headers"]["content-type"] = "text/csv"
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=415, mentions="application/json")
+
+
+def test_a_callback_whose_body_is_not_utf8_is_refused_before_any_check():
+    event = binary(load_event("api/confirm_operation.json"), NOT_UTF8)
+    del event["headers"]["x-ordersync-signature"]
+    status, body = resolve(event)
+    # Unsigned: refused as such before the body is read or anything is looked up.
+    assert_client_error(status, body, expected=401, mentions="X-Ordersync-Signature")
+
+
+def test_a_callback_whose_body_is_not_base64_although_flagged_so_is_a_400():
+    event = load_event("api/confirm_operation.json")
+    event["body"], event["isBase64Encoded"] = "not base64!", True
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=400, mentions="base64")
+
+
+@pytest.mark.parametrize("stamp", ["\uff11\uff12\uff13", "\u00b2", "1" * 5000, "-5", " 12"])
+def test_a_callback_timestamp_that_is_not_ascii_digits_is_a_400(stamp):
+    event = load_event("api/confirm_operation.json")
+    event["headers"]["x-ordersync-timestamp"] = stamp
+    event["headers"]["x-ordersync-signature"] = "v1=" + "0" * 64
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=400, mentions="X-Ordersync-Timestamp")
+
+
+@pytest.mark.parametrize(
+    "signature", ["v1=\uff46\uff46", "v1=zz", "sha256=abc", "v1=" + "\u00e9" * 64]
+)
+def test_a_callback_signature_that_is_not_hex_is_a_400(signature):
+    event = load_event("api/confirm_operation.json")
+    event["headers"]["x-ordersync-timestamp"] = "1795512600"
+    event["headers"]["x-ordersync-signature"] = signature
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=400, mentions="X-Ordersync-Signature")

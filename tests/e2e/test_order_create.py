@@ -113,7 +113,7 @@ def test_three_server_errors_are_retried_caught_alerted_then_redelivered_until_s
 ):
     order = new_order(order_request)
     local_stack.set_faults(
-        {"kind": "status", "status": 500, "times": 3, "orderId": order["orderId"]}
+        {"kind": "status", "status": 500, "times": 3, "orderId": f"demo-shop.{order['orderId']}"}
     )
     operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
 
@@ -145,7 +145,7 @@ def test_a_business_rejection_waits_for_a_person(local_stack, order_request):
             "kind": "reject",
             "message": "SKU MUG-WHITE is unknown",
             "code": "E-SKU",
-            "orderId": order["orderId"],
+            "orderId": f"demo-shop.{order['orderId']}",
         }
     )
     operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]

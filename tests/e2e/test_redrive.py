@@ -29,7 +29,7 @@ def test_a_redriven_operation_is_processed_once_and_a_second_copy_not_at_all(
 ):
     order = {**order_request, "orderId": "WEB-REDRIVE-1"}
     short_budget.set_faults(
-        {"kind": "status", "status": 503, "times": 100, "orderId": order["orderId"]}
+        {"kind": "status", "status": 503, "times": 100, "orderId": f"demo-shop.{order['orderId']}"}
     )
     operation_id = short_budget.channel.post("/v1/orders", json=order).json()["operationId"]
 
@@ -41,7 +41,7 @@ def test_a_redriven_operation_is_processed_once_and_a_second_copy_not_at_all(
     # Recorded as skipped first, then moved by the dispatcher: the message follows shortly.
     parked = sqs.receive_message(QueueUrl=dlq, VisibilityTimeout=0, WaitTimeSeconds=10)["Messages"]
     assert [json.loads(m["Body"])["operationId"] for m in parked] == [operation_id]
-    effect = f"create:{order['orderId']}"
+    effect = f"create:demo-shop.{order['orderId']}"  # the platform's id: channel.order
     assert effect not in short_budget.platform_stats()["effectsByKey"]
 
     httpx.delete(f"{short_budget.platform_url}/_platform/faults", timeout=10).raise_for_status()

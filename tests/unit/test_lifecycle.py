@@ -33,6 +33,7 @@ def state(status: OrderStatus, **changes) -> OrderState:
     return OrderState(
         merchant_id="m",
         integration_id="erp",
+        channel_id="shop",
         order_id="WEB-1",
         status=status,
         paid_total=Decimal("31.95"),

@@ -23,15 +23,21 @@ class OrderStore:
         self._table = table or get_settings().orders_table
 
     @staticmethod
-    def _key(merchant_id: str, integration_id: str, order_id: str) -> dict[str, Any]:
-        return {"pk": {"S": f"{merchant_id}#{integration_id}#{order_id}"}}
+    def _key(
+        merchant_id: str, integration_id: str, channel_id: str, order_id: str
+    ) -> dict[str, Any]:
+        # An order belongs to (merchant, channel, order id): another channel's same id is
+        # another order.
+        return {"pk": {"S": f"{merchant_id}#{integration_id}#{channel_id}#{order_id}"}}
 
-    def get(self, merchant_id: str, integration_id: str, order_id: str) -> OrderState | None:
+    def get(
+        self, merchant_id: str, integration_id: str, channel_id: str, order_id: str
+    ) -> OrderState | None:
         item = (
             aws.dynamodb()
             .get_item(
                 TableName=self._table,
-                Key=self._key(merchant_id, integration_id, order_id),
+                Key=self._key(merchant_id, integration_id, channel_id, order_id),
                 ConsistentRead=True,
             )
             .get("Item")
@@ -41,7 +47,7 @@ class OrderStore:
     def put(self, state: OrderState) -> OrderState:
         """Store `state`; raises StaleOrderState if another operation changed the order first."""
         stored = state.model_copy(update={"version": state.version + 1, "updated_at": now()})
-        key = self._key(state.merchant_id, state.integration_id, state.order_id)
+        key = self._key(state.merchant_id, state.integration_id, state.channel_id, state.order_id)
         try:
             aws.dynamodb().put_item(
                 TableName=self._table,

@@ -59,7 +59,9 @@ def test_the_same_order_sent_twice_is_one_operation_and_one_platform_effect(
     assert second.status_code == 202
     assert second.json()["operationId"] == first["operationId"]
     local_stack.wait_for(first["operationId"], {"synced"})
-    conflicting = local_stack.channel.post("/v1/orders", json={**order, "grandTotal": "1.00"})
+    conflicting = local_stack.channel.post(
+        "/v1/orders", json={**order, "shippingMethod": "express"}
+    )
     assert conflicting.status_code == 409
     assert "different body" in conflicting.json()["message"]
 
@@ -187,7 +189,7 @@ def test_a_body_too_large_to_queue_is_refused_with_413(local_stack, order_reques
         {"sku": f"SKU-{n:05d}", "quantity": 1, "unitPrice": "1.00", "name": "x" * 500}
         for n in range(500)
     ]
-    order = new_order(order_request, lines=lines)
+    order = new_order(order_request, lines=lines, grandTotal="504.95")  # + shipping 4.95
     assert len(json.dumps(order)) > 200_000
     dispatched = queued_so_far(local_stack)
     response = local_stack.channel.post("/v1/orders", json=order)

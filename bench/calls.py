@@ -39,6 +39,7 @@ from local.__main__ import exactly_runs
 from local.platform import DEMO_VERIFICATION_SECRET
 from local.seed import DEMO_CHANNEL, DEMO_CREDENTIAL, DEMO_INTEGRATION, DEMO_MERCHANT
 from local.stack import LocalStack, LocalStackOptions, free_port
+from ordersync.core.models import external_order_id
 from tools.soak import FOLLOW_UPS, ORDER
 
 TIME_SCALE = 0.01
@@ -88,7 +89,9 @@ class Run:
             raise RuntimeError(f"{operation} {order_id}: {answer.status_code} {answer.text}")
         return str(answer.json()["operationId"])
 
-    def fault(self, **fault: Any) -> None:
+    def fault(self, order: str, **fault: Any) -> None:
+        """A fault of the simulated platform for `order` (it knows orders by their platform id)."""
+        fault.setdefault("orderId", external_order_id(DEMO_CHANNEL, order))
         httpx.post(
             f"{self.stack.platform_url}/_platform/faults", json={"faults": [fault]}
         ).raise_for_status()
@@ -129,7 +132,13 @@ class Run:
     def lifecycle(self) -> None:
         """Create, then invoice, ship and refund; its first callback is refused once."""
         order = self.lifecycle_order
-        self.fault(kind="status", status=500, path="/callbacks", orderId=order)
+        self.fault(
+            order,
+            kind="status",
+            status=500,
+            path="/callbacks",
+            orderId=order,  # a callback names the channel's order id
+        )
         created = self.until(self.send(order, "create"), "synced")
         for operation in ("invoice", "shipment", "refund"):
             self.until(self.send(order, operation), "synced")
@@ -154,7 +163,12 @@ class Run:
         from ordersync.core.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
         order = f"IAM-{self.tag}-{suffix}"
-        self.fault(kind="accept_async", confirm="never", orderId=order, path="/orders")
+        self.fault(
+            order,
+            kind="accept_async",
+            confirm="never",
+            path="/orders",
+        )
         operation_id = self.until(self.send(order, "create"), "pending_verification")
         body = json.dumps(answer_body).encode()
         stamp = str(int(time.time()))
@@ -174,7 +188,13 @@ class Run:
 
     def budget_spent(self) -> None:
         order = f"IAM-{self.tag}-R"
-        self.fault(kind="status", status=500, path="/orders", orderId=order, times=100)
+        self.fault(
+            order,
+            kind="status",
+            status=500,
+            path="/orders",
+            times=100,
+        )
         self.until(self.send(order, "create"), "skipped")
 
     def repeats(self, order: str) -> None:

@@ -24,6 +24,7 @@ import httpx
 
 from bench.instrument import POLLER, SCHEDULED, Counts, Recorder, table_shapes
 from bench.transitions import transitions, walk
+from local.seed import DEMO_CHANNEL as CHANNEL
 from local.seed import DEMO_CREDENTIAL
 from local.stack import LocalStack, LocalStackOptions, free_port
 from local.template import ROOT
@@ -289,13 +290,18 @@ def run(burst: int, repeats: int) -> dict[str, Any]:
 
         def create_with_retry() -> None:
             order_id = bench.order_id()
-            bench.fault({"kind": "status", "status": 500, "times": 1, "orderId": order_id})
+            # The platform knows the order as <channel>.<order id>.
+            bench.fault(
+                {"kind": "status", "status": 500, "times": 1, "orderId": f"{CHANNEL}.{order_id}"}
+            )
             bench.settle([bench.create(order_id)])
 
         def create_with_failed_run() -> None:
             order_id = bench.order_id()
             # Every attempt of the first run fails (1 + 2 retries); the next run succeeds.
-            bench.fault({"kind": "status", "status": 500, "times": 3, "orderId": order_id})
+            bench.fault(
+                {"kind": "status", "status": 500, "times": 3, "orderId": f"{CHANNEL}.{order_id}"}
+            )
             bench.settle([bench.create(order_id)])
 
         scenarios: dict[str, Any] = {}

@@ -102,6 +102,7 @@ def order_state(status: OrderStatus, **changes: Any) -> OrderState:
     return OrderState(
         merchant_id="m",
         integration_id="erp",
+        channel_id="shop",
         order_id="WEB-1",
         status=status,
         paid_total=Decimal("31.95"),

@@ -39,4 +39,4 @@ def test_identical_requests_sent_at_once_all_get_the_same_202(local_stack, order
     (operation_id,) = {body["operationId"] for _, body in answers}
     local_stack.wait_for(operation_id, {"synced"}, seconds=60)
     local_stack.wait_until_queue_empty()
-    assert local_stack.platform_stats()["effectsByKey"][f"create:{order['orderId']}"] == 1
+    assert local_stack.platform_stats()["effectsByKey"][f"create:demo-shop.{order['orderId']}"] == 1

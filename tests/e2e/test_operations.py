@@ -39,7 +39,7 @@ def test_invoice_then_shipment_then_refund_are_synced_and_reported_back(local_st
     shipment = send(local_stack, order_id, "shipment", load_event("requests/ship_order.json"))
     synced = local_stack.wait_for(shipment, {"synced"})
     assert synced["lastResponse"]["code"] == "Order Updated"
-    assert synced["lastResponse"]["systemCall"] == f"POST /orders/{order_id}/shipments"
+    assert synced["lastResponse"]["systemCall"] == f"POST /orders/demo-shop.{order_id}/shipments"
 
     refund = send(local_stack, order_id, "refund", load_event("requests/refund_order.json"))
     synced = local_stack.wait_for(refund, {"synced"})
@@ -104,7 +104,9 @@ def test_shipping_an_order_the_platform_has_not_accepted_names_both_statuses(
     local_stack, order_request
 ):
     order = {**order_request, "orderId": f"WEB-{uuid.uuid4().hex[:10]}"}
-    local_stack.set_faults({"kind": "hold", "orderId": order["orderId"], "path": "/orders"})
+    local_stack.set_faults(
+        {"kind": "hold", "orderId": f"demo-shop.{order['orderId']}", "path": "/orders"}
+    )
     local_stack.wait_for(
         local_stack.channel.post("/v1/orders", json=order).json()["operationId"], {"synced"}
     )
@@ -148,7 +150,11 @@ def test_each_operation_s_platform_refusal_has_its_own_code_and_content(
     local_stack, created, operation, body, code
 ):
     local_stack.set_faults(
-        {"kind": "reject", "message": "locked by the warehouse", "orderId": created["orderId"]}
+        {
+            "kind": "reject",
+            "message": "locked by the warehouse",
+            "orderId": f"demo-shop.{created['orderId']}",
+        }
     )
     failed = local_stack.wait_for(
         send(local_stack, created["orderId"], operation, load_event(body)), {"failed"}
@@ -186,7 +192,7 @@ def test_platform_warnings_and_reason_codes_are_classified(local_stack, order_re
             "kind": "warn",
             "code": "SKU_NOT_FOUND",
             "warnings": ["MUG-WHITE"],
-            "orderId": order["orderId"],
+            "orderId": f"demo-shop.{order['orderId']}",
             "path": "/orders",
         }
     )
@@ -238,7 +244,7 @@ def test_what_the_platform_answers_is_classified_end_to_end(
             "kind": "answer",
             "status": status,
             "body": body,
-            "orderId": order["orderId"],
+            "orderId": f"demo-shop.{order['orderId']}",
             "path": "/orders",
         }
     )
@@ -262,7 +268,7 @@ def test_transient_answers_are_recorded_then_retried_until_synced(
     local_stack, order_request, fault, code
 ):
     order = {**order_request, "orderId": f"WEB-{uuid.uuid4().hex[:10]}"}
-    local_stack.set_faults({**fault, "orderId": order["orderId"], "path": "/orders"})
+    local_stack.set_faults({**fault, "orderId": f"demo-shop.{order['orderId']}", "path": "/orders"})
     operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
 
     synced = local_stack.wait_for(operation_id, {"synced"})
@@ -270,4 +276,4 @@ def test_transient_answers_are_recorded_then_retried_until_synced(
     codes = [record["outcome"]["code"] for record in reversed(order_step(synced))]
     assert codes[0] == code
     assert codes[-1] == "Order Created"
-    assert local_stack.platform_stats()["effectsByKey"][f"create:{order['orderId']}"] == 1
+    assert local_stack.platform_stats()["effectsByKey"][f"create:demo-shop.{order['orderId']}"] == 1

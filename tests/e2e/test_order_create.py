@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from local.process import start
-from local.seed import DEMO_CHANNEL, MARKETPLACE_CREDENTIAL
+from local.seed import DEMO_CHANNEL, DEMO_MERCHANT, MARKETPLACE_CREDENTIAL
 from ordersync.core.models import OperationType
 from ordersync.operations.intake import operation_id_for
 from tests.factories import new_order
@@ -17,7 +17,9 @@ def nothing_recorded_for(local_stack, order) -> None:
     """The operation this order would have become (its id is derived from channel, operation
     and order) does not exist: the API records an operation before it queues it, and answers
     only after both, so there is nothing to wait for."""
-    operation_id = operation_id_for(DEMO_CHANNEL, OperationType.CREATE, order["orderId"])
+    operation_id = operation_id_for(
+        DEMO_MERCHANT, DEMO_CHANNEL, OperationType.CREATE, order["orderId"]
+    )
     assert local_stack.channel.get(f"/v1/operations/{operation_id}").status_code == 404
 
 
@@ -58,8 +60,10 @@ def test_the_same_order_sent_twice_is_one_operation_and_one_platform_effect(
     assert second.status_code == 202
     assert second.json()["operationId"] == first["operationId"]
     local_stack.wait_for(first["operationId"], {"synced"})
-    assert local_stack.platform_stats()["effectsByKey"][f"create:{order['orderId']}"] == 1
-    conflicting = local_stack.channel.post("/v1/orders", json={**order, "grandTotal": "1.00"})
+    assert local_stack.platform_stats()["effectsByKey"][f"create:demo-shop.{order['orderId']}"] == 1
+    conflicting = local_stack.channel.post(
+        "/v1/orders", json={**order, "shippingMethod": "express"}
+    )
     assert conflicting.status_code == 409
     assert "different body" in conflicting.json()["message"]
 
@@ -115,7 +119,7 @@ def test_three_server_errors_are_retried_caught_alerted_then_redelivered_until_s
 ):
     order = new_order(order_request)
     local_stack.set_faults(
-        {"kind": "status", "status": 500, "times": 3, "orderId": order["orderId"]}
+        {"kind": "status", "status": 500, "times": 3, "orderId": f"demo-shop.{order['orderId']}"}
     )
     operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
 
@@ -147,7 +151,7 @@ def test_a_business_rejection_waits_for_a_person(local_stack, order_request):
             "kind": "reject",
             "message": "SKU MUG-WHITE is unknown",
             "code": "E-SKU",
-            "orderId": order["orderId"],
+            "orderId": f"demo-shop.{order['orderId']}",
         }
     )
     operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
@@ -169,7 +173,7 @@ def test_a_business_rejection_waits_for_a_person(local_stack, order_request):
     synced = local_stack.wait_for(operation_id, {"synced"}, seconds=30)
     assert synced["attempts"] == 2
     assert synced["alert"]["status"] == "resolved"
-    assert local_stack.platform_stats()["effectsByKey"][f"create:{order['orderId']}"] == 1
+    assert local_stack.platform_stats()["effectsByKey"][f"create:demo-shop.{order['orderId']}"] == 1
     third = {**corrected, "customer": {**corrected["customer"], "phone": "+44 20 7946 0999"}}
     again = local_stack.channel.post("/v1/orders", json=third)
     assert again.status_code == 409, "once synced, a different body is a conflict again"
@@ -190,7 +194,7 @@ def test_a_body_too_large_to_queue_is_refused_with_413(local_stack, order_reques
         {"sku": f"SKU-{n:05d}", "quantity": 1, "unitPrice": "1.00", "name": "x" * 500}
         for n in range(500)
     ]
-    order = new_order(order_request, lines=lines)
+    order = new_order(order_request, lines=lines, grandTotal="504.95")  # + shipping 4.95
     assert len(json.dumps(order)) > 200_000
     response = local_stack.channel.post("/v1/orders", json=order)
     assert response.status_code == 413

@@ -17,7 +17,7 @@ def test_a_redriven_operation_is_processed_once_and_a_second_copy_not_at_all(
 ):
     order = new_order(order_request)
     local_stack.set_faults(
-        {"kind": "status", "status": 503, "times": 100, "orderId": order["orderId"]}
+        {"kind": "status", "status": 503, "times": 100, "orderId": f"demo-shop.{order['orderId']}"}
     )
     operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
 
@@ -29,7 +29,7 @@ def test_a_redriven_operation_is_processed_once_and_a_second_copy_not_at_all(
     dlq = local_stack.queue_url("OperationsDeadLetterQueue")
     parked = sqs.receive_message(QueueUrl=dlq, VisibilityTimeout=0, WaitTimeSeconds=10)["Messages"]
     assert [json.loads(m["Body"])["operationId"] for m in parked] == [operation_id]
-    effect = f"create:{order['orderId']}"
+    effect = f"create:demo-shop.{order['orderId']}"  # the platform's id: channel.order
     assert effect not in local_stack.platform_stats()["effectsByKey"]
 
     # Only this order's faults are left (every other test scopes its faults to its own order).

@@ -6,7 +6,12 @@ import uuid
 def test_an_accepted_order_waits_for_the_platforms_signed_confirmation(local_stack, order_request):
     order = {**order_request, "orderId": f"WEB-{uuid.uuid4().hex[:10]}"}
     local_stack.set_faults(
-        {"kind": "accept_async", "orderId": order["orderId"], "path": "/orders", "after": 1.5}
+        {
+            "kind": "accept_async",
+            "orderId": f"demo-shop.{order['orderId']}",
+            "path": "/orders",
+            "after": 1.5,
+        }
     )
     operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
 
@@ -25,7 +30,7 @@ def test_a_rejection_after_acceptance_opens_an_alert(local_stack, order_request)
     local_stack.set_faults(
         {
             "kind": "accept_async",
-            "orderId": order["orderId"],
+            "orderId": f"demo-shop.{order['orderId']}",
             "path": "/orders",
             "confirm": "rejected",
             "reason": "customer on credit hold",

@@ -54,7 +54,7 @@ def test_a_refused_callback_opens_its_own_alert_and_a_later_success_closes_it(me
     assert (
         post_callback(message, recorded("Order Created", "success")).code == "Alert Update Failed"
     )
-    key = entity_key(DEMO_INTEGRATION, "callback", "WEB-1")
+    key = entity_key(DEMO_INTEGRATION, "callback", "WEB-1", channel_id=message.channel_id)
     assert AlertStore().get(DEMO_MERCHANT, key).status.value == "open"
     assert (
         post_callback(message, recorded("Order Created", "success")).code

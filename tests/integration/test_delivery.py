@@ -44,7 +44,7 @@ def test_a_delivered_order_is_recorded_with_all_three_contents(message, platform
     assert summary["outcome"]["code"] == "Order Created"
     [record] = history(message)
     assert json.loads(record.content_source) == message.payload
-    assert json.loads(record.content_translated)["externalId"] == message.order_id
+    assert json.loads(record.content_translated)["externalId"] == message.external_order_id
     assert (
         json.loads(record.content_destination)["id"]
         == record.outcome.system_identifier
@@ -52,7 +52,7 @@ def test_a_delivered_order_is_recorded_with_all_three_contents(message, platform
     )
     assert platform.state.effects == {
         "customer:ada@example.com": 1,
-        f"create:{message.order_id}": 1,
+        f"create:{message.external_order_id}": 1,
     }
     [customer] = history(message, step="customer")
     assert customer.outcome.code == "Customer Created"
@@ -76,12 +76,14 @@ def test_a_lost_answer_is_not_applied_twice(message, platform):
     platform.state.faults.append({"kind": "lost", "path": "/orders"})
     with pytest.raises(PlatformConnectionFailedError):
         deliver(message)
-    assert platform.state.effects[f"create:{message.order_id}"] == 1  # the platform did commit
+    assert (
+        platform.state.effects[f"create:{message.external_order_id}"] == 1
+    )  # the platform did commit
 
     summary = deliver(message)  # the retry looks the order up before creating it again
     assert summary["outcome"]["code"] == "Order Created"
-    assert summary["outcome"]["systemCall"] == f"GET /orders/{message.order_id}"
-    assert platform.state.effects[f"create:{message.order_id}"] == 1
+    assert summary["outcome"]["systemCall"] == f"GET /orders/{message.external_order_id}"
+    assert platform.state.effects[f"create:{message.external_order_id}"] == 1
     assert platform.state.stats()["duplicated"] == 0
 
 
@@ -93,7 +95,7 @@ def test_a_business_rejection_is_returned_not_raised(message, platform):
     assert summary["outcome"]["code"] == "Order Creation Failed"
     assert summary["outcome"]["retryClass"] == "needs action"
     assert "SKU MUG-WHITE is unknown" in summary["outcome"]["businessMessage"]
-    assert f"create:{message.order_id}" not in platform.state.effects
+    assert f"create:{message.external_order_id}" not in platform.state.effects
 
 
 def test_a_known_customer_is_updated_before_the_order(message, platform):
@@ -115,23 +117,27 @@ def test_a_customer_the_platform_holds_but_cannot_find_is_a_duplicate(message, p
     )
     summary = deliver(message)
     assert summary["outcome"]["code"] == "Duplicate Customer"
-    assert f"create:{message.order_id}" not in platform.state.effects, (
+    assert f"create:{message.external_order_id}" not in platform.state.effects, (
         "the order waits for its customer"
     )
 
 
 def test_an_order_the_platform_already_has_is_updated_not_failed(message, platform):
-    platform.state.orders[message.order_id] = {
+    platform.state.orders[message.external_order_id] = {
         "id": "PO-7",
-        "externalId": message.order_id,
+        "externalId": message.external_order_id,
         "status": "accepted",
         "order": {},
     }
     summary = deliver(message)
     assert summary["outcome"]["code"] == "Order Updated"
-    assert summary["outcome"]["systemCall"] == f"PUT /orders/{message.order_id}"
+    assert summary["outcome"]["systemCall"] == f"PUT /orders/{message.external_order_id}"
     platform.state.faults.append(
-        {"kind": "reject", "message": "order is locked", "path": f"/orders/{message.order_id}"}
+        {
+            "kind": "reject",
+            "message": "order is locked",
+            "path": f"/orders/{message.external_order_id}",
+        }
     )
     message = message.model_copy(update={"operation_id": "00000000-0000-0000-0000-000000000009"})
     OperationStore().create(message)

@@ -11,10 +11,10 @@ from ordersync.operations.models import OperationStatus
 from ordersync.operations.records import OperationStore, message_from_item
 
 
-def request(payload, order_id="WEB-1"):
+def request(payload, order_id="WEB-1", merchant_id="m1"):
     return intake.AcceptRequest(
         channel_id="shop",
-        merchant_id="m1",
+        merchant_id=merchant_id,
         integration_id="erp",
         operation=OperationType.CREATE,
         order_id=order_id,
@@ -64,11 +64,31 @@ def test_a_corrected_body_for_an_operation_waiting_for_a_person_is_resent(stack,
     assert stack.queue_depth() == 2, "a repeat of the correction is not queued again"
 
 
-def test_operation_ids_are_derived_from_channel_operation_and_order():
-    a = intake.operation_id_for("shop", OperationType.CREATE, "WEB-1")
-    assert a == intake.operation_id_for("shop", OperationType.CREATE, "WEB-1")
-    assert a != intake.operation_id_for("shop", OperationType.CANCEL, "WEB-1")
-    assert a != intake.operation_id_for("other", OperationType.CREATE, "WEB-1")
+def test_operation_ids_are_derived_from_merchant_channel_operation_and_order():
+    a = intake.operation_id_for("m1", "shop", OperationType.CREATE, "WEB-1")
+    assert a == intake.operation_id_for("m1", "shop", OperationType.CREATE, "WEB-1")
+    assert a != intake.operation_id_for("m1", "shop", OperationType.CANCEL, "WEB-1")
+    assert a != intake.operation_id_for("m1", "other", OperationType.CREATE, "WEB-1")
+    assert a != intake.operation_id_for("m2", "shop", OperationType.CREATE, "WEB-1")
+    # No way to make two different tuples spell the same name.
+    assert intake.operation_id_for("m1", "shop", OperationType.CREATE, "a", "b") != (
+        intake.operation_id_for("m1", "shop", OperationType.CREATE, "a|b")
+    )
+
+
+def test_two_merchants_with_the_same_channel_id_and_order_id_have_two_operations(
+    stack, order_request
+):
+    """Channel ids are unique per merchant only: another merchant's "shop" sending WEB-1 is not
+    a repeat of the first merchant's (nor a 409), and gets its own operation."""
+    first = intake.accept(request(order_request, merchant_id="m1"))
+    other = intake.accept(request({**order_request, "grandTotal": "1.00"}, merchant_id="m2"))
+
+    assert other.operation_id != first.operation_id
+    assert stack.queue_depth() == 2
+    stored = OperationStore().get(other.operation_id)
+    assert stored is not None
+    assert stored.merchant_id == "m2"
 
 
 def test_a_later_repeat_is_recognised_from_the_operation_record_alone(stack, order_request):

@@ -84,7 +84,7 @@ def integration(stack):
 
 
 def _order():
-    return OrderStore().get("m1", "erp", "WEB-R")
+    return OrderStore().get("m1", "erp", "shop", "WEB-R")
 
 
 @pytest.mark.parametrize("operation", list(FOLLOW_UPS))

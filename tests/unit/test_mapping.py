@@ -56,7 +56,7 @@ def test_a_template_renders_the_platform_payload(message):
 
 def test_without_a_template_the_order_goes_as_it_is(message):
     translated = translate(message, integration())
-    assert translated["externalId"] == "WEB-10001"
+    assert translated["externalId"] == "shop.WEB-10001", "the channel namespaces the id"
     assert translated["lines"] == message.payload["lines"]
 
 

@@ -54,4 +54,6 @@ def test_an_operation_message_names_its_entity(order_request):
             "payload": order_request,
         }
     )
-    assert message.entity_key == entity_key("erp", "order", "WEB-1") == "erp#order#WEB-1"
+    assert message.entity_key == entity_key("erp", "order", "WEB-1", channel_id="shop")
+    assert message.entity_key == "erp#shop#order#WEB-1", "an order belongs to its channel"
+    assert message.external_order_id == "shop.WEB-1", "the platform keeps channels apart"

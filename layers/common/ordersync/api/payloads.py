@@ -1,11 +1,23 @@
-"""What channels send: the bodies of the order routes, validated before anything is accepted."""
+"""What channels send: the bodies of the order routes, validated before anything is accepted.
+The field rules (ids, counts, moments, money) are in `ordersync.api.fields`."""
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StrictBool,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from ordersync.api.fields import Count, Identifier, Moment, Money, OrderId
 
 
 class CamelModel(BaseModel):
@@ -18,7 +30,9 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
+# A channel may round each line's amount to the cent: the grand total may differ from the sum
+# of its parts by at most this much per line.
+ROUNDING_PER_LINE = Decimal("0.01")
 
 
 class Address(CamelModel):
@@ -37,12 +51,12 @@ class Customer(CamelModel):
     first_name: NonEmpty
     last_name: NonEmpty
     phone: str | None = None
-    channel_customer_id: str | None = None
+    channel_customer_id: Identifier | None = None
 
 
 class OrderLine(CamelModel):
-    sku: NonEmpty
-    quantity: int = Field(gt=0, le=100_000)
+    sku: Identifier
+    quantity: Count
     unit_price: Money
     name: str | None = None
 
@@ -50,8 +64,8 @@ class OrderLine(CamelModel):
 class CreateOrderRequest(CamelModel):
     """What a channel posts to create an order on the merchant's platform."""
 
-    order_id: NonEmpty
-    placed_at: datetime
+    order_id: OrderId
+    placed_at: Moment
     currency: CurrencyCode
     customer: Customer
     shipping_address: Address
@@ -59,35 +73,65 @@ class CreateOrderRequest(CamelModel):
     lines: list[OrderLine] = Field(min_length=1, max_length=500)
     shipping_total: Money = Decimal(0)
     tax_total: Money = Decimal(0)
-    grand_total: Money
+    discount_total: Money = Decimal(0)
+    prices_include_tax: StrictBool = Field(
+        default=False,
+        description="true: unit prices and shipping include tax, and taxTotal is only reported.",
+    )
+    grand_total: Money = Field(
+        description="The sum of lines (quantity x unitPrice) + shippingTotal + taxTotal (unless "
+        "pricesIncludeTax) - discountTotal, give or take 0.01 per line for rounding."
+    )
     shipping_method: str | None = None
-    feed_id: str | None = None
+    feed_id: Identifier | None = None
+
+    @field_validator("grand_total")
+    @classmethod
+    def _adds_up(cls, grand_total: Decimal, info: ValidationInfo) -> Decimal:
+        parts = ("lines", "shipping_total", "tax_total", "discount_total", "prices_include_tax")
+        if any(part not in info.data for part in parts):
+            return grand_total  # a part is invalid and reported already: nothing to add up
+        lines: list[OrderLine] = info.data["lines"]
+        expected = (
+            sum((line.unit_price * line.quantity for line in lines), Decimal(0))
+            + info.data["shipping_total"]
+            + (Decimal(0) if info.data["prices_include_tax"] else info.data["tax_total"])
+            - info.data["discount_total"]
+        )
+        if abs(grand_total - expected) > ROUNDING_PER_LINE * len(lines):
+            raise PydanticCustomError(
+                "grand_total_mismatch",
+                "the grand total {grand_total} is not the sum of its parts, {expected} "
+                "(lines + shipping + tax - discount)",
+                {"grand_total": str(grand_total), "expected": str(expected)},
+            )
+        return grand_total
 
 
 class CancelOrderRequest(CamelModel):
     reason: str | None = Field(default=None, max_length=500)
-    cancelled_at: datetime | None = None
+    cancelled_at: Moment | None = None
 
 
 class InvoiceRequest(CamelModel):
-    invoice_number: NonEmpty
-    issued_at: datetime
+    invoice_number: Identifier
+    issued_at: Moment
     currency: CurrencyCode
     total: Money
     url: HttpUrl | None = None
 
 
 class ShipmentLine(CamelModel):
-    sku: NonEmpty
-    quantity: int = Field(gt=0, le=100_000)
+    sku: Identifier
+    quantity: Count
 
 
 class ShipmentRequest(CamelModel):
     """Carrier and tracking are optional here: a shipment without them is accepted and held in
     an alert (Missing Shipping Data), so the merchant can complete it and resend."""
 
-    shipment_id: NonEmpty
-    shipped_at: datetime
+    shipment_id: Identifier
+    shipped_at: Moment
     carrier: str | None = Field(default=None, max_length=100)
     tracking_number: str | None = Field(default=None, max_length=100)
     tracking_url: HttpUrl | None = None
@@ -95,7 +139,7 @@ class ShipmentRequest(CamelModel):
 
 
 class RefundRequest(CamelModel):
-    refund_id: NonEmpty
-    amount: Money = Field(gt=0)
+    refund_id: Identifier
+    amount: Money = Field(gt=0, description="More than 0; an amount as every money field.")
     currency: CurrencyCode
     reason: str | None = Field(default=None, max_length=500)

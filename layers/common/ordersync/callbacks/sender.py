@@ -27,7 +27,9 @@ from ordersync.operations.models import RecordedOutcome
 def _record(
     message: OperationMessage, outcome: Outcome, response_text: str | None, sent: bytes
 ) -> None:
-    key = entity_key(message.integration_id, "callback", message.order_id)
+    key = entity_key(
+        message.integration_id, "callback", message.order_id, channel_id=message.channel_id
+    )
     HistoryStore().append(
         HistoryRecord(
             **message.names(),
@@ -65,6 +67,8 @@ def post_callback(
             "operationId": message.operation_id,
             "operation": message.operation.value,
             "orderId": message.order_id,
+            "externalId": message.external_order_id,
+            "channel": message.channel_id,
             "reference": message.reference,
             "status": recorded.status.value,
             "code": recorded.code,

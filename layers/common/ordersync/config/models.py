@@ -13,8 +13,13 @@ class ConfigModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
 
 
+# A channel id names the channel inside keys and the platform's external order ids
+# (core.models.external_order_id): letters, digits, "-" and "_" only.
+CHANNEL_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
 class Channel(ConfigModel):
-    channel_id: str
+    channel_id: str = Field(pattern=CHANNEL_ID_PATTERN)
     merchant_id: str
     integration_id: str
     name: str

@@ -55,7 +55,12 @@ class OperationIdentity(Record):
 
     @property
     def entity_key(self) -> str:
-        return entity_key(self.integration_id, "order", self.order_id)
+        return entity_key(self.integration_id, "order", self.order_id, channel_id=self.channel_id)
+
+    @property
+    def external_order_id(self) -> str:
+        """The order's id on the platform: the channel's order id in the channel's namespace."""
+        return external_order_id(self.channel_id, self.order_id)
 
     def names(self) -> dict[str, Any]:
         """The fields every history record and alert about this operation repeats."""
@@ -81,8 +86,24 @@ class OperationMessage(OperationIdentity):
     not_before: datetime | None = None
 
 
-def entity_key(integration_id: str, entity_type: str, entity_id: str) -> str:
-    return f"{integration_id}#{entity_type}#{entity_id}"
+def entity_key(
+    integration_id: str, entity_type: str, entity_id: str, *, channel_id: str | None = None
+) -> str:
+    """The key of an alert's and a history's entity. An order (and what hangs off it, such as
+    its callback) belongs to its channel: two channels may use the same order id."""
+    if channel_id is None:
+        return f"{integration_id}#{entity_type}#{entity_id}"
+    return f"{integration_id}#{channel_id}#{entity_type}#{entity_id}"
+
+
+# Channel ids hold no "." (config.models.Channel), so "<channel>.<order id>" names one order.
+EXTERNAL_ID_SEPARATOR = "."
+
+
+def external_order_id(channel_id: str, order_id: str) -> str:
+    """What the platform knows an order by: two channels of a merchant may share an order id,
+    and the platform must keep their orders apart."""
+    return f"{channel_id}{EXTERNAL_ID_SEPARATOR}{order_id}"
 
 
 class Outcome(Record):

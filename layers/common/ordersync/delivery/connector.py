@@ -12,6 +12,14 @@ from ordersync.core.models import OperationType
 _clients: dict[tuple[str, float], httpx.Client] = {}
 
 
+def segment(value: str, *, safe: str = "") -> str:
+    """`value` as one path segment: every reserved character percent-encoded, and a segment of
+    dots only ("." or "..", which quote() leaves alone and a URL resolver would climb by)
+    encoded too, so nothing a channel sends can reach another path on the platform."""
+    quoted = quote(value, safe=safe)
+    return quoted.replace(".", "%2E") if quoted.strip(".") == "" else quoted
+
+
 def _client(integration: Integration) -> httpx.Client:
     # One pooled client per platform, kept warm across invocations of the same container.
     key = (str(integration.base_url), integration.timeout_seconds)
@@ -68,22 +76,22 @@ class PlatformConnector:
     def send(
         self, operation: OperationType, body: dict[str, Any], *, idempotency_key: str, order_id: str
     ) -> PlatformResponse:
-        path = self._integration.paths[operation].format(order_id=quote(order_id, safe=""))
+        path = self._integration.paths[operation].format(order_id=segment(order_id))
         return self._request("POST", path, json=body, headers={"Idempotency-Key": idempotency_key})
 
     def lookup_order(self, order_id: str) -> PlatformResponse:
         return self._request(
-            "GET", self._integration.lookup_path.format(order_id=quote(order_id, safe=""))
+            "GET", self._integration.lookup_path.format(order_id=segment(order_id))
         )
 
     def update_order(
         self, order_id: str, body: dict[str, Any], *, idempotency_key: str
     ) -> PlatformResponse:
-        path = self._integration.update_path.format(order_id=quote(order_id, safe=""))
+        path = self._integration.update_path.format(order_id=segment(order_id))
         return self._request("PUT", path, json=body, headers={"Idempotency-Key": idempotency_key})
 
     def find_customer(self, email: str) -> PlatformResponse:
-        return self._request("GET", f"{self._integration.customer_path}/{quote(email, safe='@')}")
+        return self._request("GET", f"{self._integration.customer_path}/{segment(email, safe='@')}")
 
     def create_customer(
         self, customer: dict[str, Any], *, idempotency_key: str
@@ -94,5 +102,5 @@ class PlatformConnector:
         )
 
     def update_customer(self, email: str, customer: dict[str, Any]) -> PlatformResponse:
-        path = f"{self._integration.customer_path}/{quote(email, safe='@')}"
+        path = f"{self._integration.customer_path}/{segment(email, safe='@')}"
         return self._request("PUT", path, json=customer)

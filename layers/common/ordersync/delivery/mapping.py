@@ -23,8 +23,13 @@ class MappingProblem(Exception):
 
 
 def _default(message: OperationMessage) -> dict[str, Any]:
-    # Without a template the validated channel payload goes as it is, tagged with its origin.
-    return {**message.payload, "externalId": message.order_id, "channel": message.channel_id}
+    # Without a template the validated channel payload goes as it is, tagged with its origin;
+    # the platform keys the order by `externalId`, the channel's order id in its namespace.
+    return {
+        **message.payload,
+        "externalId": message.external_order_id,
+        "channel": message.channel_id,
+    }
 
 
 def _ship_method(message: OperationMessage, integration: Integration) -> str | None:
@@ -77,6 +82,7 @@ def _render(
             {
                 "order": message.payload,
                 "order_id": message.order_id,
+                "external_id": message.external_order_id,
                 "reference": message.reference,
                 "operation": message.operation.value,
                 "channel": message.channel_id,

@@ -36,7 +36,7 @@ def _send(
     response: PlatformResponse | None = None
     if message.operation is OperationType.CREATE and attempt.number > 1:
         # Any attempt after the first may follow one whose answer was lost: ask before creating.
-        found, _ = call(attempt, lambda: connector.lookup_order(message.order_id))
+        found, _ = call(attempt, lambda: connector.lookup_order(message.external_order_id))
         response = found if found is not None and found.status_code == 200 else None
     if response is None:
         response, failed = call(
@@ -45,7 +45,7 @@ def _send(
                 message.operation,
                 translated,
                 idempotency_key=message.operation_id,
-                order_id=message.order_id,
+                order_id=message.external_order_id,
             ),
         )
         if failed:
@@ -57,7 +57,9 @@ def _send(
         updated, failed = call(
             attempt,
             lambda: connector.update_order(
-                message.order_id, translated, idempotency_key=f"{message.operation_id}-update"
+                message.external_order_id,
+                translated,
+                idempotency_key=f"{message.operation_id}-update",
             ),
         )
         if failed or updated is None:
@@ -121,7 +123,9 @@ def _attempt(attempt: Attempt, config: ConfigStore, orders: OrderStore) -> Outco
     try:
         integration = config.integration(message.merchant_id, message.integration_id)
         channel = config.channel(message.merchant_id, message.channel_id)
-        state = orders.get(message.merchant_id, message.integration_id, message.order_id)
+        state = orders.get(
+            message.merchant_id, message.integration_id, message.channel_id, message.order_id
+        )
     except (ClientError, BotoCoreError) as error:
         return attempt.record(
             catalog_outcome("Mapping Unavailable", detail=str(error), **attempt.facts)

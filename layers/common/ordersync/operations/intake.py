@@ -13,8 +13,10 @@ from ordersync.core.settings import get_settings
 from ordersync.operations.models import AcceptedOperation, OperationStatus
 from ordersync.operations.records import OperationStore, payload_hash
 
-# Operation ids are derived, not drawn: the same (channel, operation, order) always gets the same
-# id, and the conditional put of its record is the API's one idempotency mechanism.
+# Operation ids are derived, not drawn: the same (merchant, channel, operation, order) always gets
+# the same id, and the conditional put of its record is the API's one idempotency mechanism. The
+# merchant is part of it because a channel id is unique only within its merchant: two merchants'
+# "shopify" channels sending order 1001 are two operations, not a repeat (nor a 409).
 OPERATION_NAMESPACE = uuid.UUID("6f1c2a3e-9a54-4f0e-8a43-0c5d2b7e91a4")
 
 
@@ -42,9 +44,15 @@ class AcceptRequest(BaseModel):
 
 
 def operation_id_for(
-    channel_id: str, operation: OperationType, order_id: str, reference: str | None = None
+    merchant_id: str,
+    channel_id: str,
+    operation: OperationType,
+    order_id: str,
+    reference: str | None = None,
 ) -> str:
-    name = f"{channel_id}|{operation.value}|{order_id}" + (f"|{reference}" if reference else "")
+    # A JSON list names the parts unambiguously, whatever characters the ids hold.
+    parts = [merchant_id, channel_id, operation.value, order_id]
+    name = json.dumps(parts + ([reference] if reference else []), separators=(",", ":"))
     return str(uuid.uuid5(OPERATION_NAMESPACE, name))
 
 
@@ -62,7 +70,11 @@ def _accept(request: AcceptRequest) -> AcceptedOperation:
 def _message_for(request: AcceptRequest) -> OperationMessage:
     return OperationMessage(
         operation_id=operation_id_for(
-            request.channel_id, request.operation, request.order_id, request.reference
+            request.merchant_id,
+            request.channel_id,
+            request.operation,
+            request.order_id,
+            request.reference,
         ),
         operation=request.operation,
         merchant_id=request.merchant_id,

@@ -19,9 +19,13 @@ class OperationView(Operation):
 
 
 def describe(channel: Channel, operation_id: str) -> OperationView | None:
-    """The operation, if it exists and belongs to `channel` (another channel's reads as missing)."""
+    """The operation, if it exists and belongs to `channel` (another channel's, of this merchant or
+    another, reads as missing)."""
     found = OperationStore().get(operation_id)
-    if found is None or found.channel_id != channel.channel_id:
+    if found is None or (found.merchant_id, found.channel_id) != (
+        channel.merchant_id,
+        channel.channel_id,
+    ):
         return None
     key = found.entity_key
     history = [

@@ -48,6 +48,7 @@ SHIPPING_DATA = {
 class OrderState(Record):
     merchant_id: str
     integration_id: str
+    channel_id: str
     order_id: str
     status: OrderStatus
     platform_order_id: str | None = None
@@ -200,6 +201,7 @@ def _apply(
         return OrderState(
             merchant_id=message.merchant_id,
             integration_id=message.integration_id,
+            channel_id=message.channel_id,
             order_id=message.order_id,
             status=OrderStatus(reported) if reported in OrderStatus else OrderStatus.ACCEPTED,
             platform_order_id=platform_order.get("id"),

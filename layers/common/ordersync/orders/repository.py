@@ -27,15 +27,21 @@ class OrderStore:
         self._table = table or get_settings().orders_table
 
     @staticmethod
-    def _key(merchant_id: str, integration_id: str, order_id: str) -> dict[str, Any]:
-        return {"pk": {"S": f"{merchant_id}#{integration_id}#{order_id}"}}
+    def _key(
+        merchant_id: str, integration_id: str, channel_id: str, order_id: str
+    ) -> dict[str, Any]:
+        # An order belongs to (merchant, channel, order id): another channel's same id is
+        # another order.
+        return {"pk": {"S": f"{merchant_id}#{integration_id}#{channel_id}#{order_id}"}}
 
-    def get(self, merchant_id: str, integration_id: str, order_id: str) -> OrderState | None:
+    def get(
+        self, merchant_id: str, integration_id: str, channel_id: str, order_id: str
+    ) -> OrderState | None:
         item = (
             aws.dynamodb()
             .get_item(
                 TableName=self._table,
-                Key=self._key(merchant_id, integration_id, order_id),
+                Key=self._key(merchant_id, integration_id, channel_id, order_id),
                 ConsistentRead=True,
             )
             .get("Item")
@@ -45,7 +51,7 @@ class OrderStore:
     def put(self, state: OrderState) -> OrderState:
         """Store `state`; raises StaleOrderState if another operation changed the order first."""
         stored = state.model_copy(update={"version": state.version + 1, "updated_at": now()})
-        key = self._key(state.merchant_id, state.integration_id, state.order_id)
+        key = self._key(state.merchant_id, state.integration_id, state.channel_id, state.order_id)
         try:
             aws.dynamodb().put_item(
                 TableName=self._table,
@@ -68,7 +74,9 @@ class OrderStore:
         try:
             aws.dynamodb().delete_item(
                 TableName=self._table,
-                Key=self._key(state.merchant_id, state.integration_id, state.order_id),
+                Key=self._key(
+                    state.merchant_id, state.integration_id, state.channel_id, state.order_id
+                ),
                 ConditionExpression="version = :seen",
                 ExpressionAttributeValues={":seen": {"N": str(state.version)}},
             )
@@ -83,7 +91,9 @@ class OrderStore:
         """Read the order, change it with `how` (None: forget it), write it back; read again
         and retry when another operation changed it meanwhile."""
         for _ in range(STALE_RETRIES):
-            state = self.get(message.merchant_id, message.integration_id, message.order_id)
+            state = self.get(
+                message.merchant_id, message.integration_id, message.channel_id, message.order_id
+            )
             if state is None:
                 return
             changed = how(state)

@@ -224,7 +224,22 @@ class LocalTemplate:
             if resource["Type"] == "AWS::Lambda::Function":
                 resource["Properties"].pop("Layers", None)
         cfn.pop("Outputs", None)
-        return resolve_created(cfn, created or {})
+        return resolve_created(cfn, {**self._stand_ins(), **(created or {})})
+
+    def _stand_ins(self) -> dict[str, dict[str, str]]:
+        """Values for the Cognito resources when nobody created them (the integration tests
+        need only tables and queues): moto refuses a template that refers to a missing one."""
+        arn = f"arn:aws:cognito-idp:{REGION}:123456789012:userpool"
+        return {
+            logical_id: {
+                "Ref": logical_id,
+                "Arn": f"{arn}/{logical_id}",
+                "Name": logical_id,
+                "ProviderName": f"cognito-idp.{REGION}.amazonaws.com/{logical_id}",
+                "ProviderURL": f"https://cognito-idp.{REGION}.amazonaws.com/{logical_id}",
+            }
+            for logical_id in self.resources_of_type("AWS::Cognito::")
+        }
 
 
 def resolve_created(value: Any, created: dict[str, dict[str, str]]) -> Any:

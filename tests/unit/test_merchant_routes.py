@@ -237,3 +237,12 @@ def test_unknown_fields_in_an_update_are_refused(users, pool):
     status, answer = call("update_user", user=VIEWER, body={"merchantId": "other-merchant"})
     assert status == 422
     assert answer["problems"][0]["field"] == "merchantId"
+
+
+def test_an_update_changes_only_the_permissions_it_names(users, pool):
+    status, changed = call(
+        "update_user", user=OPERATOR, body={"permissions": {"notifications": True}}
+    )
+    assert status == 200
+    assert changed["permissions"] == {"orderSync": True, "notifications": True}
+    assert pool.groups == {}  # the role did not change, so neither did the group

@@ -117,7 +117,8 @@ class InviteRequest(BaseModel):
 
 
 class UserUpdate(BaseModel):
-    """PUT /v1/users/{userId}: a new role, new permissions, or both."""
+    """PUT /v1/users/{userId}: a new role, permissions to grant or revoke (those not named stay
+    as they are), or both."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 

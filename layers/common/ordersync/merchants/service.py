@@ -109,7 +109,9 @@ def update(
     if user is None:
         raise UserNotFound(f"no user {user_id} in this merchant")
     role = change.role or user.role
-    permissions = change.permissions or user.permissions
+    # Only the permissions the request names change; the others stay as granted.
+    granted = change.permissions.model_dump(exclude_unset=True) if change.permissions else {}
+    permissions = user.permissions.model_copy(update=granted)
     check_grant(role, permissions)
     if user_id == caller.user_id and role is not Role.ADMIN:
         raise UserConflict("an admin cannot give up their own admin role; ask another admin")

@@ -205,6 +205,31 @@ class Run:
         if answer.status_code != 409:
             raise RuntimeError(f"a conflicting repeat: {answer.status_code} {answer.text}")
 
+    def merchant_admin(self) -> None:
+        """A merchant admin signs in, reads who they are and their users, invites one, and
+        changes the new user's role (which moves them between Cognito groups)."""
+        signed_in = httpx.post(
+            f"{self.stack.url}/_local/sign-in",
+            json={"email": "admin@demo-merchant.test", "password": "ordersync-local"},
+        )
+        signed_in.raise_for_status()
+        admin = httpx.Client(
+            base_url=self.stack.url,
+            headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
+            timeout=30,
+        )
+        with admin:
+            for path in ("/v1/me", "/v1/users", "/v1/catalog"):
+                admin.get(path).raise_for_status()
+            invited = admin.post(
+                "/v1/users", json={"email": f"iam-{self.tag}@demo-merchant.test", "role": "viewer"}
+            )
+            if invited.status_code != 201:
+                raise RuntimeError(f"invite: {invited.status_code} {invited.text}")
+            changed = admin.put(f"/v1/users/{invited.json()['userId']}", json={"role": "operator"})
+            if changed.status_code != 200:
+                raise RuntimeError(f"role change: {changed.status_code} {changed.text}")
+
     def sweep(self) -> None:
         """One overdue operation of each watch, then sweeps until each was claimed."""
         from ordersync.core.clock import iso
@@ -271,6 +296,7 @@ class Run:
                 self.confirmed_later,
                 self.rejected_later,
                 self.budget_spent,
+                self.merchant_admin,
             )
             for future in [pool.submit(scenario) for scenario in scenarios]:
                 future.result()

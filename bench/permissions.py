@@ -133,6 +133,8 @@ def resource_arn(logical_id: str, resource_type: str) -> str:
             return f"{prefix}:logs:{where}:log-group:{logical_id}:*"
         case "AWS::IAM::Role":
             return f"{prefix}:iam::{ACCOUNT}:role/{logical_id}"
+        case "AWS::Cognito::UserPool":
+            return f"{prefix}:cognito-idp:{where}:userpool/{logical_id}"
     raise ValueError(f"no ARN known for {logical_id} ({resource_type})")
 
 
@@ -286,7 +288,7 @@ def requirements(service: str, operation: str, params: Mapping[str, Any]) -> lis
             index = params.get("IndexName")
             return [(action, f"{table}/index/{index}" if index else table)]
         return [(action, "*")]
-    for name in ("QueueUrl", "stateMachineArn", "executionArn", "FunctionName"):
+    for name in ("QueueUrl", "stateMachineArn", "executionArn", "FunctionName", "UserPoolId"):
         if name in params:
             return [(action, str(params[name]))]
     return [(action, "*")]

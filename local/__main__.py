@@ -5,7 +5,7 @@ import logging
 import signal
 import threading
 
-from local.seed import DEMO_CREDENTIAL
+from local.seed import DEMO_CREDENTIAL, USER_PASSWORD
 from local.stack import LocalStack, LocalStackOptions
 
 QUICK_START = """\
@@ -16,6 +16,11 @@ ordersync local stack ready on {url}  (simulated platform on {platform})
     -d @events/requests/create_order.json
 
   curl -s {url}/v1/operations/<operationId> -H 'Authorization: Bearer {credential}'
+
+  merchant sign-in (admin|operator|viewer@demo-merchant.test, admin@other-merchant.test):
+  curl -s -X POST {url}/_local/sign-in \
+    -d '{{"email": "admin@demo-merchant.test", "password": "{password}"}}'
+  curl -s {url}/v1/me -H 'Authorization: Bearer <token>'
 
   faults:  curl -s -X POST {platform}/_platform/faults \\
              -d '{{"faults": [{{"kind": "status", "status": 500, "times": 3}}]}}'
@@ -59,7 +64,12 @@ def main() -> None:
         )
     ).start()
     print(
-        QUICK_START.format(url=stack.url, platform=stack.platform_url, credential=DEMO_CREDENTIAL),
+        QUICK_START.format(
+            url=stack.url,
+            platform=stack.platform_url,
+            credential=DEMO_CREDENTIAL,
+            password=USER_PASSWORD,
+        ),
         flush=True,
     )
     stopped = threading.Event()

@@ -1,5 +1,6 @@
 """The HTTP front door: requests in, API Gateway HTTP API (payload 2.0) events out, for the
-routes and authorizer that template.yaml declares; plus the local-only `/_local/*` routes."""
+routes and authorizers (Lambda and JWT) that template.yaml declares; plus the local-only
+`/_local/*` routes."""
 
 import base64
 import contextlib
@@ -13,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
+from local.jwt_authorizer import JwtAuthorizer
 from local.lambdas import InvocationError, LocalFunctions
 from local.template import Route
 
@@ -47,12 +49,16 @@ class FrontDoor(ThreadingHTTPServer):
         authorizers: dict[str, str],
         functions: LocalFunctions,
         local_routes: dict[str, Callable[[], Any]],
+        jwt_authorizers: dict[str, JwtAuthorizer] | None = None,
+        local_posts: dict[str, Callable[[bytes], tuple[int, Any]]] | None = None,
     ) -> None:
         super().__init__(("127.0.0.1", port), FrontDoorHandler)
         self.routes = [CompiledRoute(route) for route in routes]
         self.authorizers = authorizers
         self.functions = functions
         self.local_routes = local_routes
+        self.jwt_authorizers = jwt_authorizers or {}
+        self.local_posts = local_posts or {}
         self._auth_cache: dict[tuple[str, str], tuple[float, dict[str, Any] | None]] = {}
         self._auth_lock = threading.Lock()
 
@@ -121,6 +127,8 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         if url.path in self.server.local_routes and self.command == "GET":
             return self._json(200, self.server.local_routes[url.path]())
+        if url.path in self.server.local_posts and self.command == "POST":
+            return self._json(*self.server.local_posts[url.path](raw))
         for compiled in self.server.routes:
             params = compiled.match(self.command, url.path)
             if params is not None:
@@ -176,7 +184,14 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
         self, route: Route, params: dict[str, str], path: str, query: str, raw: bytes
     ) -> None:
         event = self._event(route, params, path, query, raw)
-        if route.authorizer:
+        if route.authorizer in self.server.jwt_authorizers:
+            # API Gateway answers 401 itself for a missing or invalid token.
+            header = event["headers"].get("authorization")
+            claims = self.server.jwt_authorizers[route.authorizer].claims(header)
+            if claims is None:
+                return self._json(401, {"message": "Unauthorized"})
+            event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+        elif route.authorizer:
             header = event["headers"].get("authorization")
             if not header:
                 return self._json(401, {"message": "Unauthorized"})

@@ -1,8 +1,17 @@
-"""The demo merchant, integration and channel that `make run` starts with."""
+"""The demo merchant, integration and channel that `make run` starts with; a second merchant,
+so isolation can be seen; and the merchant users who sign in (password `ordersync-local`)."""
+
+from typing import TYPE_CHECKING
 
 from local.platform import DEMO_CALLBACK_SECRET, DEMO_TOKEN, DEMO_VERIFICATION_SECRET
 from ordersync.config.models import Channel, Integration, PlatformAuth
 from ordersync.config.repository import ConfigStore
+from ordersync.core.clock import now
+from ordersync.merchants.models import MerchantUser, Permissions, Role
+from ordersync.merchants.repository import UserStore
+
+if TYPE_CHECKING:
+    from local.cognito import UserPool
 
 DEMO_MERCHANT = "demo-merchant"
 DEMO_INTEGRATION = "demo-erp"
@@ -17,6 +26,21 @@ LIMITED_CHANNEL = "demo-limited"
 LIMITED_CREDENTIAL = "osk_demo_limited_credential"
 # The soak and the benchmark send hundreds of requests at once through the demo channels.
 LOAD_TEST_LIMITS = {"requests_per_second": 1000.0, "burst": 2000}
+# A second merchant with its own integration (on the same simulated platform) and channel.
+OTHER_MERCHANT = "other-merchant"
+OTHER_INTEGRATION = "other-erp"
+OTHER_CHANNEL = "other-shop"
+OTHER_CREDENTIAL = "osk_other_local_credential"
+
+# Local only: every seeded merchant user signs in with this password.
+USER_PASSWORD = "ordersync-local"
+# email -> (merchant, role, permissions an admin granted)
+USERS: dict[str, tuple[str, Role, Permissions]] = {
+    "admin@demo-merchant.test": (DEMO_MERCHANT, Role.ADMIN, Permissions()),
+    "operator@demo-merchant.test": (DEMO_MERCHANT, Role.OPERATOR, Permissions(order_sync=True)),
+    "viewer@demo-merchant.test": (DEMO_MERCHANT, Role.VIEWER, Permissions()),
+    "admin@other-merchant.test": (OTHER_MERCHANT, Role.ADMIN, Permissions()),
+}
 
 
 def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
@@ -67,3 +91,41 @@ def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
         ),
         LIMITED_CREDENTIAL,
     )
+    config.put_integration(
+        Integration(
+            integration_id=OTHER_INTEGRATION,
+            merchant_id=OTHER_MERCHANT,
+            name="Other ERP",
+            base_url=platform_url,  # type: ignore[arg-type]
+            auth=PlatformAuth(kind="bearer", token=DEMO_TOKEN),
+            timeout_seconds=2.0,
+        )
+    )
+    config.put_channel(
+        Channel(
+            channel_id=OTHER_CHANNEL,
+            merchant_id=OTHER_MERCHANT,
+            integration_id=OTHER_INTEGRATION,
+            name="Other Shop",
+        ),
+        OTHER_CREDENTIAL,
+    )
+
+
+def seed_merchant_users(pool: "UserPool", users: UserStore | None = None) -> None:
+    """Each seeded user in the pool (merchant attribute, group) and their record."""
+    users = users or UserStore()
+    moment = now()
+    for email, (merchant_id, role, permissions) in USERS.items():
+        user_id = pool.create_user(email, USER_PASSWORD, merchant_id, role)
+        users.create(
+            MerchantUser(
+                user_id=user_id,
+                merchant_id=merchant_id,
+                email=email,
+                role=role,
+                permissions=permissions,
+                created_at=moment,
+                updated_at=moment,
+            )
+        )

@@ -10,13 +10,15 @@ from typing import Any
 import boto3
 
 from local import embedded_aws
+from local.cognito import SignInRefused, UserPool, create_user_pools, resolve
 from local.frontdoor import FrontDoor
+from local.jwt_authorizer import JwtAuthorizer
 from local.lambdas import LocalFunctions
 from local.platform import PlatformServer
 from local.pollers import QueuePoller
 from local.ports import free_port
 from local.schedules import ScheduleRunner
-from local.seed import seed_demo
+from local.seed import seed_demo, seed_merchant_users
 from local.template import LocalTemplate
 
 STACK_NAME = "ordersync-local"
@@ -42,6 +44,7 @@ class LocalStack:
         self.template = LocalTemplate.load()
         self.functions = LocalFunctions(self.template.functions)
         self.resources: dict[str, str] = {}
+        self.cognito: dict[str, dict[str, str]] = {}
         self.pollers: list[QueuePoller] = []
         self.schedules: list[ScheduleRunner] = []
         self._servers: list[Any] = []
@@ -65,6 +68,12 @@ class LocalStack:
         # SES only sends from a verified identity; locally the sender is verified at once.
         self.client("ses").verify_email_identity(EmailAddress=os.environ["SENDER_EMAIL"])
         seed_demo(self.platform_url)
+        self.user_pool = UserPool(
+            self.client("cognito-idp"),
+            self.resources["MerchantUserPool"],
+            self.resources["MerchantUserPoolClient"],
+        )
+        seed_merchant_users(self.user_pool)
         self.platform = PlatformServer(options.platform_port, confirm_to=self.url)
         self.platform.start()
         self._servers.append(self.platform)
@@ -79,6 +88,8 @@ class LocalStack:
             self.template.authorizers,
             self.functions,
             local_routes={"/_local/outbox": self.outbox, "/_local/stack": self.describe},
+            jwt_authorizers=self._jwt_authorizers(aws_port),
+            local_posts={"/_local/sign-in": self.sign_in},
         )
         self.front_door.start()
         self._servers.append(self.front_door)
@@ -118,7 +129,11 @@ class LocalStack:
     def _create_stack(self) -> None:
         cloudformation = self.client("cloudformation")
         parameters = self._parameters()
-        body = self.template.cloudformation(parameters, self.options.time_scale)
+        self.cognito = create_user_pools(
+            self.template, self.client("cognito-idp"), {**parameters, "AWS::Region": REGION}
+        )
+        self.resources.update({name: values["Ref"] for name, values in self.cognito.items()})
+        body = self.template.cloudformation(parameters, self.options.time_scale, self.cognito)
         cloudformation.create_stack(
             StackName=STACK_NAME,
             TemplateBody=json.dumps(body),
@@ -177,6 +192,31 @@ class LocalStack:
             )
             poller.start()
             self.pollers.append(poller)
+
+    def _jwt_authorizers(self, aws_port: int) -> dict[str, JwtAuthorizer]:
+        """The template's JWT authorizers, their issuer and audience resolved to the pool and
+        client created on moto, whose server also serves the pool's JWKS."""
+        names = {**self._parameters(), "AWS::Region": REGION}
+        return {
+            name: JwtAuthorizer(
+                issuer=resolve(spec.issuer, names, self.cognito),
+                audience=resolve(spec.audience, names, self.cognito),
+                jwks_origin=f"http://127.0.0.1:{aws_port}",
+            )
+            for name, spec in self.template.jwt_authorizers.items()
+        }
+
+    def sign_in(self, raw: bytes) -> tuple[int, dict[str, Any]]:
+        """POST /_local/sign-in {"email", "password"}: a seeded (or invited) user's id token."""
+        try:
+            body = json.loads(raw or b"{}")
+            email, password = str(body["email"]), str(body["password"])
+        except (ValueError, KeyError, TypeError):
+            return 400, {"message": 'send {"email": ..., "password": ...}'}
+        try:
+            return 200, {"token": self.user_pool.sign_in(email, password)}
+        except SignInRefused as refused:
+            return 401, {"message": str(refused)}
 
     def outbox(self) -> list[dict[str, Any]]:
         from moto.ses.models import ses_backends

@@ -2,8 +2,9 @@
 
 moto's CloudFormation creates the tables, queues, functions and state machines from the
 translated template. What it cannot do, the local stack does itself from the same template:
-HTTP API routes and the authorizer (front door), SQS event-source mappings (pollers), and
-DefinitionSubstitutions (turned into Fn::Sub here).
+HTTP API routes and the authorizers (front door), SQS event-source mappings (pollers),
+DefinitionSubstitutions (turned into Fn::Sub here), and the Cognito user pool, its client and
+groups (local/cognito.py creates them; their ids replace the Refs to them here).
 """
 
 import copy
@@ -32,6 +33,8 @@ NOT_FOR_MOTO = (
     "AWS::CloudWatch::Alarm",
     # It shows the alarms (by ARN), which moto's CloudFormation does not create.
     "AWS::CloudWatch::Dashboard",
+    # moto's CloudFormation skips these with a warning; local/cognito.py creates them.
+    "AWS::Cognito::",
 )
 
 
@@ -49,6 +52,16 @@ class Route:
     path: str
     function: str
     authorizer: str | None
+
+
+@dataclass(frozen=True)
+class JwtAuthorizerSpec:
+    """An HTTP API JWT authorizer as the template writes it (Refs and Subs unresolved)."""
+
+    name: str
+    issuer: Any
+    audience: list[Any]
+    identity_source: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,7 @@ class LocalTemplate:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     routes: list[Route] = field(default_factory=list)
     authorizers: dict[str, str] = field(default_factory=dict)
+    jwt_authorizers: dict[str, JwtAuthorizerSpec] = field(default_factory=dict)
     queue_mappings: list[QueueMapping] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
 
@@ -102,7 +116,18 @@ class LocalTemplate:
                 for name, spec in (
                     resource["Properties"].get("Auth", {}).get("Authorizers", {}).items()
                 ):
-                    found.authorizers[name] = _ref_target(spec["FunctionArn"])
+                    if "JwtConfiguration" in spec:
+                        jwt = spec["JwtConfiguration"]
+                        found.jwt_authorizers[name] = JwtAuthorizerSpec(
+                            name=name,
+                            issuer=jwt["issuer"],
+                            audience=list(jwt.get("audience", [])),
+                            identity_source=spec.get(
+                                "IdentitySource", "$request.header.Authorization"
+                            ),
+                        )
+                    else:
+                        found.authorizers[name] = _ref_target(spec["FunctionArn"])
             if resource["Type"] != "AWS::Serverless::Function":
                 continue
             props = resource["Properties"]
@@ -143,8 +168,22 @@ class LocalTemplate:
                 )
             )
 
-    def cloudformation(self, parameters: dict[str, str], time_scale: float = 1.0) -> dict[str, Any]:
-        """The template as moto's CloudFormation can create it."""
+    def resources_of_type(self, prefix: str) -> dict[str, dict[str, Any]]:
+        return {
+            logical_id: resource
+            for logical_id, resource in self.sam["Resources"].items()
+            if resource["Type"].startswith(prefix)
+        }
+
+    def cloudformation(
+        self,
+        parameters: dict[str, str],
+        time_scale: float = 1.0,
+        created: dict[str, dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
+        """The template as moto's CloudFormation can create it. `created`: resources the local
+        stack made itself (logical id -> {"Ref": id, attribute: value}), whose Refs, GetAtts and
+        ${...} are replaced by their values."""
         sam = copy.deepcopy(self.sam)
         substitutions: dict[str, tuple[str, dict[str, Any]]] = {}
         for logical_id, resource in sam["Resources"].items():
@@ -187,7 +226,45 @@ class LocalTemplate:
             if resource["Type"] == "AWS::Lambda::Function":
                 resource["Properties"].pop("Layers", None)
         cfn.pop("Outputs", None)
-        return cfn
+        return resolve_created(cfn, {**self._stand_ins(), **(created or {})})
+
+    def _stand_ins(self) -> dict[str, dict[str, str]]:
+        """Values for the Cognito resources when nobody created them (the integration tests
+        need only tables and queues): moto refuses a template that refers to a missing one."""
+        arn = f"arn:aws:cognito-idp:{REGION}:123456789012:userpool"
+        return {
+            logical_id: {
+                "Ref": logical_id,
+                "Arn": f"{arn}/{logical_id}",
+                "Name": logical_id,
+                "ProviderName": f"cognito-idp.{REGION}.amazonaws.com/{logical_id}",
+                "ProviderURL": f"https://cognito-idp.{REGION}.amazonaws.com/{logical_id}",
+            }
+            for logical_id in self.resources_of_type("AWS::Cognito::")
+        }
+
+
+def resolve_created(value: Any, created: dict[str, dict[str, str]]) -> Any:
+    """`value` with every Ref, GetAtt and ${Name} of a resource in `created` replaced."""
+    if not created:
+        return value
+    if isinstance(value, list):
+        return [resolve_created(item, created) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if list(value) == ["Ref"] and value["Ref"] in created:
+        return created[value["Ref"]]["Ref"]
+    if list(value) == ["Fn::GetAtt"]:
+        target = value["Fn::GetAtt"]
+        name, attribute = target if isinstance(target, list) else target.split(".", 1)
+        if name in created:
+            return created[name][attribute]
+    if list(value) == ["Fn::Sub"] and isinstance(value["Fn::Sub"], str):
+        text = value["Fn::Sub"]
+        for name, values in created.items():
+            text = text.replace(f"${{{name}}}", values["Ref"])
+        return {"Fn::Sub": text}
+    return {key: resolve_created(item, created) for key, item in value.items()}
 
 
 def scale_retries(definition: dict[str, Any], time_scale: float) -> dict[str, Any]:

@@ -1,15 +1,51 @@
-"""Print the HTTP API's OpenAPI document, generated from the API's code (`ordersync.api`).
+"""Print the HTTP API's OpenAPI document, generated from the API's code: the channel routes
+(`ordersync.api.app`) and the merchant routes (`ordersync.api.merchant_app`), which one HTTP
+API serves at one base URL, so one document describes both, each route with its own security
+(the channel credential, or a merchant user's JWT).
 
 Usage: python -m tools.openapi > docs/openapi.json
 """
 
+import json
 import sys
+from typing import Any
 
-from ordersync.api.app import OPENAPI, app
+from local.template import LocalTemplate
+from ordersync.api import app as channel
+from ordersync.api import merchant_app as merchant
+
+
+def openapi_document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(channel.app.get_openapi_json_schema(**channel.OPENAPI))
+    merchant_part = json.loads(merchant.app.get_openapi_json_schema(**merchant.OPENAPI))
+    document["info"]["description"] = (
+        "Channel routes take the channel's credential; merchant routes a merchant user's "
+        "Cognito id token (JWT); GET /v1/catalog and GET /health take none."
+    )
+    for path, operations in merchant_part["paths"].items():
+        document["paths"].setdefault(path, {}).update(operations)
+    components = document.setdefault("components", {})
+    for kind, entries in merchant_part.get("components", {}).items():
+        into = components.setdefault(kind, {})
+        for name, entry in entries.items():
+            if name in into and into[name] != entry:
+                raise ValueError(f"{kind} {name} differs between the channel and merchant APIs")
+            into[name] = entry
+    _open_routes(document)
+    return document
+
+
+def _open_routes(document: dict[str, Any]) -> None:
+    """The routes template.yaml leaves without an authorizer take no credential. (powertools
+    drops a route's `security=[]`, so they would inherit the document's channel credential.)"""
+    for route in LocalTemplate.load().routes:
+        operation = document["paths"].get(route.path, {}).get(route.method.lower())
+        if operation is not None and route.authorizer is None:
+            operation["security"] = []
 
 
 def openapi_json() -> str:
-    return str(app.get_openapi_json_schema(**OPENAPI)) + "\n"
+    return json.dumps(openapi_document(), indent=2) + "\n"
 
 
 if __name__ == "__main__":

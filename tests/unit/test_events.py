@@ -13,6 +13,7 @@ from ordersync.api.payloads import (
     ShipmentRequest,
 )
 from ordersync.core.models import OperationMessage
+from ordersync.merchants.models import InviteRequest, UserUpdate
 from ordersync.operations.models import RecordedOutcome, WorkflowInput
 from tests.factories import EVENTS, load_event
 
@@ -29,7 +30,9 @@ FOLDERS = {
     "RecordOutcomeFunction": "record_outcome",
     "AlertCallbackFunction": "alert_callback",
     "SweeperFunction": "sweeper",
+    "MerchantApiFunction": "merchant_api",
 }
+HTTP_FOLDERS = ("api", "merchant_api")
 
 
 def test_every_function_has_sample_events():
@@ -40,8 +43,9 @@ def test_every_function_has_sample_events():
 
 def test_every_route_has_a_sample_http_event():
     samples = {
-        APIGatewayProxyEventV2(load_event(f"api/{p.name}")).route_key
-        for p in (EVENTS / "api").glob("*.json")
+        APIGatewayProxyEventV2(load_event(f"{folder}/{p.name}")).route_key
+        for folder in HTTP_FOLDERS
+        for p in (EVENTS / folder).glob("*.json")
     }
     assert samples == {f"{r.method} {r.path}" for r in TEMPLATE.routes}
 
@@ -59,6 +63,16 @@ def test_http_events_carry_valid_bodies():
             json.loads(APIGatewayProxyEventV2(load_event(f"api/{name}.json")).body)
         )
     assert event.request_context.authorizer.get_lambda["channelId"] == "demo-shop"
+
+
+def test_merchant_events_carry_valid_bodies_and_an_id_tokens_claims():
+    invite = APIGatewayProxyEventV2(load_event("merchant_api/invite_user.json"))
+    InviteRequest.model_validate(json.loads(invite.body))
+    update = APIGatewayProxyEventV2(load_event("merchant_api/update_user.json"))
+    UserUpdate.model_validate(json.loads(update.body))
+    claims = invite.request_context.authorizer.jwt_claim
+    assert claims["custom:merchant_id"] == "demo-merchant"
+    assert claims["token_use"] == "id"
 
 
 def test_queue_and_workflow_events_carry_valid_operations():

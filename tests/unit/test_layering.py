@@ -16,6 +16,7 @@ ROOMS = [
     "core",
     "catalog",
     "config",
+    "merchants",
     "orders",
     "history",
     "alerts",

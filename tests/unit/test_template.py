@@ -1,5 +1,6 @@
 """Promises the template makes to operators, checked where they are written."""
 
+import pytest
 from samcli.yamlhelper import yaml_parse
 
 from local.template import TEMPLATE, LocalTemplate
@@ -76,15 +77,16 @@ def test_state_machine_is_express_and_gets_arns_by_substitution():
     assert set(machine["DefinitionSubstitutions"]) == {f"{task}FunctionArn" for task in tasks}
 
 
-def test_every_template_route_is_served_by_the_api_and_the_other_way_round():
+@pytest.mark.parametrize("function", ["ApiFunction", "MerchantApiFunction"])
+def test_every_template_route_is_served_by_the_api_and_the_other_way_round(function):
     import re
     import sys
 
     from local.lambdas import _load
 
     template = LocalTemplate.load()
-    _load(template.functions["ApiFunction"])
-    app = sys.modules["ordersync_local_ApiFunction"].app
+    _load(template.functions[function])
+    app = sys.modules[f"ordersync_local_{function}"].app
     served = {
         (route.method, re.sub(r"<\w+>", "{}", route.path))
         for route in app._static_routes + app._dynamic_routes
@@ -92,6 +94,36 @@ def test_every_template_route_is_served_by_the_api_and_the_other_way_round():
     declared = {
         (r.method, re.sub(r"\{\w+\}", "{}", r.path))
         for r in template.routes
-        if r.function == "ApiFunction"
+        if r.function == function
     }
     assert served == declared
+
+
+def test_merchant_routes_use_the_jwt_authorizer_and_channel_routes_the_lambda_one():
+    template = LocalTemplate.load()
+    merchant = {
+        f"{r.method} {r.path}": r.authorizer
+        for r in template.routes
+        if r.function == "MerchantApiFunction"
+    }
+    assert merchant.pop("GET /v1/catalog") is None
+    assert set(merchant.values()) == {"MerchantAuthorizer"}
+    channel = {r.authorizer for r in template.routes if r.function == "ApiFunction"}
+    assert channel == {"ChannelAuthorizer", None}
+    jwt = template.jwt_authorizers["MerchantAuthorizer"]
+    assert jwt.audience == [{"Ref": "MerchantUserPoolClient"}]
+    assert "${MerchantUserPool}" in jwt.issuer["Fn::Sub"]
+
+
+def test_users_cannot_write_their_merchant():
+    schema = {a["Name"]: a for a in props("MerchantUserPool")["Schema"]}
+    assert schema["merchant_id"]["Mutable"] is False
+    client = props("MerchantUserPoolClient")
+    assert "custom:merchant_id" not in client["WriteAttributes"]
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
+    groups = {
+        r["Properties"]["GroupName"]
+        for r in RESOURCES.values()
+        if r["Type"] == "AWS::Cognito::UserPoolGroup"
+    }
+    assert groups == {"admin", "operator", "viewer"}

@@ -8,6 +8,7 @@ from botocore.config import Config
 from ordersync.core.settings import get_settings, reset_all, resettable
 
 if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_stepfunctions import SFNClient
@@ -36,6 +37,11 @@ def sqs() -> "SQSClient":
 @resettable
 def stepfunctions() -> "SFNClient":
     return boto3.client("stepfunctions", config=_config())
+
+
+@resettable
+def cognito_idp() -> "CognitoIdentityProviderClient":
+    return boto3.client("cognito-idp", config=_config())
 
 
 def reset_clients() -> None:

@@ -1,0 +1,126 @@
+"""A merchant's users: role, granted permissions, and the caller a token names."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.alias_generators import to_camel
+
+from ordersync.core.models import Record
+
+# A plain shape check: the user pool itself refuses what is not an email address.
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    ),
+]
+
+
+class Role(StrEnum):
+    """The user pool's groups. Viewers read; operators and admins may be granted order-sync
+    actions; only admins manage users."""
+
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    VIEWER = "viewer"
+
+
+class Permissions(BaseModel):
+    """What an admin grants per user; everything is off until granted."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+    )
+
+    order_sync: bool = Field(
+        default=False, description="May retry, resend, ignore and mark orders as synced."
+    )
+    notifications: bool = Field(default=False, description="Receives alert emails and digests.")
+
+
+class MerchantUser(Record):
+    """A user's record in the config table (pk MERCHANT#<merchant>, sk USER#<userId>)."""
+
+    user_id: str
+    merchant_id: str
+    email: str
+    role: Role
+    permissions: Permissions = Permissions()
+    created_at: datetime
+    updated_at: datetime
+    created_by: str | None = None
+
+
+class Caller(BaseModel):
+    """Who sent a merchant request, as the JWT authorizer's verified claims say."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    merchant_id: str
+    email: str
+
+
+def check_grant(role: Role, permissions: Permissions) -> None:
+    if role is Role.VIEWER and permissions.order_sync:
+        raise InvalidGrant(
+            "a viewer reads only: order-sync actions need the operator or admin role"
+        )
+
+
+class InvalidGrant(ValueError):
+    """A role and permissions that do not go together."""
+
+
+class UserView(Record):
+    """A user as the API shows it."""
+
+    user_id: str
+    email: str
+    merchant_id: str
+    role: Role
+    permissions: Permissions
+
+    @classmethod
+    def of(cls, user: MerchantUser) -> Self:
+        return cls(
+            user_id=user.user_id,
+            email=user.email,
+            merchant_id=user.merchant_id,
+            role=user.role,
+            permissions=user.permissions,
+        )
+
+
+class Me(UserView):
+    """The signed-in user: their record, and what it lets them do."""
+
+    can_manage_users: bool
+    can_sync_orders: bool
+
+
+class InviteRequest(BaseModel):
+    """POST /v1/users: the merchant and the user id are the server's, never the body's."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+    email: Email
+    role: Role
+    permissions: Permissions = Permissions()
+
+    @model_validator(mode="after")
+    def _grant_fits_role(self) -> Self:
+        check_grant(self.role, self.permissions)
+        return self
+
+
+class UserUpdate(BaseModel):
+    """PUT /v1/users/{userId}: a new role, permissions to grant or revoke (those not named stay
+    as they are), or both."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+    role: Role | None = None
+    permissions: Permissions | None = None

@@ -32,6 +32,7 @@ def alert_fields(alert: Alert) -> dict[str, Any]:
         "integrationId": alert.integration_id,
         "channelId": alert.channel_id,
         "identifier": alert.identifier,
+        "feedId": alert.feed_id,
         "operationId": alert.operation_id,
         "operation": alert.operation.value,
         "status": alert.status.value,

@@ -124,7 +124,9 @@ def run(
     while True:
         if start:
             request["ExclusiveStartKey"] = start
-        want = limit - len(page.items)
+        # A filtered Query reads a page's worth at a time (fewer round trips); what matches
+        # beyond `limit` is cut below and the cursor set after the last item kept.
+        want = limit if plan.terms else limit - len(page.items)
         response = client.query(**request, Limit=max(1, min(want, budget - page.scanned)))
         page.queries += 1
         page.scanned += response["ScannedCount"]
@@ -135,6 +137,9 @@ def run(
             found = [i for i in found if all(t.matches(from_item(i)) for t in plan.terms)]
         page.items += [from_item(item) for item in found]
         start = response.get("LastEvaluatedKey")
+        if len(page.items) > limit:
+            page.items = page.items[:limit]
+            start = to_item({name: page.items[-1][name] for name in plan.key_attributes})
         if not start or len(page.items) >= limit or page.scanned >= budget:
             page.next_start = start or None
             return page

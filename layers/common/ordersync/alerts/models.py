@@ -19,6 +19,7 @@ class Alert(Record):
     integration_id: str
     channel_id: str
     identifier: str
+    feed_id: str | None = None
     operation_id: str
     operation: OperationType
     status: AlertStatus

@@ -7,7 +7,7 @@ from datetime import datetime
 from ordersync.alerts.models import Alert, AlertStatus
 from ordersync.alerts.repository import AlertStore
 from ordersync.core.clock import now
-from ordersync.core.models import Level, OperationIdentity, Outcome
+from ordersync.core.models import Level, OperationIdentity, OperationMessage, Outcome
 
 CLOSING_LEVELS = (Level.SUCCESS, Level.PENDING)
 
@@ -46,6 +46,7 @@ def record(
         Alert(
             entity_key=key,
             **subject.names(),
+            feed_id=subject.feed_id if isinstance(subject, OperationMessage) else None,
             status=AlertStatus.RESOLVED if closes else AlertStatus.OPEN,
             outcome=outcome,
             attempts=attempts,

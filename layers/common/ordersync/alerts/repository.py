@@ -9,6 +9,7 @@ from ordersync.core.clock import iso
 from ordersync.core.dynamo import Update, from_item, outcome_attributes, outcome_from, to_item
 from ordersync.core.models import Level, RetryClass
 from ordersync.core.settings import get_settings
+from ordersync.history.paging import fetch
 
 
 def alert_fields(alert: Alert) -> dict[str, Any]:
@@ -32,6 +33,7 @@ def alert_fields(alert: Alert) -> dict[str, Any]:
         "integrationId": alert.integration_id,
         "channelId": alert.channel_id,
         "identifier": alert.identifier,
+        "feedId": alert.feed_id,
         "operationId": alert.operation_id,
         "operation": alert.operation.value,
         "status": alert.status.value,
@@ -87,7 +89,9 @@ class AlertStore:
         """A merchant's alerts, newest first, at most `limit`, from `cursor` on.
 
         One index answers: needs-action, else by code, else by level, else by updated time;
-        the other filters become a filter expression (what they drop is read all the same)."""
+        the other filters become a filter expression (what they drop is read all the same).
+        The merchant lists use `ordersync.alerts.listing` (every filter, rows, signed cursors);
+        this returns whole alerts, read by key after the index Query."""
         if needs_action:
             index, partition = "needs-action", ("needsAction", merchant_id)
         elif code is not None:
@@ -129,7 +133,9 @@ class AlertStore:
             cursor = response.get("LastEvaluatedKey")
             if not cursor:
                 break
-        return AlertPage([_alert(from_item(item)) for item in found], cursor, scanned, index)
+        # The indexes project what a list shows; a whole Alert needs the item itself.
+        items = fetch(self._table, found) if found else []
+        return AlertPage([_alert(from_item(item)) for item in items], cursor, scanned, index)
 
 
 @dataclass

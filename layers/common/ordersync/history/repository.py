@@ -55,6 +55,8 @@ class HistoryStore:
             "pk": pk,
             "sk": sk,
             "merchantDay": f"{record.merchant_id}#{created[:10]}",
+            # The by-feed index's partition: a feed id is only ever looked up within a merchant.
+            "merchantFeed": f"{record.merchant_id}#{record.feed_id}" if record.feed_id else None,
             "operationId": record.operation_id,
             "operation": record.operation.value,
             "direction": record.direction,
@@ -84,10 +86,10 @@ class HistoryStore:
             ScanIndexForward=False,
             Limit=limit,
         )
-        return [self._record(from_item(item)) for item in response.get("Items", [])]
+        return [self.record_from(from_item(item)) for item in response.get("Items", [])]
 
     @staticmethod
-    def _record(values: dict[str, Any]) -> HistoryRecord:
+    def record_from(values: dict[str, Any]) -> HistoryRecord:
         return HistoryRecord.model_validate(
             {
                 **values,

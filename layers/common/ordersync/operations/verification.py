@@ -103,8 +103,8 @@ def confirm(
     )
     if not changed:
         return _repeat(operations, operation_id, made)
-    _settle_order(operations, operation_id, confirmed)
     _record(found, made, body, integration.integration_id, where)
+    _settle_order(operations, operation_id, confirmed)
     return operations.get(operation_id) or found
 
 

@@ -1,0 +1,201 @@
+"""What a merchant may ask of a list (alerts or history): every filter, `columns`, `limit` and an
+opaque `cursor`, validated as one pydantic model that reports every problem at once. The
+merchant is never a filter: it comes from the token and is a parameter of every list function.
+
+The history room is the lower of the two that list, so the shared model lives here and
+`ordersync.alerts.query` extends it."""
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from ordersync.core.models import Level, ResponseType
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+class ListStatus(StrEnum):
+    """`status=`: the alert's own state and the operation statuses a record can show.
+
+    How each maps onto what a record holds (an alert is open or resolved; its outcome's level
+    and code say more; a history record has only the outcome):
+    open, resolved: the alert's status (alerts only) · ignored: the alert is ignored (alerts
+    only) · synced: level success or warning (as an operation's status is set) · failed: level
+    error · pending, pending_verification: level pending (accepted, confirmation awaited) ·
+    queued: code Queued (not run in time) · blocked: code Order Not Yet Created (waits for its
+    order's creation). `skipped` and `manually_synced` are not recorded on alerts or history
+    yet, so they are refused rather than answered wrongly."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+    IGNORED = "ignored"
+    SYNCED = "synced"
+    FAILED = "failed"
+    PENDING = "pending"
+    PENDING_VERIFICATION = "pending_verification"
+    QUEUED = "queued"
+    BLOCKED = "blocked"
+
+
+# What each status means for the record's outcome: one level, or one code (None: neither).
+STATUS_LEVEL = {
+    ListStatus.FAILED: Level.ERROR,
+    ListStatus.PENDING: Level.PENDING,
+    ListStatus.PENDING_VERIFICATION: Level.PENDING,
+}
+STATUS_LEVELS = {ListStatus.SYNCED: (Level.SUCCESS, Level.WARNING)}
+STATUS_CODE = {ListStatus.QUEUED: "Queued", ListStatus.BLOCKED: "Order Not Yet Created"}
+
+
+class InvalidQuery(ValueError):
+    """A list query the client must fix: every problem, shaped as pydantic's errors (`loc`,
+    `msg`, `type`), so the route answers 422 with all of them. A cursor that is not one this
+    merchant was given for this query is one too (field `cursor`)."""
+
+    def __init__(self, problems: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the query")
+        self.problems = problems
+
+
+def problem(field: str, message: str, kind: str = "value_error") -> dict[str, Any]:
+    return {"loc": ("query", field), "msg": message, "type": kind}
+
+
+class ListQuery(BaseModel):
+    """The filters both lists share; each may be used alone or with any others."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+    )
+    COLUMNS: ClassVar[tuple[str, ...]] = ()
+    ONLY_FOR_ALERTS: ClassVar[tuple[str, ...]] = ()
+
+    level: Level | None = None
+    type: ResponseType | None = None
+    code: str | None = Field(default=None, min_length=1, max_length=100)
+    status: ListStatus | None = None
+    integration: str | None = Field(default=None, min_length=1, max_length=200)
+    identifier: str | None = Field(default=None, min_length=1, max_length=200)
+    message: str | None = Field(default=None, min_length=2, max_length=200)
+    http_code: int | None = Field(default=None, ge=100, le=599)
+    feed_id: str | None = Field(default=None, min_length=1, max_length=200)
+    system_code: str | None = Field(default=None, min_length=1, max_length=200)
+    system_call: str | None = Field(default=None, min_length=1, max_length=200)
+    system_identifier: str | None = Field(default=None, min_length=1, max_length=200)
+    ordersync_id: str | None = Field(default=None, min_length=1, max_length=100)
+    integration_id: str | None = Field(default=None, min_length=1, max_length=200)
+    ignored: bool | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    columns: tuple[str, ...] | None = None
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(default=None, min_length=1, max_length=4096)
+
+    @field_validator("created_after", "created_before", "updated_after", "updated_before")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        """A moment without a zone is UTC (as every stored moment is)."""
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _split_columns(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("columns")
+    @classmethod
+    def _known_columns(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        unknown = [name for name in value if name not in cls.COLUMNS]
+        if unknown:
+            raise ValueError(f"unknown column(s) {', '.join(unknown)}; known: {cls.COLUMNS}")
+        if not value:
+            raise ValueError("name at least one column")
+        return value
+
+    @classmethod
+    def parse(cls, params: Mapping[str, Any] | None) -> Self:
+        """The query from a request's query-string parameters; InvalidQuery lists every
+        problem at once (unknown filters, bad values, and ranges that end before they start)."""
+        params = dict(params or {})
+        problems: list[dict[str, Any]] = []
+        try:
+            query = cls.model_validate(params)
+        except ValidationError as error:
+            problems += [
+                {"loc": ("query", *map(str, e["loc"])), "msg": e["msg"], "type": e["type"]}
+                for e in error.errors(include_url=False, include_context=False)
+            ]
+            query = None
+        problems += cls._range_problems(params) + cls._scope_problems(params)
+        if problems or query is None:
+            raise InvalidQuery(problems)
+        return query
+
+    @classmethod
+    def _range_problems(cls, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Each range whose two ends parse but are in the wrong order (checked on the raw
+        values, so these are listed beside any other problem)."""
+        found = []
+        for kind in ("created", "updated"):
+            after, before = (_moment(params.get(f"{kind}{end}")) for end in ("After", "Before"))
+            if after is not None and before is not None and before <= after:
+                found.append(problem(f"{kind}Before", f"must be later than {kind}After"))
+        return found
+
+    @classmethod
+    def _scope_problems(cls, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Filters this list cannot answer (a history record is never open or ignored), from
+        the raw values, so they are listed beside any other problem."""
+        return []
+
+    # ------------------------------------------------------------------ derived bounds
+    def created_range(self) -> tuple[datetime | None, datetime | None]:
+        return self.created_after, self.created_before
+
+    def updated_range(self) -> tuple[datetime | None, datetime | None]:
+        return self.updated_after, self.updated_before
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What the query asks, without the paging: a cursor is bound to it."""
+        return self.model_dump(
+            mode="json", by_alias=True, exclude={"cursor", "limit", "columns"}, exclude_none=True
+        )
+
+
+def _moment(raw: Any) -> datetime | None:
+    """`raw` as a moment in UTC, or None when absent or not a moment."""
+    if raw is None or raw == "":
+        return None
+    try:
+        moment = _MOMENT.validate_python(raw)
+    except ValidationError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+_MOMENT = TypeAdapter(datetime)
+
+
+def last_moment_before(moment: datetime) -> datetime:
+    """The latest stored moment (milliseconds) strictly before `moment`."""
+    return moment - timedelta(milliseconds=1)

@@ -12,7 +12,8 @@ it causes) is not counted.
 
 Each request is also kept as the IAM permission it needs (`Counts.calls`): the function whose
 role signs it (the poller's requests are the dispatcher's event-source mapping's, made with the
-dispatcher's role), the action, and the resource named by its logical id (`bench.permissions`).
+dispatcher's role), the action, and the resource named by its logical id
+(`bench.required_permissions`).
 """
 
 import io
@@ -37,7 +38,7 @@ from bench.dynamo_units import (
     read_units,
     write_cost,
 )
-from bench.permissions import Names, requirements
+from bench.required_permissions import Names, requirements
 from local.lambdas import InvocationError
 
 POLLER = "EventSourceMapping"

@@ -34,7 +34,9 @@ from typing import Any
 
 import httpx
 
-from bench.instrument import Recorder, table_shapes
+from bench.dynamo_meter import table_shapes
+from bench.instrument import install
+from bench.recorder import Recorder
 from local.platform import DEMO_VERIFICATION_SECRET
 from local.seed import DEMO_CHANNEL, DEMO_CREDENTIAL, DEMO_INTEGRATION, DEMO_MERCHANT
 from local.stack import LocalStack, LocalStackOptions, free_port
@@ -60,7 +62,7 @@ class Run:
         )
         self.stack.start()
         self.recorder = Recorder(self.stack, table_shapes(self.stack.template.sam))
-        self.recorder.install()
+        install(self.recorder)
         self.http = httpx.Client(
             base_url=self.stack.url,
             headers={"Authorization": f"Bearer {DEMO_CREDENTIAL}"},

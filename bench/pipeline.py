@@ -22,7 +22,9 @@ from typing import Any
 
 import httpx
 
-from bench.instrument import POLLER, SCHEDULED, Counts, Recorder, table_shapes
+from bench.dynamo_meter import table_shapes
+from bench.instrument import install
+from bench.recorder import POLLER, SCHEDULED, Counts, Recorder
 from bench.transitions import transitions, walk
 from local.seed import DEMO_CREDENTIAL
 from local.stack import LocalStack, LocalStackOptions, free_port
@@ -57,7 +59,7 @@ class Bench:
         )
         self.stack.start()
         self.recorder = Recorder(self.stack, table_shapes(self.stack.template.sam))
-        self.recorder.install()
+        install(self.recorder)
         self.http = httpx.Client(
             base_url=self.stack.url,
             headers={"Authorization": f"Bearer {DEMO_CREDENTIAL}"},

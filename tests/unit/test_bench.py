@@ -10,7 +10,7 @@ from bench.__main__ import assemble
 from bench.cold_start import client_factories, clients_used, not_deployed, requirements
 from bench.dynamo_meter import table_shapes
 from bench.dynamo_units import Index, TableShape, item_size, read_units, write_cost
-from bench.pipeline import profile
+from bench.profiles import profile
 from bench.recorder import Counts
 from bench.report import render
 from bench.transitions import retries, transitions, walk

@@ -12,262 +12,17 @@ Usage: python -m bench.pipeline [--burst 150] [--repeats 3]   (prints JSON)
 import argparse
 import json
 import logging
-import statistics
 import sys
 import time
 import warnings
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
-
-from bench.instrument import POLLER, SCHEDULED, Counts, Recorder, table_shapes
-from bench.transitions import transitions, walk
+from bench.pipeline_driver import TIME_SCALE, Bench
+from bench.profiles import median_profile
+from bench.transitions import walk
 from local.seed import DEMO_CHANNEL as CHANNEL
-from local.seed import DEMO_CREDENTIAL
-from local.stack import LocalStack, LocalStackOptions, free_port
 from local.template import ROOT
-from tools.soak import FOLLOW_UPS, ORDER
-
-TIME_SCALE = 0.05
-SETTLE_SECONDS = 120
-# Front-door functions: the HTTP API invokes them (API Gateway requests are counted apart).
-SERVICES = ("API Gateway", "Lambda", "SQS", "Step Functions", "DynamoDB", "SES")
-BOTO_SERVICE = {
-    "sqs": "SQS",
-    "stepfunctions": "Step Functions",
-    "dynamodb": "DynamoDB",
-    "ses": "SES",
-}
-SYNCED = "synced"
-WRITE_FIELDS = ("actor", "request", "table", "bytes_before", "bytes_after", "units", "index_units")
-WRITES_KEPT = 60
-
-
-class Bench:
-    def __init__(self, time_scale: float = TIME_SCALE) -> None:
-        self.stack = LocalStack(
-            LocalStackOptions(
-                port=free_port(),
-                platform_port=free_port(),
-                time_scale=time_scale,
-                # As deployed (LogLevel's default): the functions' log lines are counted.
-                log_level="INFO",
-            )
-        )
-        self.stack.start()
-        self.recorder = Recorder(self.stack, table_shapes(self.stack.template.sam))
-        self.recorder.install()
-        self.http = httpx.Client(
-            base_url=self.stack.url,
-            headers={"Authorization": f"Bearer {DEMO_CREDENTIAL}"},
-            timeout=60,
-        )
-        self.dynamodb = self.stack.client("dynamodb")
-        self.sqs = self.stack.client("sqs")
-        self.stepfunctions = self.stack.client("stepfunctions")
-        self.machine = self.stack.resources["OrderOperationStateMachine"]
-        self.seen_executions: set[str] = set()
-        self.api_requests = 0
-        self.sequence = 0
-
-    def stop(self) -> None:
-        self.http.close()
-        self.stack.stop()
-
-    # ---------------------------------------------------------------- driving
-    def order_id(self) -> str:
-        self.sequence += 1
-        return f"BENCH-{self.sequence}"
-
-    def send(self, order_id: str, operation: str, body: dict[str, Any]) -> str:
-        path = "/v1/orders" if operation == "create" else f"/v1/orders/{order_id}/{operation}"
-        answer = self.http.post(path, json=body)
-        self.api_requests += 1
-        if answer.status_code != 202:
-            errors = "\n".join(map(str, self.recorder.counts.errors[-3:]))
-            raise RuntimeError(
-                f"{operation} {order_id}: {answer.status_code} {answer.text}\n{errors}"
-            )
-        return str(answer.json()["operationId"])
-
-    def create(self, order_id: str) -> str:
-        customer = {**ORDER["customer"], "email": f"{order_id.lower()}@example.com"}
-        return self.send(order_id, "create", {**ORDER, "orderId": order_id, "customer": customer})
-
-    def follow_up(self, order_id: str, operation: str) -> str:
-        return self.send(order_id, operation, FOLLOW_UPS[operation](self.sequence))
-
-    def fault(self, fault: dict[str, Any]) -> None:
-        httpx.post(f"{self.stack.platform_url}/_platform/faults", json={"faults": [fault]})
-
-    def status(self, operation_id: str) -> str:
-        item = self.dynamodb.get_item(
-            TableName=self.stack.resources["OperationsTable"],
-            Key={"operationId": {"S": operation_id}},
-            ProjectionExpression="#s",
-            ExpressionAttributeNames={"#s": "status"},
-        ).get("Item")
-        return str(item["status"]["S"]) if item else "missing"
-
-    def queued(self) -> int:
-        attributes = self.sqs.get_queue_attributes(
-            QueueUrl=self.stack.resources["OperationsQueue"],
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return sum(int(value) for value in attributes.values())
-
-    def settle(self, operation_ids: list[str], wanted: str = SYNCED) -> None:
-        """Wait until every operation reads `wanted` and the stack is idle (twice in a row)."""
-        deadline = time.monotonic() + SETTLE_SECONDS
-        quiet = 0
-        while quiet < 2:
-            if time.monotonic() > deadline:
-                statuses = Counter(self.status(op) for op in operation_ids)
-                raise RuntimeError(f"operations did not settle: {dict(statuses)}")
-            idle = self.recorder.active == 0 and self.queued() == 0
-            done = idle and all(self.status(op) == wanted for op in operation_ids)
-            quiet = quiet + 1 if done else 0
-            time.sleep(0.1)
-
-    def executions(self) -> list[dict[str, Any]]:
-        """The workflow runs since the last call: transitions, retries, duration."""
-        found = []
-        pages = self.stepfunctions.get_paginator("list_executions")
-        for page in pages.paginate(stateMachineArn=self.machine):
-            for execution in page["executions"]:
-                arn = execution["executionArn"]
-                if arn in self.seen_executions:
-                    continue
-                self.seen_executions.add(arn)
-                history = self.stepfunctions.get_execution_history(
-                    executionArn=arn, maxResults=1000
-                )["events"]
-                kinds = [event["type"] for event in history]
-                stop = execution.get("stopDate") or execution["startDate"]
-                found.append(
-                    {
-                        "status": execution["status"],
-                        "transitions": transitions(kinds),
-                        "states": [
-                            event["stateEnteredEventDetails"]["name"]
-                            for event in history
-                            if "stateEnteredEventDetails" in event
-                        ],
-                        "duration_ms": (stop - execution["startDate"]).total_seconds() * 1000,
-                    }
-                )
-        return found
-
-    def measure(self, name: str, scenario: Any, operations: Any = 1) -> dict[str, Any]:
-        """Run `scenario` and read what it did, per operation (`operations`: how many it
-        ran, or a callable that says so afterwards)."""
-        self.recorder.reset()
-        self.executions()
-        self.api_requests = 0
-        scenario()
-        counts = self.recorder.reset()
-        ran = operations() if callable(operations) else operations
-        return profile(name, counts, self.executions(), self.api_requests, max(1, ran))
-
-
-def profile(
-    name: str, counts: Counts, executions: list[dict[str, Any]], api_requests: int, operations: int
-) -> dict[str, Any]:
-    """One scenario's counts, per operation (scheduled functions' work apart)."""
-    per = 1 / operations
-    counts, scheduled = _without_scheduled(counts)
-    requests: dict[str, dict[str, float]] = {}
-    for (actor, service, operation), n in counts.requests.items():
-        key = f"{actor}:{operation}" if service != "dynamodb" else operation
-        bucket = requests.setdefault(BOTO_SERVICE.get(service, service), {})
-        bucket[key] = bucket.get(key, 0) + n * per
-    lambda_requests = {f: n * per for f, n in counts.invocations.items()}
-    by_service = {service: 0.0 for service in SERVICES}
-    by_service["API Gateway"] = api_requests * per
-    by_service["Lambda"] = sum(lambda_requests.values())
-    for service, bucket in requests.items():
-        by_service[service] = by_service.get(service, 0.0) + sum(bucket.values())
-    tables: dict[str, dict[str, float]] = {}
-    for kind, counter in (
-        ("read", counts.read_units),
-        ("write", counts.write_units),
-        ("index_write", counts.index_write_units),
-    ):
-        for (_, table), units in counter.items():
-            tables.setdefault(table, {"read": 0.0, "write": 0.0, "index_write": 0.0})
-            tables[table][kind] += units * per
-    return {
-        "scenario": name,
-        "operations": operations,
-        "requests_by_service": by_service,
-        "requests": requests,
-        "lambda_invocations": lambda_requests,
-        "lambda_ms": {
-            f: round(statistics.median(ms), 2) for f, ms in counts.durations_ms.items() if ms
-        },
-        "platform_calls": {f: n * per for f, n in counts.platform_calls.items()},
-        "log_bytes": {f: n * per for f, n in counts.log_bytes.items()},
-        "dynamodb_units": {
-            "read": sum(t["read"] for t in tables.values()),
-            "write": sum(t["write"] for t in tables.values()),
-            "index_write": sum(t["index_write"] for t in tables.values()),
-            "by_table": tables,
-        },
-        "express_executions": len(executions) * per,
-        "transitions": sum(e["transitions"] for e in executions) * per,
-        "execution_ms": [round(e["duration_ms"], 1) for e in executions],
-        "states": [e["states"] for e in executions][:3],
-        "idle_receives_not_counted": counts.empty_receives,
-        "scheduled_invocations_not_counted": scheduled,
-        "function_errors": len(counts.errors),
-        # Expected in the retry scenarios (the platform's 500s); anything else is a finding.
-        "function_error_samples": [
-            f"{actor} {kind}: {message[:160]}" for actor, kind, message, _ in counts.errors[:3]
-        ],
-        "writes": [
-            dict(zip(WRITE_FIELDS, write, strict=True)) for write in counts.writes[:WRITES_KEPT]
-        ],
-        "poller": POLLER,
-    }
-
-
-def _without_scheduled(counts: Counts) -> tuple[Counts, dict[str, int]]:
-    """The counts of the operations' own work, and how often scheduled functions ran."""
-
-    def mine(key: Any) -> bool:
-        actor = key[0] if isinstance(key, tuple) else key
-        return not str(actor).startswith(SCHEDULED)
-
-    kept = Counts()
-    counters = ("requests", "read_units", "write_units", "index_write_units", "invocations")
-    for name in (*counters, "platform_calls", "log_bytes"):
-        getattr(kept, name).update({k: v for k, v in getattr(counts, name).items() if mine(k)})
-    kept.durations_ms.update({k: v for k, v in counts.durations_ms.items() if mine(k)})
-    kept.writes = [write for write in counts.writes if mine(write)]
-    kept.empty_receives = counts.empty_receives
-    kept.errors = [error for error in counts.errors if mine(error)]
-    scheduled = {k: n for k, n in counts.invocations.items() if not mine(k)}
-    return kept, scheduled
-
-
-def _median_profile(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The first run's counts (checked equal across runs), with median durations."""
-    first = dict(runs[0])
-    for run in runs[1:]:
-        if run["requests_by_service"] != first["requests_by_service"]:
-            first.setdefault("unstable", []).append(run["requests_by_service"])
-    functions = set().union(*(run["lambda_ms"] for run in runs))
-    first["lambda_ms"] = {
-        f: round(statistics.median(r["lambda_ms"][f] for r in runs if f in r["lambda_ms"]), 2)
-        for f in sorted(functions)
-    }
-    first["execution_ms"] = [
-        round(statistics.median(ms for r in runs for ms in r["execution_ms"]), 1)
-    ]
-    first["repeats"] = len(runs)
-    return first
 
 
 def run(burst: int, repeats: int) -> dict[str, Any]:
@@ -305,10 +60,10 @@ def run(burst: int, repeats: int) -> dict[str, Any]:
             bench.settle([bench.create(order_id)])
 
         scenarios: dict[str, Any] = {}
-        scenarios["create"] = _median_profile(
+        scenarios["create"] = median_profile(
             [bench.measure("create", create_once) for _ in range(repeats)]
         )
-        scenarios["create_workflow_retry"] = _median_profile(
+        scenarios["create_workflow_retry"] = median_profile(
             [bench.measure("create_workflow_retry", create_with_retry) for _ in range(repeats)]
         )
         scenarios["create_failed_run"] = bench.measure("create_failed_run", create_with_failed_run)

@@ -26,8 +26,8 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from bench.dynamo_meter import table_shapes
 from bench.dynamo_units import TableShape, item_size, read_units, write_cost
-from bench.instrument import table_shapes
 from local.template import LocalTemplate
 from ordersync.alerts.listing import list_alerts
 from ordersync.alerts.models import Alert, AlertStatus

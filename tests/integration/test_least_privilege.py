@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 
-from bench.permissions import Allowance, Call, check, grants, resource_arn
+from bench.arns import resource_arn
+from bench.grants import grants
+from bench.permissions import Allowance, Call, check
 from local.template import ROOT, LocalTemplate
 
 RUNTIME = "the Lambda runtime, not the code, calls it with the function's role"

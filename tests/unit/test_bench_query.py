@@ -1,7 +1,7 @@
 """The query benchmark's projection arithmetic and its filter cases (no AWS)."""
 
+from bench.dynamo_meter import table_shapes
 from bench.dynamo_units import TableShape
-from bench.instrument import table_shapes
 from bench.query import FILTERS, _old_shape, alerts, projections
 from local.template import LocalTemplate
 from ordersync.alerts.query import AlertQuery

@@ -26,7 +26,7 @@ ROOMS = [
     "api",
 ]
 MODULES = sorted(PACKAGE.rglob("*.py"))
-CODE = [*MODULES, *(ROOT / "functions").rglob("*.py")]
+CODE = [*MODULES, *(ROOT / "functions").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]
 
 
 def _room(path: Path) -> str:

@@ -3,16 +3,10 @@ permission and an added call must each fail, naming function, action and resourc
 
 import pytest
 
-from bench.permissions import (
-    Allowance,
-    Call,
-    Names,
-    Resolver,
-    check,
-    grants,
-    requirements,
-    resource_arn,
-)
+from bench.arns import resource_arn
+from bench.grants import Resolver, grants
+from bench.permissions import Allowance, Call, check
+from bench.required_permissions import Names, requirements
 from local.template import TEMPLATE, LocalTemplate
 
 TABLE = "AWS::DynamoDB::Table"

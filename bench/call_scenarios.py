@@ -1,0 +1,177 @@
+"""What `python -m bench.calls` does on the local stack to reach every function and every kind
+of call its code makes (its docstring lists them); each scenario waits until it has settled.
+"""
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from bench.calls_driver import Driver
+from local.platform import DEMO_VERIFICATION_SECRET
+from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT
+from tools.soak import ORDER
+
+
+def lifecycle_order(run: Driver) -> str:
+    """The order `lifecycle` makes, which `repeats` sends again."""
+    return f"IAM-{run.tag}-M"
+
+
+def lifecycle(run: Driver) -> None:
+    """Create, then invoice, ship and refund; its first callback is refused once."""
+    order = lifecycle_order(run)
+    # A callback names the channel's order id; the platform's own routes, its platform id.
+    run.fault(kind="status", status=500, path="/callbacks", orderId=order)
+    created = run.until(run.send(order, "create"), "synced")
+    for operation in ("invoice", "shipment", "refund"):
+        run.until(run.send(order, operation), "synced")
+    answer = run.http.get(f"/v1/operations/{created}")
+    if answer.status_code != 200:
+        raise RuntimeError(f"GET /v1/operations/{created}: {answer.status_code}")
+
+
+def cancellation(run: Driver) -> None:
+    order = f"IAM-{run.tag}-C"
+    run.until(run.send(order, "create"), "synced")
+    run.until(run.send(order, "cancel"), "synced")
+
+
+def confirmed_later(run: Driver) -> None:
+    """The platform accepts for later (202), then confirms, signed, once ordersync waits."""
+    _answer_later(run, "A", {"status": "confirmed", "platformOrderId": "PO-1"}, "synced")
+
+
+def rejected_later(run: Driver) -> None:
+    """The platform accepts a creation for later, then rejects it: the order is forgotten."""
+    _answer_later(run, "X", {"status": "rejected", "reason": "no such customer"}, "failed")
+
+
+def _answer_later(run: Driver, suffix: str, answer_body: dict[str, Any], settles: str) -> None:
+    from ordersync.core.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+
+    order = f"IAM-{run.tag}-{suffix}"
+    run.fault(kind="accept_async", confirm="never", orderId=platform_id(order), path="/orders")
+    operation_id = run.until(run.send(order, "create"), "pending_verification")
+    body = json.dumps(answer_body).encode()
+    stamp = str(int(time.time()))
+    answer = httpx.post(
+        f"{run.stack.url}/v1/callbacks/{operation_id}",
+        content=body,
+        headers={
+            TIMESTAMP_HEADER: stamp,
+            SIGNATURE_HEADER: sign(
+                DEMO_VERIFICATION_SECRET, "POST", f"/v1/callbacks/{operation_id}", stamp, body
+            ),
+        },
+    )
+    if answer.status_code != 200:
+        raise RuntimeError(f"confirmation refused: {answer.status_code} {answer.text}")
+    run.until(operation_id, settles)
+
+
+def budget_spent(run: Driver) -> None:
+    order = f"IAM-{run.tag}-R"
+    run.fault(kind="status", status=500, path="/orders", orderId=platform_id(order), times=100)
+    run.until(run.send(order, "create"), "skipped")
+
+
+def repeats(run: Driver, order: str) -> None:
+    """The same create again, then another body for it: a 409."""
+    run.send(order, "create")
+    body = {**ORDER, "orderId": order, "currency": "USD"}
+    answer = run.http.post("/v1/orders", json=body)
+    if answer.status_code != 409:
+        raise RuntimeError(f"a conflicting repeat: {answer.status_code} {answer.text}")
+
+
+def merchant_admin(run: Driver) -> None:
+    """A merchant admin signs in, reads who they are and their users, invites one, and
+    changes the new user's role (which moves them between Cognito groups)."""
+    signed_in = httpx.post(
+        f"{run.stack.url}/_local/sign-in",
+        json={"email": "admin@demo-merchant.test", "password": "ordersync-local"},
+    )
+    signed_in.raise_for_status()
+    admin = httpx.Client(
+        base_url=run.stack.url,
+        headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
+        timeout=30,
+    )
+    with admin:
+        for path in ("/v1/me", "/v1/users", "/v1/catalog"):
+            admin.get(path).raise_for_status()
+        invited = admin.post(
+            "/v1/users", json={"email": f"iam-{run.tag}@demo-merchant.test", "role": "viewer"}
+        )
+        if invited.status_code != 201:
+            raise RuntimeError(f"invite: {invited.status_code} {invited.text}")
+        changed = admin.put(f"/v1/users/{invited.json()['userId']}", json={"role": "operator"})
+        if changed.status_code != 200:
+            raise RuntimeError(f"role change: {changed.status_code} {changed.text}")
+
+
+def platform_id(order: str) -> str:
+    """The simulated platform knows an order as <channel>.<order id>."""
+    from ordersync.core.models import external_order_id
+
+    return external_order_id(DEMO_CHANNEL, order)
+
+
+def sweep(run: Driver) -> None:
+    """One overdue operation of each watch, then sweeps until each was claimed."""
+    from ordersync.core.clock import iso
+    from ordersync.core.models import OperationMessage
+    from ordersync.operations.models import Deadline, OperationStatus, Watch
+    from ordersync.operations.records import OperationStore
+
+    store = OperationStore()
+    past = datetime.now(UTC) - timedelta(hours=1)
+    overdue = {}
+    for kind in ("queued", "verification", "retry"):
+        message = OperationMessage.model_validate(
+            {
+                "operation_id": f"iam-{run.tag}-{kind}",
+                "operation": "create",
+                "merchant_id": DEMO_MERCHANT,
+                "integration_id": DEMO_INTEGRATION,
+                "channel_id": DEMO_CHANNEL,
+                "order_id": f"IAM-{run.tag}-{kind}",
+                "accepted_at": past,
+                "payload": ORDER,
+            }
+        )
+        store.create(message)  # watched as queued since `past`
+        overdue[kind] = message.operation_id
+    store.record(
+        overdue["verification"],
+        status=OperationStatus.PENDING_VERIFICATION,
+        attempts=1,
+        outcome=None,
+        where="accepted for later",
+        deadline=Deadline(watch=Watch.VERIFICATION, until=past),
+    )
+    # Finished already, so the copy the sweep sends is acknowledged without a run.
+    store.record(
+        overdue["retry"],
+        status=OperationStatus.SYNCED,
+        attempts=1,
+        outcome=None,
+        where="its message was lost",
+        deadline=Deadline(watch=Watch.RETRY, until=past),
+    )
+
+    def claimed() -> bool:
+        return all(
+            run.item(operation_id).get("watchUntil", {}).get("S") != iso(past)
+            for operation_id in overdue.values()
+        )
+
+    def swept() -> bool:
+        run.wait("an empty queue before the sweep", run.idle)
+        run.stack.functions.invoke("SweeperFunction", {"source": "aws.scheduler"})
+        return claimed()
+
+    run.wait("a sweep that claims every overdue operation", swept)

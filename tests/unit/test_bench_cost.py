@@ -1,0 +1,97 @@
+"""The benchmark's cost arithmetic (bench.cost): counts times list prices, no AWS."""
+
+import pytest
+
+from bench import cost
+from local.template import LocalTemplate
+
+PRICES = cost.load_prices()
+
+
+def scenario(**overrides) -> dict:
+    base = {
+        "requests_by_service": {
+            "API Gateway": 1.0,
+            "Lambda": 2.0,
+            "SQS": 3.0,
+            "Step Functions": 1.0,
+            "DynamoDB": 4.0,
+            "SES": 0.0,
+        },
+        "lambda_invocations": {"DispatcherFunction": 1.0, "OrderCreateFunction": 1.0},
+        "lambda_ms": {"DispatcherFunction": 250.0, "OrderCreateFunction": 100.0},
+        "platform_calls": {"OrderCreateFunction": 2.0},
+        "express_executions": 1.0,
+        "execution_ms": [230.0],
+        "transitions": 6.0,
+        "dynamodb_units": {
+            "read": 2.0,
+            "write": 8.0,
+            "index_write": 2.0,
+            "by_table": {"HistoryTable": {"read": 0.0, "write": 8.0, "index_write": 2.0}},
+        },
+        "log_bytes": {"OrderCreateFunction": 600.0},
+    }
+    return {**base, **overrides}
+
+
+MEMORY = {"DispatcherFunction": 1024, "OrderCreateFunction": 512}
+NO_WAIT = cost.Assumptions(platform_latency_ms=0, lambda_platform_log_bytes=200)
+
+
+def test_an_operation_costs_its_counts_times_list_prices():
+    items = cost.operation_cost(scenario(), MEMORY, PRICES, NO_WAIT)
+    assert items["api_gateway"] == pytest.approx(1e-6)
+    assert items["lambda_requests"] == pytest.approx(2 * 2e-7)
+    # 1 GB for 250 ms and 0.5 GB for 100 ms = 0.3 GB-s
+    assert items["lambda_duration"] == pytest.approx(0.3 * 1.33334e-5)
+    assert items["sqs"] == pytest.approx(3 * 4e-7)
+    # Express: the request, and 300 ms (230 rounded up) of 64 MB
+    assert items["step_functions"] == pytest.approx(1e-6 + 0.3 * 0.0625 * 1.66667e-5)
+    assert items["dynamodb_write"] == pytest.approx(10 * 6.25e-7)
+    assert items["dynamodb_read"] == pytest.approx(2 * 1.25e-7)
+    assert items["logs"] == pytest.approx((600 + 2 * 200) / 1e9 * 0.5)
+
+
+def test_platform_latency_is_paid_by_the_caller_the_waiting_dispatcher_and_express():
+    slow = cost.Assumptions(platform_latency_ms=100, lambda_platform_log_bytes=200)
+    fast = cost.operation_cost(scenario(), MEMORY, PRICES, NO_WAIT)
+    slowed = cost.operation_cost(scenario(), MEMORY, PRICES, slow)
+    # 200 ms more for the 0.5 GB delivery function, and for the 1 GB dispatcher waiting on it
+    extra = (0.5 * 0.2 + 1 * 0.2) * 1.33334e-5
+    assert slowed["lambda_duration"] - fast["lambda_duration"] == pytest.approx(extra)
+    assert slowed["step_functions"] - fast["step_functions"] == pytest.approx(
+        0.2 * 0.0625 * 1.66667e-5
+    )
+
+
+def test_standard_bills_transitions_and_its_dispatcher_does_not_wait():
+    items = cost.operation_cost(scenario(), MEMORY, PRICES, NO_WAIT, standard=True)
+    assert items["step_functions"] == pytest.approx(6 * 2.5e-5)
+    # the dispatcher keeps its own 20 ms (250 - 230) only
+    assert items["lambda_duration"] == pytest.approx((1 * 0.02 + 0.5 * 0.1) * 1.33334e-5)
+
+
+def test_an_order_mixes_first_time_successes_retries_and_reruns():
+    scenarios = {
+        "create": scenario(),
+        "create_workflow_retry": scenario(transitions=7.0),
+        "create_failed_run": scenario(transitions=14.0),
+    }
+    assumptions = cost.Assumptions(workflow_retry_share=0.1, failed_run_share=0.1)
+    standard = cost.cost_per_million_orders(scenarios, MEMORY, PRICES, assumptions, standard=True)
+    assert standard["step_functions"] == pytest.approx((0.8 * 6 + 0.1 * 7 + 0.1 * 14) * 25)
+    assert standard["total_without_email"] == pytest.approx(standard["total"] - standard["ses"])
+
+
+def test_prices_name_their_sources_and_date():
+    assert PRICES["date"]
+    for price in PRICES["prices"].values():
+        assert price["source"].startswith("https://aws.amazon.com/")
+        assert price["usd"] > 0
+
+
+def test_memory_comes_from_the_template_globals_and_overrides():
+    memory = cost.memory_by_function(LocalTemplate.load().sam)
+    assert set(memory) == set(LocalTemplate.load().functions)
+    assert all(size >= 128 for size in memory.values())

@@ -1,0 +1,71 @@
+"""The benchmark's results (bench.__main__.assemble) and the table printed from them
+(bench.report), no AWS."""
+
+from bench.__main__ import assemble
+from bench.report import render
+from tests.unit.test_bench_cost import scenario
+
+
+def test_the_table_shows_every_figure_and_says_what_misses_its_target():
+    scenarios = {
+        name: {**scenario(), "scenario": name}
+        for name in (
+            "create",
+            "create_workflow_retry",
+            "create_failed_run",
+            "invoice",
+            "shipment",
+            "refund",
+            "cancel",
+        )
+    }
+    cold = {
+        "runs": 3,
+        "cold_start_ratio_max": 1.5,
+        "functions": {
+            "ApiFunction": {
+                "clients": ["dynamodb", "sqs"],
+                "handler_ms": 300.0,
+                "floor_ms": 200.0,
+                "ratio": 1.5,
+            }
+        },
+    }
+    filters = {"scanned": 50, "index": "by-code", "scan_baseline": {"scanned": 1000}}
+    query = {
+        "page_size": 50,
+        "sizes": {
+            "1000": {"filters": {"one code": filters}},
+            "20000": {"filters": {"one code": {**filters, "scan_baseline": {"scanned": 20000}}}},
+        },
+        "ratio": {"one code": 1.0},
+        "scan_ratio": {"one code": 20.0},
+        "query_scanned_ratio_max": 1.0,
+    }
+    pipeline = {
+        "scenarios": scenarios,
+        "throughput": {
+            "orders": 10,
+            "seconds": 2.0,
+            "accepted_per_second": 20.0,
+            "synced_per_second": 5.0,
+        },
+        "asl_happy_path_create": ["a"] * 6,
+    }
+    results = assemble(cold, query, pipeline)
+    assert results["transitions_per_create"] == 6
+    assert results["emails_per_1000_failing_orders"] is None
+    for key in (
+        "cold_start_ratio_max",
+        "cost_per_million_orders_usd",
+        "cost_per_million_orders_standard_usd",
+        "query_scanned_ratio_max",
+    ):
+        assert isinstance(results[key], float)
+    table = render(results)
+    assert "cold start ratio, max" in table
+    assert "MISSED by 0.2" in table
+    assert "ApiFunction" in table
+    assert "one code" in table
+    assert "write units by table: History 10 (2 index)" in table
+    assert "Emails per 1,000 failing orders: not measurable yet" in table

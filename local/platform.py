@@ -3,102 +3,25 @@
 It applies each order effect at most once per idempotency key, and counts effects per order so
 a test can prove that nothing was applied twice.
 
-Faults, set with `POST /_platform/faults` (JSON), each consumed by the next matching request:
-  {"kind": "status", "status": 500}               answer with that status
-  {"kind": "rate_limit", "retryAfter": 2}         429 with Retry-After
-  {"kind": "timeout", "seconds": 12}              answer 504, after `seconds` (past our timeout)
-  {"kind": "slow", "seconds": 1.5}                answer correctly, slowly
-  {"kind": "reject", "message": "…", "code": "E42"}  422 business rejection
-  {"kind": "lost"}                                apply the effect, then drop the connection
-  {"kind": "accept_async", "confirm": "confirmed", "after": 1}
-                                                  202: accepted; after `after` seconds the
-                                                  platform posts a signed "confirmed" or
-                                                  "rejected" to ordersync (or "never")
-  {"kind": "hold"}                                create the order but leave it "pending"
-  {"kind": "warn", "code": "SKU_NOT_FOUND", "warnings": ["MUG-9"]}   apply, answer with a warning
-  {"kind": "answer", "status": 409, "body": {...}}   answer exactly this, apply nothing
-Optional on each: "times" (default 1), "orderId" (only that order), "path" (prefix, e.g.
-"/customers" or "/orders/WEB-1/refunds"). Callbacks posted to /callbacks are kept, with whether
-their signature verified: `GET /_platform/callbacks`.
-`{"rates": {"status": 0.3, ...}, "seed": 1}` applies faults at random instead, for soak runs.
+Its state and the faults it can be given: local/platform_state.py. Its confirmations of
+operations it accepted for later: local/platform_confirmations.py.
 """
 
 import contextlib
-import hashlib
-import hmac
 import json
 import random
 import threading
 import time
-import urllib.error
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from local.platform_confirmations import confirm_later
+from local.platform_state import MAX_FAULT_SLEEP_SECONDS, PlatformState
+
 DEMO_TOKEN = "demo-platform-token"
 DEMO_CALLBACK_SECRET = "demo-callback-secret"
 DEMO_VERIFICATION_SECRET = "demo-verification-secret"
-MAX_FAULT_SLEEP_SECONDS = 30.0
-
-
-class PlatformState:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.reset()
-
-    def reset(self) -> None:
-        self.orders: dict[str, dict[str, Any]] = {}
-        self.customers: dict[str, dict[str, Any]] = {}
-        self.callbacks: list[dict[str, Any]] = []
-        self.responses_by_key: dict[str, tuple[int, dict[str, Any]]] = {}
-        self.effects: dict[str, int] = {}
-        self.faults: list[dict[str, Any]] = []
-        self.rates: dict[str, float] = {}
-        self.timeout_seconds = 12.0
-        self.random = random.Random(0)
-        self.requests = 0
-        self.sequence = 0
-
-    def take_fault(self, path: str, order_id: str | None) -> dict[str, Any] | None:
-        with self.lock:
-            if path != "/callbacks":
-                self.requests += 1
-            for fault in self.faults:
-                if fault.get("orderId") not in (None, order_id):
-                    continue
-                if not path.startswith(fault.get("path", "")):
-                    continue
-                fault["times"] = fault.get("times", 1) - 1
-                if fault["times"] <= 0:
-                    self.faults.remove(fault)
-                return fault
-            draw = self.random.random()
-            for kind, rate in self.rates.items():
-                if draw < rate:
-                    return {
-                        "kind": kind,
-                        "status": 503,
-                        "retryAfter": 1,
-                        "seconds": self.timeout_seconds,
-                    }
-                draw -= rate
-        return None
-
-    def count(self, effect: str) -> None:
-        self.effects[effect] = self.effects.get(effect, 0) + 1
-
-    def stats(self) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "orders": len(self.orders),
-                "requests": self.requests,
-                "effects": sum(self.effects.values()),
-                "duplicated": sum(count - 1 for count in self.effects.values() if count > 1),
-                "effectsByKey": dict(self.effects),
-                "pendingFaults": len(self.faults),
-                "rates": self.rates,
-            }
 
 
 class PlatformHandler(BaseHTTPRequestHandler):
@@ -268,83 +191,10 @@ class PlatformHandler(BaseHTTPRequestHandler):
         with state.lock:
             if key and key in state.responses_by_key:
                 return state.responses_by_key[key]
-            result = self._effect(kind, order_id, body, fault)
+            result = state.effect(kind, order_id, body, fault)
             if key and 200 <= result[0] < 300:
                 state.responses_by_key[key] = result
             return result
-
-    def _effect(
-        self, kind: str, order_id: str, body: dict[str, Any], fault: dict[str, Any]
-    ) -> tuple[int, dict[str, Any]]:
-        state = self.server.state
-        order = state.orders.get(order_id)
-        if kind == "customer":
-            if order_id in state.customers:
-                return 409, {"message": "customer exists", "code": "DUPLICATE_CUSTOMER"}
-            state.customers[order_id] = body
-            state.count(f"customer:{order_id}")
-            return 201, {"id": f"C-{len(state.customers):06d}"}
-        if kind == "update-customers":
-            if order_id not in state.customers:
-                return 404, {"message": "no such customer"}
-            state.customers[order_id] = body
-            return 200, {"id": order_id}
-        if kind == "create":
-            if order is not None:
-                return 409, {
-                    "message": f"order {order_id} already exists",
-                    "code": "DUPLICATE",
-                    "id": order["id"],
-                }
-            state.sequence += 1
-            status = "pending" if fault.get("kind") == "hold" else "accepted"
-            order = {
-                "id": f"PO-{state.sequence:06d}",
-                "externalId": order_id,
-                "status": status,
-                "order": body,
-                "invoices": [],
-                "shipments": [],
-                "refunds": [],
-            }
-            state.orders[order_id] = order
-            state.count(f"create:{order_id}")
-            answer: dict[str, Any] = {"id": order["id"], "status": status}
-            if fault.get("kind") == "warn":
-                answer |= {
-                    "code": fault.get("code"),
-                    "warnings": fault.get("warnings", ["check the order"]),
-                }
-            return (202 if fault.get("kind") == "accept_async" else 201), answer
-        if order is None:
-            return 404, {"message": f"no order {order_id}"}
-        if kind == "update-orders":
-            order["order"] = body
-            state.count(f"update:{order_id}")
-            return 200, {"id": order["id"], "status": order["status"]}
-        if kind == "cancel":
-            if order["status"] == "cancelled":
-                return 409, {"message": "already cancelled", "code": "ALREADY_CANCELLED"}
-            order["status"] = "cancelled"
-        elif kind == "invoices":
-            order["invoices"].append(body.get("invoiceNumber"))
-            order["status"] = "invoiced"
-        elif kind == "shipments":
-            order["shipments"].append(body.get("shipmentId"))
-            order["status"] = "shipped"
-        elif kind == "refunds":
-            if body.get("refundId") in order["refunds"]:
-                return 409, {"message": "refund exists", "code": "DUPLICATE_REFUND"}
-            order["refunds"].append(body.get("refundId"))
-        reference = body.get("invoiceNumber") or body.get("shipmentId") or body.get("refundId")
-        state.count(f"{kind}:{order_id}:{reference or ''}")
-        answer = {"id": order["id"], "status": order["status"]}
-        if fault.get("kind") == "warn":
-            answer |= {
-                "code": fault.get("code"),
-                "warnings": fault.get("warnings", ["check the order"]),
-            }
-        return 200, answer
 
 
 class PlatformServer(ThreadingHTTPServer):
@@ -371,38 +221,18 @@ class PlatformServer(ThreadingHTTPServer):
         verdict = str(fault.get("confirm", "confirmed"))
         if self.confirm_to is None or verdict == "never":
             return
-        body = json.dumps({"status": verdict, "reason": fault.get("reason")}).encode()
+        confirm_later(
+            self.confirm_to,
+            self.verification_secret,
+            operation_id,
+            {"status": verdict, "reason": fault.get("reason")},
+            after=min(float(fault.get("after", 1)), MAX_FAULT_SLEEP_SECONDS),
+            done=lambda status: self._confirmed(operation_id, status),
+        )
 
-        def post() -> None:
-            # Signed here independently of ordersync's code, as a real platform would: the
-            # method, the path (naming the operation), the timestamp and the body, one a line.
-            stamp = str(int(time.time()))
-            path = f"/v1/callbacks/{operation_id}"
-            signed = b"\n".join((b"POST", path.encode(), stamp.encode(), body))
-            digest = hmac.new(self.verification_secret.encode(), signed, hashlib.sha256).hexdigest()
-            request = urllib.request.Request(
-                f"{self.confirm_to}{path}",
-                data=body,
-                method="POST",
-                headers={
-                    "Content-Type": "application/json",
-                    "X-Ordersync-Timestamp": stamp,
-                    "X-Ordersync-Signature": f"v2={digest}",
-                },
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=10) as answer:
-                    status = answer.status
-            except urllib.error.HTTPError as error:
-                status = error.code
-            except OSError:
-                status = 0
-            with self.state.lock:
-                self.confirmations.append({"operationId": operation_id, "status": status})
-
-        timer = threading.Timer(min(float(fault.get("after", 1)), MAX_FAULT_SLEEP_SECONDS), post)
-        timer.daemon = True
-        timer.start()
+    def _confirmed(self, operation_id: str, status: int) -> None:
+        with self.state.lock:
+            self.confirmations.append({"operationId": operation_id, "status": status})
 
     def start(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="platform", daemon=True)

@@ -23,6 +23,7 @@ from local.process import StackProcess, start
 from local.seed import DEMO_CREDENTIAL
 from ordersync.operations.records import operation_from_item
 from tools.redrive import local_client, redrive_local
+from tools.soak_accounting import account, settled
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = json.loads((ROOT / "events/requests/create_order.json").read_text())
@@ -43,7 +44,6 @@ FOLLOW_UPS = {
     "refund": lambda n: {"refundId": f"RF-{n}", "amount": "5.00", "currency": "EUR"},
     "cancel": lambda n: {"reason": "soak"},
 }
-SETTLED_FAILURE = {"needs action", "final"}
 LOGS = ROOT / ".local"
 
 
@@ -138,13 +138,6 @@ class Soak:
             time.sleep(5)
 
 
-def settled(operation: dict[str, Any]) -> bool:
-    if operation.get("status") in ("synced", "skipped"):
-        return True
-    last = operation.get("lastResponse") or {}
-    return operation.get("status") == "failed" and last.get("retryClass") in SETTLED_FAILURE
-
-
 def start_stack(time_scale: float, retry_budget: int, log_name: str) -> StackProcess:
     LOGS.mkdir(exist_ok=True)
     options = [
@@ -212,48 +205,7 @@ def run(
         found = soak.settle(settle_seconds)
         stats = httpx.get(f"{platform}/_platform/stats").json()
         stack = httpx.get(f"{url}/_local/stack").json()
-        create_synced = {
-            op["orderId"]
-            for op in found.values()
-            if op.get("operation") == "create" and op.get("status") == "synced"
-        }
-        unsynced = [op for op in found.values() if op.get("status") != "synced"]
-        # A follow-up of an order that was never created (its creation waits for a person)
-        # cannot sync, whatever its own class; it is blocked, not a transient failure left over.
-        blocked = [
-            op
-            for op in unsynced
-            if op["operation"] != "create" and op["orderId"] not in create_synced
-        ]
-        still_transient = [
-            op
-            for op in unsynced
-            if op not in blocked and (op.get("lastResponse") or {}).get("retryClass") == "transient"
-        ]
-        return {
-            "accepted": len(soak.accepted),
-            "synced": sum(op.get("status") == "synced" for op in found.values()),
-            "open_alerts": sum(
-                op.get("status") == "failed" and settled(op) for op in found.values()
-            ),
-            "dlq": stack["queues"]["OperationsDeadLetterQueue"]["visible"],
-            "skipped": sum(op.get("status") == "skipped" for op in found.values()),
-            "lost": sum(not settled(op) for op in found.values()),
-            "duplicated": stats["duplicated"],
-            "transient_unsynced": len(still_transient),
-            "refused_by_api": soak.refused,
-            "server_errors": soak.server_errors,
-            "blocked_by_their_order": len(blocked),
-            "unsynced_by_code": dict(
-                Counter(
-                    f"{op.get('status')}:{(op.get('lastResponse') or {}).get('code')}"
-                    for op in unsynced
-                    if op not in blocked
-                )
-            ),
-            "took_seconds": round(time.monotonic() - started),
-            "operations_per_second": round(len(soak.accepted) / (time.monotonic() - started), 2),
-        }
+        return account(found, stats, stack, soak, time.monotonic() - started)
     finally:
         stack_process.stop()
 

@@ -26,7 +26,14 @@ ROOMS = [
     "api",
 ]
 MODULES = sorted(PACKAGE.rglob("*.py"))
-CODE = [*MODULES, *(ROOT / "functions").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]
+CODE = [
+    *MODULES,
+    *(
+        path
+        for folder in ("functions", "bench", "local", "tools", "tests")
+        for path in (ROOT / folder).rglob("*.py")
+    ),
+]
 
 
 def _room(path: Path) -> str:

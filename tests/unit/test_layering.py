@@ -107,3 +107,25 @@ def test_one_module_builds_an_alert():
 
 def test_one_builder_writes_update_expressions():
     assert _offenders(r"UpdateExpression\s*=|\"UpdateExpression\"", {"core/dynamo.py"}) == []
+
+
+def test_the_readme_map_names_every_module_of_every_room():
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index("layers/common/ordersync/ ") : readme.index("statemachines/")]
+    described: dict[str, str] = {}
+    room = None
+    for line in block.splitlines()[2:]:
+        first = line.split()[0] if line.split() else ""
+        if first.endswith("/") and first[:-1] in ROOMS:
+            room = first[:-1]
+        if room:
+            described[room] = described.get(room, "") + " " + line
+    missing = {
+        room: sorted(
+            path.stem
+            for path in (PACKAGE / room).glob("*.py")
+            if path.stem != "__init__" and not re.search(rf"\b{path.stem}\b", described[room])
+        )
+        for room in ROOMS
+    }
+    assert {room: names for room, names in missing.items() if names} == {}

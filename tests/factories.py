@@ -108,3 +108,31 @@ def order_state(status: OrderStatus, **changes: Any) -> OrderState:
         paid_total=Decimal("31.95"),
         **changes,
     )
+
+
+def bench_scenario(**overrides: Any) -> dict[str, Any]:
+    """One order's measured profile, as the benchmark's cost and report code read it."""
+    base = {
+        "requests_by_service": {
+            "API Gateway": 1.0,
+            "Lambda": 2.0,
+            "SQS": 3.0,
+            "Step Functions": 1.0,
+            "DynamoDB": 4.0,
+            "SES": 0.0,
+        },
+        "lambda_invocations": {"DispatcherFunction": 1.0, "OrderCreateFunction": 1.0},
+        "lambda_ms": {"DispatcherFunction": 250.0, "OrderCreateFunction": 100.0},
+        "platform_calls": {"OrderCreateFunction": 2.0},
+        "express_executions": 1.0,
+        "execution_ms": [230.0],
+        "transitions": 6.0,
+        "dynamodb_units": {
+            "read": 2.0,
+            "write": 8.0,
+            "index_write": 2.0,
+            "by_table": {"HistoryTable": {"read": 0.0, "write": 8.0, "index_write": 2.0}},
+        },
+        "log_bytes": {"OrderCreateFunction": 600.0},
+    }
+    return {**base, **overrides}

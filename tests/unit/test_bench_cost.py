@@ -4,35 +4,9 @@ import pytest
 
 from bench import cost
 from local.template import LocalTemplate
+from tests.factories import bench_scenario as scenario
 
 PRICES = cost.load_prices()
-
-
-def scenario(**overrides) -> dict:
-    base = {
-        "requests_by_service": {
-            "API Gateway": 1.0,
-            "Lambda": 2.0,
-            "SQS": 3.0,
-            "Step Functions": 1.0,
-            "DynamoDB": 4.0,
-            "SES": 0.0,
-        },
-        "lambda_invocations": {"DispatcherFunction": 1.0, "OrderCreateFunction": 1.0},
-        "lambda_ms": {"DispatcherFunction": 250.0, "OrderCreateFunction": 100.0},
-        "platform_calls": {"OrderCreateFunction": 2.0},
-        "express_executions": 1.0,
-        "execution_ms": [230.0],
-        "transitions": 6.0,
-        "dynamodb_units": {
-            "read": 2.0,
-            "write": 8.0,
-            "index_write": 2.0,
-            "by_table": {"HistoryTable": {"read": 0.0, "write": 8.0, "index_write": 2.0}},
-        },
-        "log_bytes": {"OrderCreateFunction": 600.0},
-    }
-    return {**base, **overrides}
 
 
 MEMORY = {"DispatcherFunction": 1024, "OrderCreateFunction": 512}

@@ -3,7 +3,7 @@
 
 from bench.__main__ import assemble
 from bench.report import render
-from tests.unit.test_bench_cost import scenario
+from tests.factories import bench_scenario as scenario
 
 
 def test_the_table_shows_every_figure_and_says_what_misses_its_target():

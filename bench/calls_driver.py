@@ -11,13 +11,8 @@ from typing import Any
 
 import httpx
 
-from bench.dynamo_meter import table_shapes
-from bench.instrument import install
-from bench.recorder import Recorder
+from bench.recorded_stack import start_recorded
 from local.__main__ import exactly_runs
-from local.ports import free_port
-from local.seed import DEMO_CREDENTIAL
-from local.stack import LocalStack, LocalStackOptions
 from tools.soak import FOLLOW_UPS, ORDER
 
 TIME_SCALE = 0.01
@@ -30,21 +25,8 @@ class Driver:
         # Locally every function shares one ordersync package, so one function's cached config
         # read would hide another's: read every time, as each cold container would.
         os.environ["CREDENTIAL_CACHE_SECONDS"] = "0"
-        self.stack = LocalStack(
-            LocalStackOptions(
-                port=free_port(),
-                platform_port=free_port(),
-                time_scale=TIME_SCALE,
-                parameters=exactly_runs(RETRY_BUDGET),
-            )
-        )
-        self.stack.start()
-        self.recorder = Recorder(self.stack, table_shapes(self.stack.template.sam))
-        install(self.recorder)
-        self.http = httpx.Client(
-            base_url=self.stack.url,
-            headers={"Authorization": f"Bearer {DEMO_CREDENTIAL}"},
-            timeout=60,
+        self.stack, self.recorder, self.http = start_recorded(
+            time_scale=TIME_SCALE, parameters=exactly_runs(RETRY_BUDGET)
         )
         self.dynamodb = self.stack.client("dynamodb")
         self.sqs = self.stack.client("sqs")

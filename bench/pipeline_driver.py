@@ -10,14 +10,9 @@ from typing import Any
 
 import httpx
 
-from bench.dynamo_meter import table_shapes
-from bench.instrument import install
 from bench.profiles import profile
-from bench.recorder import Recorder
+from bench.recorded_stack import start_recorded
 from bench.transitions import transitions
-from local.ports import free_port
-from local.seed import DEMO_CREDENTIAL
-from local.stack import LocalStack, LocalStackOptions
 from tools.soak import FOLLOW_UPS, ORDER
 
 TIME_SCALE = 0.05
@@ -27,22 +22,9 @@ SYNCED = "synced"
 
 class Bench:
     def __init__(self, time_scale: float = TIME_SCALE) -> None:
-        self.stack = LocalStack(
-            LocalStackOptions(
-                port=free_port(),
-                platform_port=free_port(),
-                time_scale=time_scale,
-                # As deployed (LogLevel's default): the functions' log lines are counted.
-                log_level="INFO",
-            )
-        )
-        self.stack.start()
-        self.recorder = Recorder(self.stack, table_shapes(self.stack.template.sam))
-        install(self.recorder)
-        self.http = httpx.Client(
-            base_url=self.stack.url,
-            headers={"Authorization": f"Bearer {DEMO_CREDENTIAL}"},
-            timeout=60,
+        # As deployed (LogLevel's default): the functions' log lines are counted.
+        self.stack, self.recorder, self.http = start_recorded(
+            time_scale=time_scale, log_level="INFO"
         )
         self.dynamodb = self.stack.client("dynamodb")
         self.sqs = self.stack.client("sqs")

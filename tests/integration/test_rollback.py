@@ -3,7 +3,6 @@ accepted for later and then rejected leaves the order's state as it was before i
 
 import json
 import time
-from datetime import UTC, datetime
 
 import pytest
 
@@ -12,14 +11,14 @@ from local.template import LocalTemplate
 from ordersync.catalog.codes import outcome
 from ordersync.config.models import Integration
 from ordersync.config.repository import ConfigStore
-from ordersync.core.models import OperationMessage, OperationType
+from ordersync.core.models import OperationType
 from ordersync.core.signing import sign
 from ordersync.operations.models import OperationStatus, WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
 from ordersync.orders.lifecycle import OrderStatus, apply
 from ordersync.orders.repository import OrderStore
-from tests.factories import load_event
+from tests.factories import load_event, operation_message
 
 SECRET = "verification-secret"
 FOLLOW_UPS = {
@@ -31,16 +30,12 @@ FOLLOW_UPS = {
 
 
 def _message(operation, operation_id, payload, reference=None):
-    return OperationMessage(
-        operation_id=operation_id,
+    return operation_message(
+        payload,
         operation=operation,
-        merchant_id="m1",
-        integration_id="erp",
-        channel_id="shop",
+        operation_id=operation_id,
         order_id="WEB-R",
         reference=reference,
-        accepted_at=datetime.now(UTC),
-        payload=payload,
     )
 
 

@@ -1,13 +1,13 @@
 """A platform that accepts for later, then rejects (Verification Rejected): the order's state
 goes back to what it was before the operation, for each operation."""
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from ordersync.core.models import OperationMessage, OperationType
 from ordersync.orders.lifecycle import OrderState, OrderStatus, apply, confirmed, revert
+from tests.factories import operation_message
 
 PAYLOADS = {
     OperationType.CREATE: ({"grandTotal": "31.95"}, None),
@@ -20,16 +20,12 @@ PAYLOADS = {
 
 def message(operation: OperationType, operation_id: str = "op-2") -> OperationMessage:
     payload, reference = PAYLOADS[operation]
-    return OperationMessage(
-        operation_id=operation_id,
+    return operation_message(
+        payload,
         operation=operation,
-        merchant_id="m",
-        integration_id="erp",
-        channel_id="shop",
+        operation_id=operation_id,
         order_id="WEB-1",
         reference=reference,
-        accepted_at=datetime.now(UTC),
-        payload=payload,
     )
 
 

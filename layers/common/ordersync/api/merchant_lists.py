@@ -44,6 +44,15 @@ class Story(BaseModel):
     cursor: str | None
 
 
+# The query model behind each route's query string, so the OpenAPI document can state every
+# filter (tools/openapi.py) though the routes read them through the model, not as parameters.
+QUERY_MODELS: dict[tuple[str, str], type[BaseModel]] = {
+    ("get", "/v1/alerts"): AlertQuery,
+    ("get", "/v1/history"): HistoryQuery,
+    ("get", "/v1/orders/{orderId}/history"): StoryQuery,
+}
+
+
 def _reader() -> str:
     """The caller's merchant, once their user record says they belong to it."""
     caller = calling_user(router)

@@ -66,9 +66,10 @@ def story(
     fingerprint = {"story": wanted}
     starts: dict[str, Any] = {key: None for key in wanted}
     if cursor:
-        starts = decode_cursor(merchant_id, fingerprint, cursor).get("k")  # type: ignore[assignment]
-        if not isinstance(starts, dict) or not set(starts) <= set(wanted):
+        found = decode_cursor(merchant_id, fingerprint, cursor).get("k")
+        if not isinstance(found, dict) or not set(found) <= set(wanted):
             raise refused("this cursor does not belong to this story")
+        starts = found
     heads: list[tuple[str, str, dict[str, Any]]] = []
     exhausted: dict[str, bool] = {}
     for key, start in starts.items():

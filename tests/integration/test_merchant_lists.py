@@ -135,6 +135,25 @@ def test_a_cursor_given_to_one_merchant_is_refused_to_the_other(merchants, path)
     assert following["items"] != first["items"]
 
 
+def test_a_forged_cursor_with_a_valid_digest_cannot_reach_another_merchant(merchants):
+    """A cursor that passes its digest (made with the demo merchant and query) but points into
+    the other merchant's partition is refused: the key must be in the token's partition."""
+    from ordersync.alerts.query import AlertQuery
+    from ordersync.history.paging import encode_cursor
+
+    theirs = {
+        "pk": {"S": "other"},
+        "sk": {"S": "other-erp#other-shop#order#WEB-1"},
+        "merchantLevel": {"S": "other#error"},
+        "updatedAt": {"S": "2026-11-30T00:00:00.000Z"},
+    }
+    query = {"level": "error", "limit": "2"}
+    forged = encode_cursor("demo", AlertQuery.parse(query).fingerprint(), {"k": theirs})
+    status, answer = as_("demo", "/v1/alerts", **query, cursor=forged)
+    assert status == 422
+    assert [p["field"] for p in answer["problems"]] == ["cursor"]
+
+
 def test_one_alert_shows_every_column_and_only_to_its_merchant(merchants):
     market = alert_id(merchants["market"].entity_key)
     status, alert = as_("demo", f"/v1/alerts/{market}")

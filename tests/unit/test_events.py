@@ -31,6 +31,7 @@ FOLDERS = {
     "AlertCallbackFunction": "alert_callback",
     "SweeperFunction": "sweeper",
     "MerchantApiFunction": "merchant_api",
+    "BulkActionsFunction": "bulk_actions",
 }
 HTTP_FOLDERS = ("api", "merchant_api")
 

@@ -55,13 +55,50 @@ def test_a_second_retry_while_the_first_waits_is_refused(stack, users, outcome_o
     assert len(_queued(stack)) == 1
 
 
-def test_retry_of_a_synced_order_or_one_retrying_by_itself_is_refused(stack, users, outcome_of):
+def test_retry_of_a_synced_order_or_one_retrying_by_itself_is_refused(
+    stack, users, outcome_of, transient
+):
     _, synced = outcome_of("Order Created")
     with pytest.raises(ActionRefused, match="resolved"):
         service.retry(users["granted"], synced)
-    _, retrying = outcome_of("Order Warning")
+    _, warned = outcome_of("Order Warning")  # synced, its warning open for review
     with pytest.raises(ActionRefused, match="synced"):
+        service.retry(users["granted"], warned)
+    message, retrying = transient(spent=False)
+    with pytest.raises(ActionRefused, match="retried automatically"):
         service.retry(users["granted"], retrying)
+    assert _status(message) == "failed"
+    assert _queued(stack) == []
+
+
+def test_a_skipped_operation_is_retried_with_its_whole_schedule_again(stack, users, transient):
+    message, alert_id = transient(spent=True)
+    assert _status(message) == "skipped"
+    done = service.retry(users["granted"], alert_id)
+    assert done.operation_status == "pending"
+    [queued] = _queued(stack)
+    assert queued["operationId"] == message.operation_id
+    item = stack.item("OperationsTable", {"operationId": {"S": message.operation_id}})
+    assert item["runs"]["N"] == "0"
+    assert item["watch"]["S"] == "queued"  # the sweeper flags it if it is not run in time
+
+
+def test_racing_retries_queue_the_operation_once(stack, users, outcome_of):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, alert_id = outcome_of()
+
+    def attempt(_: int) -> str:
+        try:
+            service.retry(users["granted"], alert_id)
+        except ActionRefused:
+            return "refused"
+        return "done"
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(attempt, range(8)))
+    assert sorted(results) == ["done"] + ["refused"] * 7
+    assert len(_queued(stack)) == 1
 
 
 def test_resend_replaces_the_body_under_the_same_operation(stack, users, outcome_of):

@@ -251,3 +251,17 @@ def test_a_hand_synced_order_is_listed_by_status_manually_synced(stack, users, o
     assert found.items[0]["operationStatus"] == "manually_synced"
     failed = list_alerts("m1", AlertQuery.parse({"status": "failed"}))
     assert [row["alertId"] for row in failed.items] == [waiting]
+
+
+def test_an_unconfirmed_operation_waits_for_a_person_only_once_overdue(stack, users, outcome_of):
+    from datetime import UTC, datetime, timedelta
+
+    from ordersync.operations.sweeper import sweep
+
+    message, alert_id = outcome_of("Pending Verification")
+    with pytest.raises(ActionRefused, match="resolved"):  # pending: nothing to act on yet
+        service.mark_synced(users["granted"], alert_id)
+    sweep(at=datetime.now(UTC) + timedelta(days=1))  # the confirmation is overdue: an alert
+    assert AlertStore().get("m1", message.entity_key).outcome.code == "Verification Overdue"
+    done = service.mark_synced(users["granted"], alert_id)
+    assert (done.operation_status, done.alert_status) == ("manually_synced", "resolved")

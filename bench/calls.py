@@ -13,6 +13,8 @@ One run that reaches every function and every kind of call its code makes, in a 
   with another body (a 409);
 - a merchant viewer reading alerts (from an index, and by key for a column off it), one
   alert, the history and one order's story;
+- an operator's actions on rejected orders, one by one, by ids and as bulk jobs by filter
+  (`bench.action_scenarios`);
 - a sweep over one overdue operation of each kind (queued, unverified, retry whose message is
   gone), which flags, alerts and requeues.
 
@@ -31,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bench import action_scenarios
 from bench import call_scenarios as scenarios
 from bench.calls_driver import Driver
 
@@ -46,6 +49,7 @@ def run(driver: Driver) -> dict[str, Any]:
             scenarios.rejected_later,
             scenarios.budget_spent,
             scenarios.merchant_admin,
+            action_scenarios.merchant_actions,
         )
         for future in [pool.submit(scenario, driver) for scenario in concurrent]:
             future.result()

@@ -23,6 +23,7 @@ OTHER_IDS = {
     "alertId": "alert",
     "userId": "user",
     "exportId": "export",
+    "jobId": "job",
 }
 
 # What only the other merchant's records carry: none of these may be in any answer to demo.
@@ -65,6 +66,14 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/v1/alerts/{alertId}"): Sample(),
     ("GET", "/v1/history"): Sample(query={"identifier": "{order}"}),
     ("GET", "/v1/orders/{orderId}/history"): Sample(),
+    ("POST", "/v1/alerts/{alertId}/retry"): Sample(),
+    ("POST", "/v1/alerts/{alertId}/ignore"): Sample(),
+    ("POST", "/v1/alerts/{alertId}/unignore"): Sample(),
+    ("POST", "/v1/alerts/{alertId}/mark-synced"): Sample(),
+    ("POST", "/v1/alerts/{alertId}/resend"): Sample(body={"orderId": "{order}"}),
+    # The other merchant's alert id among demo's: answered per id, "not found".
+    ("POST", "/v1/alerts/bulk"): Sample(body={"action": "ignore", "ids": ["{alert}"]}),
+    ("GET", "/v1/alerts/bulk/{jobId}"): Sample(),
 }
 
 

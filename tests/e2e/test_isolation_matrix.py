@@ -7,6 +7,7 @@ the caller's own data, and never carries anything of the other merchant's.
 The routes and their samples are tests/isolation.py's tables (every route of both resolvers and
 of the template; a route without a sample fails tests/unit/test_isolation_routes.py)."""
 
+import json
 from typing import Any
 
 import httpx
@@ -33,6 +34,11 @@ def other(local_stack) -> dict[str, str]:
     admin = local_stack.user("admin@other-merchant.test")
     [alert] = admin.get("/v1/alerts", params={"identifier": order["orderId"]}).json()["items"]
     [user] = admin.get("/v1/users").json()["users"]
+    # A bulk job of the other merchant's: its admin grants themselves the actions first.
+    granted = {"role": "admin", "permissions": {"orderSync": True}}
+    assert admin.put(f"/v1/users/{user['userId']}", json=granted).status_code == 200
+    nothing = {"action": "unignore", "filter": {"identifier": "no-such-order"}}
+    job = admin.post("/v1/alerts/bulk", json=nothing).json()["jobId"]
     # What the matrix must never show: the other merchant does hold these.
     assert admin.get(f"/v1/alerts/{alert['alertId']}").json()["channel"] == OTHER_CHANNEL
     assert admin.get(f"/v1/orders/{order['orderId']}/history").status_code == 200
@@ -41,6 +47,7 @@ def other(local_stack) -> dict[str, str]:
         "operation": operation,
         "alert": alert["alertId"],
         "user": user["userId"],
+        "job": job,
     }
 
 
@@ -73,7 +80,7 @@ def answer(client: httpx.Client, route: Route, ids: dict[str, str]) -> httpx.Res
     sample = SAMPLES[(route.method, route.path)]
     request: dict[str, Any] = {"params": {k: fill(v, ids) for k, v in sample.query.items()}}
     if sample.body is not None:
-        request["json"] = sample.body
+        request["json"] = json.loads(fill(json.dumps(sample.body), ids))
     return client.request(route.method, fill(route.path, ids), **request)
 
 

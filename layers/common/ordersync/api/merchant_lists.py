@@ -15,13 +15,13 @@ from pydantic import BaseModel, Field
 from ordersync.alerts import ids
 from ordersync.alerts.listing import list_alerts
 from ordersync.alerts.query import AlertQuery, alert_detail
-from ordersync.api.fields import OrderIdPath
 from ordersync.api.merchant_identity import calling_user
 from ordersync.config.repository import config_store
 from ordersync.core.models import entity_key
 from ordersync.history.listing import HistoryQuery, list_history
 from ordersync.history.stories import StoryQuery, story, story_row
 from ordersync.merchants import service
+from ordersync.orders.fields import OrderIdPath
 
 router = APIGatewayHttpRouter()
 

@@ -5,9 +5,12 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from ordersync.api.fields import OrderIdPath as OrderId
 from ordersync.api.identity import calling_channel
-from ordersync.api.payloads import (
+from ordersync.core.models import OperationType
+from ordersync.operations import intake
+from ordersync.operations.models import AcceptedOperation
+from ordersync.orders.fields import OrderIdPath as OrderId
+from ordersync.orders.payloads import (
     CamelModel,
     CancelOrderRequest,
     CreateOrderRequest,
@@ -15,9 +18,6 @@ from ordersync.api.payloads import (
     RefundRequest,
     ShipmentRequest,
 )
-from ordersync.core.models import OperationType
-from ordersync.operations import intake
-from ordersync.operations.models import AcceptedOperation
 
 router = APIGatewayHttpRouter()
 metrics = Metrics()

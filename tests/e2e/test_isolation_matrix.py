@@ -39,6 +39,9 @@ def other(local_stack) -> dict[str, str]:
     assert admin.put(f"/v1/users/{user['userId']}", json=granted).status_code == 200
     nothing = {"action": "unignore", "filter": {"identifier": "no-such-order"}}
     job = admin.post("/v1/alerts/bulk", json=nothing).json()["jobId"]
+    # ... and gives it back, as the seed left it (other tests share this stack).
+    revoked = {"role": "admin", "permissions": {"orderSync": False}}
+    assert admin.put(f"/v1/users/{user['userId']}", json=revoked).status_code == 200
     # What the matrix must never show: the other merchant does hold these.
     assert admin.get(f"/v1/alerts/{alert['alertId']}").json()["channel"] == OTHER_CHANNEL
     assert admin.get(f"/v1/orders/{order['orderId']}/history").status_code == 200

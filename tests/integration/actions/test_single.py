@@ -8,7 +8,7 @@ from ordersync.actions import service
 from ordersync.actions.models import ActionRefused, Actor, InvalidPayload
 from ordersync.alerts.ids import UnknownAlert
 from ordersync.alerts.repository import AlertStore
-from ordersync.history.listing import story
+from ordersync.history.stories import story
 from ordersync.merchants.service import Forbidden
 from ordersync.operations.records import OperationStore
 from ordersync.orders.repository import OrderStore
@@ -26,7 +26,7 @@ def _status(message) -> str:
 
 
 def _story(message) -> list:
-    records, _ = story("m1", message.entity_key)
+    records, _ = story("m1", [message.entity_key])
     return records
 
 

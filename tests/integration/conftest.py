@@ -31,6 +31,9 @@ ENVIRONMENT = {
     "SIGNATURES_TABLE": "SignaturesTable",
     "OPERATIONS_QUEUE_URL": "OperationsQueue",
     "DEAD_LETTER_QUEUE_URL": "OperationsDeadLetterQueue",
+    "EXPORTS_TABLE": "ExportsTable",
+    "EXPORTS_BUCKET": "ExportsBucket",
+    "EXPORTS_QUEUE_URL": "ExportsQueue",
 }
 
 

@@ -31,6 +31,7 @@ FOLDERS = {
     "AlertCallbackFunction": "alert_callback",
     "SweeperFunction": "sweeper",
     "MerchantApiFunction": "merchant_api",
+    "ExportFunction": "export",
 }
 HTTP_FOLDERS = ("api", "merchant_api")
 

@@ -23,6 +23,7 @@ ROOMS = [
     "operations",
     "delivery",
     "callbacks",
+    "exports",
     "api",
 ]
 MODULES = sorted(PACKAGE.rglob("*.py"))

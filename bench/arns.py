@@ -41,7 +41,5 @@ def short(arn: str) -> str:
     """An ARN as the template names it: OperationsTable, OperationsTable/index/by-watch."""
     if arn == "*":
         return "*"
-    tail = re.split(
-        r":(?:table/|function:|stateMachine:|log-group:)|:sqs:[^:]*:[^:]*:|:s3:::", arn
-    )
+    tail = re.split(r":(?:table/|function:|stateMachine:|log-group:)|:sqs:[^:]*:[^:]*:|:s3:::", arn)
     return tail[-1] if len(tail) > 1 else arn

@@ -48,6 +48,11 @@ def main() -> None:
         type=int,
         help="skip an operation after exactly this many workflow runs (no retry span)",
     )
+    parser.add_argument(
+        "--export-direct-rows",
+        type=int,
+        help="exports of more rows run as jobs (the template's ExportDirectRows, 5000)",
+    )
     args = parser.parse_args()
     # The stack's own lines (a failed invocation's traceback above all) go to stderr.
     logging.basicConfig(
@@ -60,7 +65,14 @@ def main() -> None:
             time_scale=args.time_scale,
             poller_concurrency=args.concurrency,
             log_level=args.log_level,
-            parameters=exactly_runs(args.retry_budget) if args.retry_budget else {},
+            parameters={
+                **(exactly_runs(args.retry_budget) if args.retry_budget else {}),
+                **(
+                    {"ExportDirectRows": str(args.export_direct_rows)}
+                    if args.export_direct_rows
+                    else {}
+                ),
+            },
         )
     ).start()
     print(

@@ -2,6 +2,7 @@
 and `columns=`, `format=csv|xlsx`), answered with the file itself or, past the threshold, 202 and
 an export job; `GET /v1/exports/{exportId}` shows a job and, once done, its download link."""
 
+import base64
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -17,6 +18,7 @@ from ordersync.exports.jobs import ExportKind
 from ordersync.exports.requests import parse_export
 from ordersync.exports.writers import MEDIA_TYPES
 from ordersync.history.query import InvalidQuery
+from ordersync.merchants.service import current_user
 
 router = APIGatewayHttpRouter()
 
@@ -44,9 +46,10 @@ ERROR: dict[str, Any] = {
 FILE_OR_JOB: dict[int, OpenAPIResponse] = {
     200: {
         "description": "the file itself (up to the threshold), with a Content-Disposition name",
-        "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in (
-            MEDIA_TYPES.values()
-        )},
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in (MEDIA_TYPES.values())
+        },
     },
     202: {
         "description": "too large to answer at once: an export job (see GET /v1/exports/{id})",
@@ -80,26 +83,37 @@ def export_history() -> Response[Any]:
     },
 )
 def get_export(exportId: ExportId) -> service.ExportView:  # named as in the contract
-    found = service.status(calling_user(router).merchant_id, exportId)
+    found = service.status(_merchant(), exportId)
     if found is None:
         raise NotFoundError(f"no export {exportId}")
     return found
 
 
+def _merchant() -> str:
+    """The caller's merchant, once their record shows they still belong to it (any role may
+    export: viewers read)."""
+    return current_user(calling_user(router)).merchant_id
+
+
 def _export(kind: ExportKind) -> Response[Any]:
-    merchant_id = calling_user(router).merchant_id
+    merchant_id = _merchant()
     try:
         request = parse_export(kind, router.current_event.query_string_parameters)
     except InvalidQuery as invalid:
         raise RequestValidationError(invalid.problems) from invalid
     result = service.export(merchant_id, request)
     if isinstance(result, service.ExportFile):
-        return Response(
+        # A file goes through API Gateway base64-encoded. Encoded here rather than left to
+        # powertools (which encodes a bytes body): its response validation would first try to
+        # read the bytes as UTF-8, which an XLSX (a zip) is not.
+        answer: Response[Any] = Response(
             status_code=200,
             content_type=result.media_type,
-            body=result.body,  # bytes: powertools answers them base64-encoded, as API Gateway wants
+            body=base64.b64encode(result.body).decode(),
             headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
         )
+        answer.base64_encoded = True
+        return answer
     return Response(
         status_code=202,
         content_type=content_types.APPLICATION_JSON,

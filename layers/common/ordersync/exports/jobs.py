@@ -100,7 +100,9 @@ class ExportStore:
         return self._running(job, {"rows": rows, "sizeBytes": written})
 
     def finish(self, job: ExportJob, rows: int, written: int) -> bool:
-        return self._running(job, {"rows": rows, "sizeBytes": written, "status": ExportStatus.DONE.value})
+        return self._running(
+            job, {"rows": rows, "sizeBytes": written, "status": ExportStatus.DONE.value}
+        )
 
     def fail(self, job: ExportJob, error: str) -> bool:
         return self._running(job, {"status": ExportStatus.FAILED.value, "error": error})

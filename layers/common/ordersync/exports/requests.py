@@ -7,9 +7,9 @@ from typing import Any
 
 from ordersync.alerts.listing import list_alerts
 from ordersync.alerts.query import AlertQuery
+from ordersync.exports.jobs import ExportFormat, ExportKind
 from ordersync.history.listing import HISTORY_COLUMNS, HistoryQuery, list_history
 from ordersync.history.query import MAX_LIMIT, InvalidQuery, ListQuery, problem
-from ordersync.exports.jobs import ExportFormat, ExportKind
 
 # Paging belongs to the lists; an export holds every matching row.
 PAGING = ("limit", "cursor")

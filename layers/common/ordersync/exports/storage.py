@@ -51,9 +51,7 @@ class MultipartSink:
     def abort(self) -> None:
         """Drop the parts uploaded so far (S3 keeps, and bills, an unfinished upload's parts;
         the bucket's lifecycle also aborts any left after a day)."""
-        aws.s3().abort_multipart_upload(
-            Bucket=self.bucket, Key=self.key, UploadId=self._upload_id
-        )
+        aws.s3().abort_multipart_upload(Bucket=self.bucket, Key=self.key, UploadId=self._upload_id)
 
     def _upload(self, data: bytes) -> None:
         number = len(self._parts) + 1
@@ -63,7 +61,9 @@ class MultipartSink:
         self._parts.append({"PartNumber": number, "ETag": answer["ETag"]})
 
 
-def download_link(key: str, filename: str, content_type: str, now: datetime) -> tuple[str, datetime]:
+def download_link(
+    key: str, filename: str, content_type: str, now: datetime
+) -> tuple[str, datetime]:
     """A presigned GET of the file that downloads under its name, and when it stops working."""
     seconds = export_settings().export_link_seconds
     url = aws.s3().generate_presigned_url(

@@ -110,7 +110,8 @@ def test_a_small_csv_export_is_the_file_itself_rfc_4180_and_newest_first(merchan
     assert headers["Content-Type"] == "text/csv; charset=utf-8"
     assert headers["Content-Disposition"].startswith('attachment; filename="alerts-')
     data = body_bytes(answer)
-    assert data.endswith(b"\r\n") and b"\r\n" in data.split(b'"')[0]  # CRLF record ends
+    assert data.endswith(b"\r\n")
+    assert b"\r\n" in data.split(b'"')[0]
     rows = csv_rows(data)
     assert rows[0] == ["alertId", "orderId", "code", "message", "attempts"]
     assert len(rows) == 13  # the header and m1's 12 alerts, none of m2's
@@ -204,7 +205,9 @@ def test_past_the_threshold_a_job_writes_the_file_and_links_to_it(
     assert started["statusCode"] == 202
     job = json.loads(started["body"])
     assert started["headers"]["Location"] == f"/v1/exports/{job['exportId']}"
-    assert job["status"] == "queued" and job["rowsWritten"] == 0 and job["downloadUrl"] is None
+    assert job["status"] == "queued"
+    assert job["rowsWritten"] == 0
+    assert job["downloadUrl"] is None
 
     progress: list[int] = []
     real = ExportStore.progress
@@ -221,8 +224,10 @@ def test_past_the_threshold_a_job_writes_the_file_and_links_to_it(
     shown = call("get_export", exportId=job["exportId"])
     assert shown["statusCode"] == 200
     done = json.loads(shown["body"])
-    assert done["status"] == "done" and done["rowsWritten"] == 12
-    assert done["downloadUrl"].startswith("https://") and done["downloadExpiresAt"]
+    assert done["status"] == "done"
+    assert done["rowsWritten"] == 12
+    assert done["downloadUrl"].startswith("https://")
+    assert done["downloadExpiresAt"]
     # The link is presigned for the file's name; read it back as S3 has it.
     s3 = boto3.client("s3", region_name="us-east-1")
     stored = s3.get_object(
@@ -230,7 +235,8 @@ def test_past_the_threshold_a_job_writes_the_file_and_links_to_it(
         Key=f"exports/{job['exportId']}/{done['filename']}",
     )
     rows = csv_rows(stored["Body"].read())
-    assert rows[0] == ["alertId", "orderId", "code"] and len(rows) == 13
+    assert rows[0] == ["alertId", "orderId", "code"]
+    assert len(rows) == 13
     assert "X-Amz-Expires=300" in done["downloadUrl"]
     assert "response-content-disposition=attachment" in done["downloadUrl"]
 
@@ -247,7 +253,8 @@ def test_an_xlsx_job_is_written_part_by_part(merchants, threshold, monkeypatch):
         Key=f"exports/{job['exportId']}/{done['filename']}",
     )["Body"].read()
     rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
-    assert len(rows) == 13 and rows[0][0] == "alertId"
+    assert len(rows) == 13
+    assert rows[0][0] == "alertId"
 
 
 def test_another_merchant_s_export_id_is_404_and_a_copy_of_the_message_does_nothing(
@@ -284,5 +291,6 @@ def test_a_job_that_keeps_failing_is_recorded_as_failed_and_its_upload_dropped(
     assert service.run_job("m1", job["exportId"]).value == "failed"
     assert len(aborted) == 3
     shown = json.loads(call("get_export", exportId=job["exportId"])["body"])
-    assert shown["status"] == "failed" and "start it again" in shown["error"]
+    assert shown["status"] == "failed"
+    assert "start it again" in shown["error"]
     assert shown["downloadUrl"] is None

@@ -50,10 +50,10 @@ def s3() -> "S3Client":
     """Signature v4, which presigned links need; path-style addressing on the local stack,
     whose one endpoint (127.0.0.1:port) cannot take the bucket as a host name."""
     local = get_settings().aws_endpoint_url is not None
-    addressing = {"addressing_style": "path" if local else "virtual"}
-    return boto3.client(
-        "s3", config=_config().merge(Config(signature_version="s3v4", s3=addressing))
+    addressing = Config(
+        signature_version="s3v4", s3={"addressing_style": "path" if local else "virtual"}
     )
+    return boto3.client("s3", config=_config().merge(addressing))
 
 
 def reset_clients() -> None:

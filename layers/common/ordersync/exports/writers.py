@@ -81,7 +81,7 @@ class XlsxWriter:
             self._sheet = self._book.create_sheet(self._title)
             self._sheet.append(self._columns)
         # zipfile writes to a sink that cannot seek (a multipart upload) with data descriptors.
-        self._book.save(self._sink)  # type: ignore[arg-type]
+        self._book.save(self._sink)
 
 
 def writer(format_: ExportFormat, sink: Sink, columns: Sequence[str], title: str) -> SheetWriter:

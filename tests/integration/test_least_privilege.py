@@ -53,12 +53,33 @@ ALLOWANCES = [
     ),
     *(
         Allowance(
-            "DispatcherFunction",
+            function,
             f"logs:{action}",
             "*",
             f"{RUNTIME} (AWSLambdaSQSQueueExecutionRole grants it a second time)",
         )
+        for function in ("DispatcherFunction", "ExportFunction")
         for action in ("CreateLogGroup", "CreateLogStream", "PutLogEvents")
+    ),
+    Allowance(
+        "ExportFunction",
+        "sqs:GetQueueAttributes",
+        "*",
+        "Lambda's SQS event-source mapping reads the queue's attributes",
+    ),
+    # A presigned link is signed with the merchant API's role and used by the merchant's
+    # browser: S3 authorizes that GetObject against the role, but the function never calls it.
+    Allowance(
+        "MerchantApiFunction",
+        "s3:GetObject",
+        "arn:aws:s3:::ExportsBucket/exports/*",
+        "the merchant downloads through a link this role presigned",
+    ),
+    Allowance(
+        "ExportFunction",
+        "s3:AbortMultipartUpload",
+        "arn:aws:s3:::ExportsBucket/exports/*",
+        "only a failed run drops its upload's parts (tests/integration/test_exports.py)",
     ),
 ]
 

@@ -294,3 +294,12 @@ def test_a_job_that_keeps_failing_is_recorded_as_failed_and_its_upload_dropped(
     assert shown["status"] == "failed"
     assert "start it again" in shown["error"]
     assert shown["downloadUrl"] is None
+
+
+def test_a_job_whose_runs_all_died_is_failed_by_its_next_delivery(merchants, threshold):
+    job = json.loads(call("export_alerts", query="format=csv")["body"])
+    store = ExportStore()
+    for _ in range(3):  # three runs claimed it and died (out of time or memory) before the end
+        assert store.claim("m1", job["exportId"]) is not None
+    assert service.run_job("m1", job["exportId"]).value == "failed"
+    assert json.loads(call("get_export", exportId=job["exportId"])["body"])["status"] == "failed"

@@ -23,7 +23,8 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 def _record_handler(record: SQSRecord) -> str:
     job = json.loads(record.body)
     logger.append_keys(export_id=job["exportId"])
-    return run_job(job["merchantId"], job["exportId"]).value
+    ended = run_job(job["merchantId"], job["exportId"])
+    return ended.value if ended else "nothing to run"
 
 
 @logger.inject_lambda_context

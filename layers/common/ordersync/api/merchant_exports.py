@@ -118,5 +118,14 @@ def _export(kind: ExportKind) -> Response[Any]:
         status_code=202,
         content_type=content_types.APPLICATION_JSON,
         body=service.view(result).model_dump(by_alias=True, mode="json"),
-        headers={"Location": f"/v1/exports/{result.export_id}"},
+        headers={"Location": f"{_stage_prefix()}/v1/exports/{result.export_id}"},
     )
+
+
+def _stage_prefix() -> str:
+    """What comes before the route in the path the client used (`/dev` on a stage's default
+    URL, nothing on a custom domain), so the job's Location works where the client is."""
+    event = router.current_event
+    route_path = event.route_key.split(" ", 1)[-1]
+    raw = event.raw_path
+    return raw[: -len(route_path)] if raw.endswith(route_path) else ""

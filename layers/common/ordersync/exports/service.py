@@ -105,14 +105,17 @@ def start_job(merchant_id: str, request: ExportRequest) -> ExportJob:
     return job
 
 
-def run_job(merchant_id: str, export_id: str, store: ExportStore | None = None) -> ExportStatus:
-    """Write the job's file into S3, page by page; a copy of the message for a finished job does
-    nothing. A failure is raised (SQS delivers the job again) until the last attempt, which
-    records the job as failed."""
+def run_job(
+    merchant_id: str, export_id: str, store: ExportStore | None = None
+) -> ExportStatus | None:
+    """Write the job's file into S3, page by page, and say how it ended; None when there is
+    nothing to run (a copy of the message for a finished job, or no such job of this merchant).
+    A failure is raised (SQS delivers the job again) until the last attempt, which records the
+    job as failed."""
     store = store or ExportStore()
     job = store.claim(merchant_id, export_id)
     if job is None:
-        return ExportStatus.DONE
+        return None
     if job.attempts > MAX_ATTEMPTS:
         store.fail(job, f"the export failed {MAX_ATTEMPTS} times; start it again")
         return ExportStatus.FAILED

@@ -21,6 +21,7 @@ ordersync local stack ready on {url}  (simulated platform on {platform})
   curl -s -X POST {url}/_local/sign-in \
     -d '{{"email": "admin@demo-merchant.test", "password": "{password}"}}'
   curl -s {url}/v1/me -H 'Authorization: Bearer <token>'
+  curl -s -OJ '{url}/v1/alerts/export?format=xlsx' -H 'Authorization: Bearer <token>'
 
   faults:  curl -s -X POST {platform}/_platform/faults \\
              -d '{{"faults": [{{"kind": "status", "status": 500, "times": 3}}]}}'

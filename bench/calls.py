@@ -11,6 +11,8 @@ One run that reaches every function and every kind of call its code makes, in a 
   postpones the message, then moves it to the dead-letter queue;
 - a create sent again: with the same body (the first answer), with another (a conflict), and
   with another body (a 409);
+- a merchant viewer reading alerts (from an index, and by key for a column off it), one
+  alert, the history and one order's story;
 - a merchant viewer's exports: two small enough to be the answer, one run as a job by the
   export function, its presigned link downloaded;
 - a sweep over one overdue operation of each kind (queued, unverified, retry whose message is
@@ -50,6 +52,7 @@ def run(driver: Driver) -> dict[str, Any]:
         for future in [pool.submit(scenario, driver) for scenario in concurrent]:
             future.result()
     scenarios.repeats(driver, scenarios.lifecycle_order(driver))
+    scenarios.merchant_lists(driver, scenarios.lifecycle_order(driver))
     scenarios.merchant_exports(driver)  # after the others: it exports their alerts
     scenarios.sweep(driver)
     driver.wait("the stack to go idle", driver.idle)

@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-from ordersync.api import merchant, merchant_errors, merchant_exports
+from ordersync.api import merchant, merchant_errors, merchant_exports, merchant_lists
 
 OPENAPI: dict[str, Any] = {
     "title": "ordersync merchant API",
@@ -22,5 +22,6 @@ OPENAPI: dict[str, Any] = {
 
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(merchant.router)
+app.include_router(merchant_lists.router)
 app.include_router(merchant_exports.router)
 merchant_errors.register(app)

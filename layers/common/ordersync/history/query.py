@@ -73,6 +73,20 @@ def problem(field: str, message: str, kind: str = "value_error") -> dict[str, An
     return {"loc": ("query", field), "msg": message, "type": kind}
 
 
+def validated[M: BaseModel](
+    model: type[M], params: Mapping[str, Any]
+) -> tuple[M | None, list[dict[str, Any]]]:
+    """`params` (a query string's) as `model`, or None and every problem, each located in the
+    query (`("query", field)`)."""
+    try:
+        return model.model_validate(params), []
+    except ValidationError as error:
+        return None, [
+            {"loc": ("query", *map(str, e["loc"])), "msg": e["msg"], "type": e["type"]}
+            for e in error.errors(include_url=False, include_context=False)
+        ]
+
+
 class ListQuery(BaseModel):
     """The filters both lists share; each may be used alone or with any others."""
 
@@ -137,15 +151,7 @@ class ListQuery(BaseModel):
         """The query from a request's query-string parameters; InvalidQuery lists every
         problem at once (unknown filters, bad values, and ranges that end before they start)."""
         params = dict(params or {})
-        problems: list[dict[str, Any]] = []
-        try:
-            query = cls.model_validate(params)
-        except ValidationError as error:
-            problems += [
-                {"loc": ("query", *map(str, e["loc"])), "msg": e["msg"], "type": e["type"]}
-                for e in error.errors(include_url=False, include_context=False)
-            ]
-            query = None
+        query, problems = validated(cls, params)
         problems += cls._range_problems(params) + cls._scope_problems(params)
         if problems or query is None:
             raise InvalidQuery(problems)

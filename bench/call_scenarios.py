@@ -134,6 +134,35 @@ def _signed_in(run: Driver, email: str) -> httpx.Client:
     )
 
 
+def merchant_exports(run: Driver) -> None:
+    """A viewer exports (the driver's threshold is one row): a list that matches nothing is the
+    CSV file itself; the history as XLSX; then every alert, with a column read from the item
+    (BatchGetItem), and the whole history, each a job the export function writes into S3; their
+    links are read."""
+    with _signed_in(run, "viewer@demo-merchant.test") as viewer:
+        nothing = {"identifier": f"none-{run.tag}"}
+        for path, format_ in (("/v1/alerts/export", "csv"), ("/v1/history/export", "xlsx")):
+            answer = viewer.get(path, params={**nothing, "format": format_})
+            if answer.status_code != 200:
+                raise RuntimeError(f"{path}: {answer.status_code} {answer.text}")
+        jobs = []
+        for path, params in (
+            ("/v1/alerts/export", {"columns": "orderId,attempts"}),
+            ("/v1/history/export", {"format": "xlsx"}),
+        ):
+            started = viewer.get(path, params=params)
+            if started.status_code != 202:
+                raise RuntimeError(f"{path} as a job: {started.status_code} {started.text}")
+            jobs.append(f"/v1/exports/{started.json()['exportId']}")
+
+        def done() -> bool:
+            return all(_read(viewer, job)["status"] == "done" for job in jobs)
+
+        run.wait("the export jobs", done)
+        for job in jobs:
+            httpx.get(_read(viewer, job)["downloadUrl"]).raise_for_status()
+
+
 def platform_id(order: str) -> str:
     """The simulated platform knows an order as <channel>.<order id>."""
     from ordersync.core.models import external_order_id

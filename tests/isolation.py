@@ -74,6 +74,9 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     # The other merchant's alert id among demo's: answered per id, "not found".
     ("POST", "/v1/alerts/bulk"): Sample(body={"action": "ignore", "ids": ["{alert}"]}),
     ("GET", "/v1/alerts/bulk/{jobId}"): Sample(),
+    ("GET", "/v1/alerts/export"): Sample(query={"identifier": "{order}"}),
+    ("GET", "/v1/history/export"): Sample(query={"identifier": "{order}"}),
+    ("GET", "/v1/exports/{exportId}"): Sample(),
 }
 
 

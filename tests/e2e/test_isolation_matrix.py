@@ -1,7 +1,7 @@
 """Tenant isolation on the local stack, through its front door (the channel authorizer and the
 JWT authorizer as API Gateway runs them): every route by every caller of the demo merchant
 (admin, operator, viewer, its channel's credential, nobody) by the other merchant's ids (its
-order, operation, alert and user). Each answer is a refusal (401, 403, 404), or an answer about
+order, operation, alert, user and export job). Each answer is a refusal (401, 403, 404), or an answer about
 the caller's own data, and never carries anything of the other merchant's.
 
 The routes and their samples are tests/isolation.py's tables (every route of both resolvers and
@@ -23,7 +23,7 @@ REFUSED = {401, 403, 404}
 @pytest.fixture(scope="module")
 def other(local_stack) -> dict[str, str]:
     """The other merchant's ids: an order its channel sent (refused by the platform, so it has
-    an open alert), that order's operation, the alert, and its admin's user id."""
+    an open alert), that order's operation, the alert, its admin's user id and an export job."""
     order = new_order(load_event("requests/create_order.json"))
     local_stack.set_faults(
         {"kind": "reject", "message": "no", "orderId": f"{OTHER_CHANNEL}.{order['orderId']}"}
@@ -51,7 +51,25 @@ def other(local_stack) -> dict[str, str]:
         "alert": alert["alertId"],
         "user": user["userId"],
         "job": job,
+        "export": _export_job(local_stack, admin, channel),
     }
+
+
+def _export_job(local_stack, admin: httpx.Client, channel: httpx.Client) -> str:
+    """The id of an export job of the other merchant's history: past the e2e stack's threshold
+    of 3 rows it is a job, so more rejected orders are sent until it is one."""
+    for _ in range(5):
+        started = admin.get("/v1/history/export", params={"format": "csv"})
+        if started.status_code == 202:
+            return str(started.json()["exportId"])
+        assert started.status_code == 200, started.text
+        order = new_order(load_event("requests/create_order.json"))
+        local_stack.set_faults(
+            {"kind": "reject", "message": "no", "orderId": f"{OTHER_CHANNEL}.{order['orderId']}"}
+        )
+        operation = channel.post("/v1/orders", json=order).json()["operationId"]
+        local_stack.wait_for(operation, {"failed"}, client=channel)
+    raise AssertionError("the other merchant's history export never became a job")
 
 
 @pytest.fixture(scope="module")

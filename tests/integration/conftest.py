@@ -32,6 +32,9 @@ ENVIRONMENT = {
     "OPERATIONS_QUEUE_URL": "OperationsQueue",
     "DEAD_LETTER_QUEUE_URL": "OperationsDeadLetterQueue",
     "BULK_ACTIONS_QUEUE_URL": "BulkActionsQueue",
+    "EXPORTS_TABLE": "ExportsTable",
+    "EXPORTS_BUCKET": "ExportsBucket",
+    "EXPORTS_QUEUE_URL": "ExportsQueue",
 }
 
 

@@ -32,6 +32,7 @@ FOLDERS = {
     "SweeperFunction": "sweeper",
     "MerchantApiFunction": "merchant_api",
     "BulkActionsFunction": "bulk_actions",
+    "ExportFunction": "export",
 }
 HTTP_FOLDERS = ("api", "merchant_api")
 

@@ -24,6 +24,7 @@ ROOMS = [
     "delivery",
     "callbacks",
     "actions",
+    "exports",
     "api",
 ]
 MODULES = sorted(PACKAGE.rglob("*.py"))

@@ -6,7 +6,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-from ordersync.api import merchant, merchant_actions, merchant_errors, merchant_lists
+from ordersync.api import (
+    merchant,
+    merchant_actions,
+    merchant_errors,
+    merchant_exports,
+    merchant_lists,
+)
 
 OPENAPI: dict[str, Any] = {
     "title": "ordersync merchant API",
@@ -24,4 +30,5 @@ app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(merchant.router)
 app.include_router(merchant_lists.router)
 app.include_router(merchant_actions.router)
+app.include_router(merchant_exports.router)
 merchant_errors.register(app)

@@ -103,7 +103,8 @@ def test_a_follow_up_of_an_order_not_created_waits_blocked_and_spends_no_runs(st
 
     result = run(stack, invoice)
 
-    assert result is not None and result.disposition == "blocked"
+    assert result is not None
+    assert result.disposition == "blocked"
     operation = OperationStore().get(invoice.operation_id)
     assert operation.status is OperationStatus.BLOCKED
     assert operation.where.startswith(f"blocked by order {invoice.order_id}")
@@ -118,11 +119,13 @@ def test_the_order_s_creation_releases_what_it_blocked_and_it_then_runs(stack, o
 
     created = run(stack, create)
 
-    assert created is not None and created.status is OperationStatus.SYNCED
+    assert created is not None
+    assert created.status is OperationStatus.SYNCED
     assert OperationStore().get(invoice.operation_id).status is OperationStatus.PENDING
     assert blocking.waiting(create) == []
     released = run_next(stack)  # the release queued it again
-    assert released is not None and released.status is OperationStatus.SYNCED
+    assert released is not None
+    assert released.status is OperationStatus.SYNCED
     assert "blockedBy" not in item(stack, invoice.operation_id)
     assert platform.state.stats()["duplicated"] == 0
 
@@ -133,14 +136,16 @@ def test_a_rejected_creation_keeps_its_follow_ups_blocked_and_lists_them_on_its_
     create, invoice = order
     platform.state.faults.append({"kind": "reject", "message": "no such SKU", "times": 1})
     rejected = run(stack, create)
-    assert rejected is not None and rejected.status is OperationStatus.FAILED
+    assert rejected is not None
+    assert rejected.status is OperationStatus.FAILED
 
     run(stack, invoice)
 
     assert OperationStore().get(invoice.operation_id).status is OperationStatus.BLOCKED
     alert = AlertStore().get(create.merchant_id, create.entity_key)
     # The alert still says why the order is not there; the invoice is listed as waiting for it.
-    assert alert is not None and alert.outcome.code == rejected.code
+    assert alert is not None
+    assert alert.outcome.code == rejected.code
     assert alert.waiting == {f"invoice {invoice.operation_id}"}
 
 
@@ -172,6 +177,7 @@ def test_a_follow_up_blocked_as_its_order_was_created_releases_itself(stack, ord
 
     result = run(stack, invoice)
 
-    assert result is not None and result.disposition == "blocked"
+    assert result is not None
+    assert result.disposition == "blocked"
     assert OperationStore().get(invoice.operation_id).status is OperationStatus.PENDING
     assert stack.queue_depth() == 1

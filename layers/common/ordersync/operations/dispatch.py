@@ -3,6 +3,7 @@
 import hashlib
 import json
 import math
+import random
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -11,11 +12,12 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.exceptions import ClientError
 
+from ordersync.config.repository import config_store
 from ordersync.core import aws
 from ordersync.core.clock import now
 from ordersync.core.models import OperationMessage, OperationType
 from ordersync.core.settings import get_settings
-from ordersync.operations import blocking, dead_letters, leases
+from ordersync.operations import blocking, dead_letters, inflight, leases
 from ordersync.operations.backoff import MAX_VISIBILITY_SECONDS, backoff_seconds
 from ordersync.operations.leases import Lease
 from ordersync.operations.models import OperationStatus, RecordedOutcome, WorkflowInput
@@ -27,6 +29,8 @@ logger = Logger(child=True)
 # unblocked, the dead-letter copy, postponing): time it needs beyond the workflow's own limit.
 AROUND_A_RUN_SECONDS = 15
 DUPLICATE_DELAY_SECONDS = 5
+# The longest a message waits for a place under its integration's limit before looking again.
+MAX_PLACE_WAIT_SECONDS = 60
 # An order is on the platform once its creation ends in these.
 ORDER_EXISTS = frozenset({OperationStatus.SYNCED, OperationStatus.PENDING_VERIFICATION})
 # SQS delays a new message by at most 15 minutes.
@@ -95,6 +99,38 @@ def dispatch(
     # SQS delivers at least once: a second copy must not run alongside the first. The holder is
     # this receive; a duplicate delivery shares the message id but not the receipt handle.
     holder = hashlib.sha256(record.receipt_handle.encode()).hexdigest()[:32]
+    limit = _in_flight_limit(message)
+    if limit is None:
+        return _run_once(record, message, holder)
+    if not inflight.acquire(
+        message.merchant_id, message.integration_id, holder, limit=limit, seconds=lease_seconds()
+    ):
+        _wait_for_a_place(record, message, limit)
+        return None  # sent afresh: this copy is done with
+    try:
+        return _run_once(record, message, holder)
+    finally:
+        inflight.release(message.merchant_id, message.integration_id, holder)
+
+
+def _in_flight_limit(message: OperationMessage) -> int | None:
+    integration = config_store().integration(message.merchant_id, message.integration_id)
+    return integration.max_in_flight if integration else None
+
+
+def _wait_for_a_place(record: SQSRecord, message: OperationMessage, limit: int) -> None:
+    """Every place is held: wait without a run (nothing counted), a little longer the more
+    often this message found them all held, jittered so the waiting do not come back at once."""
+    receives = int(record.attributes.raw_event.get("ApproximateReceiveCount") or 1)
+    delay = math.ceil(random.uniform(1, min(MAX_PLACE_WAIT_SECONDS, 2 ** min(receives, 6))))
+    if _worn_out(record, delay):
+        _send_afresh(message, delay)
+        return
+    _postpone(record, delay)
+    raise RetryLater(f"{limit} runs of {message.integration_id} in flight; waits {delay}s")
+
+
+def _run_once(record: SQSRecord, message: OperationMessage, holder: str) -> RecordedOutcome | None:
     taken = leases.acquire(
         message.operation_id, holder, lease_seconds(), dead_letter_of=message.dead_letter_of
     )

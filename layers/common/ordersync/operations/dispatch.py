@@ -1,5 +1,6 @@
 """From the operations queue to one synchronous run of the order-operation workflow."""
 
+import contextlib
 import hashlib
 import json
 import math
@@ -10,7 +11,7 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from ordersync.config.repository import config_store
 from ordersync.core import aws
@@ -87,6 +88,19 @@ def dispatch(
     `remaining_ms`: the dispatcher's time left (its Lambda context). A run is started only if
     the longest workflow still fits in it; otherwise the message goes back unstarted (NotStarted)
     and no run is counted, so a batch never outlives its function."""
+    try:
+        return _dispatch(record, remaining_ms)
+    except (ClientError, BotoCoreError):
+        # One of ordersync's own AWS calls failed (a throttled write, an SQS error): the message
+        # comes back after a short backoff, not after the queue's whole visibility timeout. (A
+        # message that cannot be read keeps that timeout, and its way to the DLQ.)
+        receives = int(record.attributes.raw_event.get("ApproximateReceiveCount") or 1)
+        with contextlib.suppress(ClientError, BotoCoreError):
+            _postpone(record, backoff_seconds(receives))
+        raise
+
+
+def _dispatch(record: SQSRecord, remaining_ms: Callable[[], int] | None) -> RecordedOutcome | None:
     message = OperationMessage.model_validate_json(record.body)
     logger.append_keys(operation_id=message.operation_id)
     if remaining_ms is not None and remaining_ms() < start_budget_ms():
@@ -152,19 +166,28 @@ def _run_once(record: SQSRecord, message: OperationMessage, holder: str) -> Reco
     try:
         result = run_workflow(WorkflowInput(message=message, run=taken.run))
     except WorkflowFailed:
-        leases.release(message.operation_id, holder)
+        _release(message, holder)
         # Timed out, or failed before its outcome was recorded: nothing says when to run again.
         _postpone(record, backoff_seconds(taken.run, None))
         raise
     except ClientError:
         # StartSyncExecution refused: no run started, so the run it counted is given back.
-        leases.release(message.operation_id, holder, started=False)
+        _release(message, holder, started=False)
         raise
     except BaseException:
-        leases.release(message.operation_id, holder)
+        _release(message, holder)
         raise
-    leases.release(message.operation_id, holder)
+    _release(message, holder)
     return _after_run(record, message, taken.run, result)
+
+
+def _release(message: OperationMessage, holder: str, *, started: bool = True) -> None:
+    # A lease not let go expires by itself (a copy of the message waits until then); failing
+    # here would throw away what the run did.
+    try:
+        leases.release(message.operation_id, holder, started=started)
+    except (ClientError, BotoCoreError):
+        logger.warning("run lease not released; it expires by itself", exc_info=True)
 
 
 def _after_run(

@@ -8,6 +8,8 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from ordersync.core import aws
 from ordersync.core.clock import iso, now
 from ordersync.core.dynamo import Update, from_item
@@ -65,10 +67,14 @@ def acquire(
 
 
 def release(merchant_id: str, integration_id: str, holder: str) -> None:
-    """Give the place back (no condition: only this holder's own attribute goes)."""
-    Update().remove(_attribute(holder)).apply(
-        get_settings().rate_limits_table, _key(merchant_id, integration_id)
-    )
+    """Give the place back (no condition: only this holder's own attribute goes). Tried twice:
+    a place not given back is lost to the whole integration until its lease expires."""
+    update = Update().remove(_attribute(holder))
+    table, key = get_settings().rate_limits_table, _key(merchant_id, integration_id)
+    try:
+        update.apply(table, key)
+    except ClientError:
+        update.apply(table, key)
 
 
 def holding(merchant_id: str, integration_id: str) -> int:

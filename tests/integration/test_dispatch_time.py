@@ -4,10 +4,14 @@ unstarted (partial batch failures), visible again at once, with no run counted a
 import sys
 
 import pytest
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from botocore.exceptions import ClientError
 
 from local.lambdas import LambdaContext, _load
 from local.template import LocalTemplate
-from ordersync.operations import dispatch
+from ordersync.core import aws
+from ordersync.operations import dispatch, leases
 from ordersync.operations.models import OperationStatus, RecordedOutcome
 
 
@@ -20,6 +24,12 @@ class RunningOut(LambdaContext):
 
     def get_remaining_time_in_millis(self) -> int:
         return 120_000 if not self.runs else dispatch.start_budget_ms() - 1
+
+
+@pytest.fixture(autouse=True)
+def handler_logger():
+    """The dispatcher's module logger is a child of the handler's, as in the function."""
+    return Logger()
 
 
 def receive(stack):
@@ -77,3 +87,43 @@ def test_a_batch_that_would_outlive_its_function_gives_the_rest_back_unstarted(
         if message.operation_id not in runs:
             item = stack.item("OperationsTable", {"operationId": {"S": message.operation_id}})
             assert "runs" not in item
+
+
+def test_a_failed_aws_call_of_its_own_brings_the_message_back_soon(
+    stack, accepted, order_request, monkeypatch
+):
+    """Not after the queue's whole visibility timeout (12 minutes): after a short backoff."""
+
+    def throttled(*args, **kwargs):
+        raise ClientError(
+            {"Error": {"Code": "ProvisionedThroughputExceededException"}}, "UpdateItem"
+        )
+
+    monkeypatch.setattr(leases, "acquire", throttled)
+    delays: list[int] = []
+    sqs = aws.sqs()
+    postpone = sqs.change_message_visibility
+
+    def spy(**request):
+        delays.append(request["VisibilityTimeout"])
+        return postpone(**request)
+
+    monkeypatch.setattr(sqs, "change_message_visibility", spy)
+    message = accepted(order_request)
+    stack.sqs.send_message(
+        QueueUrl=stack.resources["OperationsQueue"],
+        MessageBody=message.model_dump_json(by_alias=True),
+    )
+    [record] = receive(stack)["Records"]
+
+    with pytest.raises(ClientError):
+        dispatch.dispatch(SQSRecord(record))
+
+    [delay] = delays
+    assert (
+        delay
+        <= 60
+        < LocalTemplate.load().sam["Resources"]["OperationsQueue"]["Properties"][
+            "VisibilityTimeout"
+        ]
+    )

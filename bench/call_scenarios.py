@@ -11,7 +11,7 @@ import httpx
 
 from bench.calls_driver import Driver
 from local.platform import DEMO_VERIFICATION_SECRET
-from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT
+from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, USER_PASSWORD
 from tools.soak import ORDER
 
 
@@ -98,17 +98,7 @@ def repeats(run: Driver, order: str) -> None:
 def merchant_admin(run: Driver) -> None:
     """A merchant admin signs in, reads who they are and their users, invites one, and
     changes the new user's role (which moves them between Cognito groups)."""
-    signed_in = httpx.post(
-        f"{run.stack.url}/_local/sign-in",
-        json={"email": "admin@demo-merchant.test", "password": "ordersync-local"},
-    )
-    signed_in.raise_for_status()
-    admin = httpx.Client(
-        base_url=run.stack.url,
-        headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
-        timeout=30,
-    )
-    with admin:
+    with _signed_in(run, "admin@demo-merchant.test") as admin:
         for path in ("/v1/me", "/v1/users", "/v1/catalog"):
             admin.get(path).raise_for_status()
         invited = admin.post(
@@ -119,6 +109,37 @@ def merchant_admin(run: Driver) -> None:
         changed = admin.put(f"/v1/users/{invited.json()['userId']}", json={"role": "operator"})
         if changed.status_code != 200:
             raise RuntimeError(f"role change: {changed.status_code} {changed.text}")
+
+
+def merchant_lists(run: Driver, order: str) -> None:
+    """A viewer lists alerts (off the index, and with a column only the item has) and history,
+    opens one alert, and reads `order`'s story."""
+    with _signed_in(run, "viewer@demo-merchant.test") as viewer:
+        alerts = _read(viewer, "/v1/alerts", level="success", limit="5")
+        _read(viewer, "/v1/alerts", columns="orderId,nextStep", limit="5")
+        _read(viewer, f"/v1/alerts/{alerts['items'][0]['alertId']}")
+        _read(viewer, "/v1/history", code="Order Created", limit="5")
+        _read(viewer, f"/v1/orders/{order}/history")
+
+
+def _read(client: httpx.Client, path: str, **query: str) -> Any:
+    answer = client.get(path, params=query)
+    if answer.status_code != 200:
+        raise RuntimeError(f"GET {path}: {answer.status_code} {answer.text}")
+    return answer.json()
+
+
+def _signed_in(run: Driver, email: str) -> httpx.Client:
+    """A client that sends `email`'s id token (a seeded user, signed in locally)."""
+    signed_in = httpx.post(
+        f"{run.stack.url}/_local/sign-in", json={"email": email, "password": USER_PASSWORD}
+    )
+    signed_in.raise_for_status()
+    return httpx.Client(
+        base_url=run.stack.url,
+        headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
+        timeout=30,
+    )
 
 
 def platform_id(order: str) -> str:

@@ -13,6 +13,10 @@ One run that reaches every function and every kind of call its code makes, in a 
   dispatcher's keyed Query, its send to the queue, the order's alert);
 - a create sent again: with the same body (the first answer), with another (a conflict), and
   with another body (a 409);
+- a merchant viewer reading alerts (from an index, and by key for a column off it), one
+  alert, the history and one order's story;
+- an operator's actions on rejected orders, one by one, by ids and as bulk jobs by filter
+  (`bench.action_scenarios`);
 - a sweep over one overdue operation of each kind (queued, unverified, retry whose message is
   gone), which flags, alerts and requeues.
 
@@ -31,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bench import action_scenarios
 from bench import call_scenarios as scenarios
 from bench.calls_driver import Driver
 
@@ -47,10 +52,12 @@ def run(driver: Driver) -> dict[str, Any]:
             scenarios.budget_spent,
             scenarios.blocked_follow_up,
             scenarios.merchant_admin,
+            action_scenarios.merchant_actions,
         )
         for future in [pool.submit(scenario, driver) for scenario in concurrent]:
             future.result()
     scenarios.repeats(driver, scenarios.lifecycle_order(driver))
+    scenarios.merchant_lists(driver, scenarios.lifecycle_order(driver))
     scenarios.sweep(driver)
     driver.wait("the stack to go idle", driver.idle)
     counts = driver.recorder.reset()

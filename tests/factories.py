@@ -136,3 +136,62 @@ def bench_scenario(**overrides: Any) -> dict[str, Any]:
         "log_bytes": {"OrderCreateFunction": 600.0},
     }
     return {**base, **overrides}
+
+
+def merchant_user(user_id: str, merchant_id: str, role: str, **permissions: bool) -> Any:
+    """A merchant user's record (`ordersync.merchants.models.MerchantUser`)."""
+    from ordersync.merchants.models import MerchantUser, Permissions, Role
+
+    return MerchantUser(
+        user_id=user_id,
+        merchant_id=merchant_id,
+        email=f"{user_id}@{merchant_id}.test",
+        role=Role(role),
+        permissions=Permissions(**permissions),
+        created_at=datetime(2026, 11, 24, 9, 30, tzinfo=UTC),
+        updated_at=datetime(2026, 11, 24, 9, 30, tzinfo=UTC),
+    )
+
+
+def merchant_request(
+    method: str,
+    path: str,
+    *,
+    user_id: str | None = "u-admin",
+    merchant_id: str = "demo-merchant",
+    query: dict[str, str] | None = None,
+    body: Any = None,
+) -> dict[str, Any]:
+    """A payload-2.0 event as API Gateway hands a merchant route to the function, the JWT
+    authorizer's verified claims naming `user_id` of `merchant_id` (no claims: `user_id` None,
+    as for the open catalog). Repeated query keys arrive joined by commas, as API Gateway
+    joins them."""
+    from urllib.parse import urlencode
+
+    event = load_event("merchant_api/me.json")
+    event["rawPath"] = event["requestContext"]["http"]["path"] = f"/dev{path}"
+    event["requestContext"]["http"]["method"] = method
+    event["routeKey"] = event["requestContext"]["routeKey"] = f"{method} {path}"
+    event["rawQueryString"] = urlencode(query or {})
+    if query:
+        event["queryStringParameters"] = dict(query)
+    if body is not None:
+        event["body"] = body if isinstance(body, str) else json.dumps(body)
+    if user_id is None:
+        del event["requestContext"]["authorizer"]
+    else:
+        claims = event["requestContext"]["authorizer"]["jwt"]["claims"]
+        claims.update({"sub": user_id, "custom:merchant_id": merchant_id})
+    return event
+
+
+def merchant_call(method: str, path: str, **request: Any) -> tuple[int, Any]:
+    """The merchant function's answer to `merchant_request(method, path, **request)`: its
+    status and its body read as JSON."""
+    from local.lambdas import LambdaContext
+    from ordersync.api.merchant_app import app
+
+    answer = app.resolve(
+        merchant_request(method, path, **request), LambdaContext("MerchantApiFunction", 10)
+    )
+    return answer["statusCode"], json.loads(answer["body"]) if answer.get("body") else None

@@ -13,6 +13,7 @@ from typing import Any
 from local.template import LocalTemplate
 from ordersync.api import app as channel
 from ordersync.api import merchant_app as merchant
+from ordersync.api import merchant_lists
 
 
 def openapi_document() -> dict[str, Any]:
@@ -32,7 +33,38 @@ def openapi_document() -> dict[str, Any]:
                 raise ValueError(f"{kind} {name} differs between the channel and merchant APIs")
             into[name] = entry
     _open_routes(document)
+    _query_parameters(document)
     return document
+
+
+def _query_parameters(document: dict[str, Any]) -> None:
+    """The filters of the list routes, from their query models (the routes read the query
+    string through the model, which refuses unknown names and lists every problem at once, so
+    powertools cannot see them as parameters)."""
+    for (method, path), model in merchant_lists.QUERY_MODELS.items():
+        schema = model.model_json_schema(by_alias=True)
+        definitions = schema.get("$defs", {})
+        parameters = document["paths"][path][method].setdefault("parameters", [])
+        for name, spec in schema["properties"].items():
+            spec = _inline(spec, definitions)
+            options = [s for s in spec.pop("anyOf", [spec]) if s.get("type") != "null"]
+            field = {**options[0], **spec}
+            field.pop("title", None)
+            if field.get("default", 0) is None:
+                del field["default"]
+            if name == "columns":
+                field = {"type": "string", "description": "comma-separated column names"}
+            parameters.append({"name": name, "in": "query", "required": False, "schema": field})
+
+
+def _inline(spec: Any, definitions: dict[str, Any]) -> Any:
+    if isinstance(spec, dict):
+        if "$ref" in spec:
+            return _inline(definitions[spec["$ref"].rsplit("/", 1)[-1]], definitions)
+        return {key: _inline(value, definitions) for key, value in spec.items()}
+    if isinstance(spec, list):
+        return [_inline(value, definitions) for value in spec]
+    return spec
 
 
 def _open_routes(document: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from local.process import StackProcess, launch, wait_until_healthy
-from local.seed import DEMO_CREDENTIAL
+from local.seed import DEMO_CREDENTIAL, USER_PASSWORD
 
 # Waits at 5% of real time; a retry budget of two runs, so that an operation that keeps failing
 # reaches the dead-letter queue within a test (test_redrive), while one that fails a run and then
@@ -38,6 +38,16 @@ class LocalStackProcess:
         return httpx.Client(
             base_url=self.url, headers={"Authorization": f"Bearer {credential}"}, timeout=30
         )
+
+    def user(self, email: str) -> httpx.Client:
+        """A client that sends a seeded merchant user's id token (`POST /_local/sign-in`)."""
+        answer = httpx.post(
+            f"{self.url}/_local/sign-in",
+            json={"email": email, "password": USER_PASSWORD},
+            timeout=30,
+        )
+        answer.raise_for_status()
+        return self.client(answer.json()["token"])
 
     def stack(self) -> dict[str, Any]:
         return httpx.get(f"{self.url}/_local/stack", timeout=10).json()

@@ -1,6 +1,6 @@
 """GET /v1/history's and GET /v1/orders/{orderId}/history's query layer on moto: records
-appended by HistoryStore.append, listed across day buckets newest first, and one entity's
-story oldest first with its contents."""
+appended by HistoryStore.append, listed through the merchant route across day buckets newest
+first, and one entity's story oldest first with its contents."""
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -9,10 +9,14 @@ import pytest
 
 from ordersync.catalog.codes import outcome
 from ordersync.core.models import OperationIdentity
-from ordersync.history.listing import HistoryQuery, list_history, story
+from ordersync.history import listing
+from ordersync.history.listing import HistoryQuery, list_history
 from ordersync.history.models import HistoryRecord
 from ordersync.history.query import InvalidQuery
 from ordersync.history.repository import HistoryStore
+from ordersync.history.stories import UnknownOrder, story
+from ordersync.merchants.repository import UserStore
+from tests.factories import merchant_call, merchant_user
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 20)
@@ -43,7 +47,13 @@ def seed(merchant: str, count: int = 30) -> None:
                 feed_id=f"feed-{n % 3}",
                 attempt=n,
                 outcome=outcome(
-                    CODES[n % 4], order_id=subject.order_id, detail="Express", http_code=200 + n
+                    CODES[n % 4],
+                    order_id=subject.order_id,
+                    detail="Express",
+                    http_code=200 + n,
+                    system_code=f"E{n % 2}",
+                    system_call="POST /orders" if n % 3 else "GET /orders",
+                    system_identifier=f"PO-{n}",
                 ),
                 content_source=f'{{"n": {n}}}',
                 content_destination="x" * 5000 if n == 4 else None,
@@ -53,9 +63,13 @@ def seed(merchant: str, count: int = 30) -> None:
 
 
 @pytest.fixture
-def history(stack):
+def history(stack, monkeypatch):
     seed("m1")
     seed("m2")
+    for merchant in ("m1", "m2"):
+        UserStore().create(merchant_user(f"viewer-{merchant}", merchant, "viewer"))
+    # The route walks day buckets back from today: a fixed today keeps the seed in reach.
+    monkeypatch.setattr(listing, "now", lambda: datetime.combine(TODAY, T0.timetz()))
     return stack
 
 
@@ -63,12 +77,13 @@ def every(merchant: str = "m1", **params: Any) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     cursor = None
     for _ in range(60):
-        query = HistoryQuery.parse(
-            {**params, "limit": "4", **({"cursor": cursor} if cursor else {})}
+        query = {**params, "limit": "4", **({"cursor": cursor} if cursor else {})}
+        status, page = merchant_call(
+            "GET", "/v1/history", user_id=f"viewer-{merchant}", merchant_id=merchant, query=query
         )
-        page = list_history(merchant, query, today=TODAY)
-        rows += page.items
-        cursor = page.cursor
+        assert status == 200, page
+        rows += page["items"]
+        cursor = page["cursor"]
         if cursor is None:
             return rows
     raise AssertionError("paging did not end")
@@ -86,6 +101,20 @@ CASES = [
     ({"integration": "market"}, {n for n in N if n % 2 == 0}),
     ({"ordersyncId": "op-m1-3"}, {n for n in N if n % 5 == 3}),
     ({"httpCode": "207"}, {7}),
+    ({"type": "pending"}, {n for n in N if n % 4 == 3}),
+    ({"integrationId": "erp"}, set(N)),
+    ({"integrationId": "shop"}, set()),  # a channel is not a destination
+    ({"systemCode": "E1"}, {n for n in N if n % 2}),
+    ({"systemCall": "GET /orders"}, {n for n in N if n % 3 == 0}),
+    ({"systemIdentifier": "PO-12"}, {12}),
+    (
+        {"systemCode": "E1", "systemCall": "POST /orders", "level": "error"},
+        {n for n in N if n % 2 and n % 3 and n % 4 in (1, 3)},
+    ),
+    (
+        {"createdBefore": "2026-11-03"},
+        {n for n in N if CREATED[n] < datetime(2026, 11, 3, tzinfo=UTC)},
+    ),
     ({"feedId": "feed-1"}, {n for n in N if n % 3 == 1}),
     ({"feedId": "feed-1", "code": "Order Created"}, {n for n in N if n % 3 == 1 and n % 4 == 0}),
     (
@@ -169,14 +198,33 @@ def test_one_entitys_story_is_oldest_first_with_its_contents(history):
     # An order belongs to its channel: order WEB-4 of channel "market" is records 4, 14 and 24.
     expected = [n for n in range(30) if identity("m1", n).entity_key == key]
     assert expected == [4, 14, 24]
-    records, cursor = story("m1", key, limit=2)
+    records, cursor = story("m1", [key], limit=2)
     assert cursor is not None
-    more, end = story("m1", key, limit=2, cursor=cursor)
+    more, end = story("m1", [key], limit=2, cursor=cursor)
     assert end is None
     every_record = records + more
     assert [r.attempt for r in every_record] == expected
     assert every_record[0].content_destination == "x" * 5000
     assert every_record[0].content_source == '{"n": 4}'
-    assert story("m2", key)[0][0].merchant_id == "m2"
+    assert story("m2", [key])[0][0].merchant_id == "m2"
     with pytest.raises(InvalidQuery):
-        story("m2", key, cursor=cursor)
+        story("m2", [key], cursor=cursor)
+    with pytest.raises(UnknownOrder):
+        story("m3", [key])
+
+
+def test_an_order_id_two_channels_share_is_one_story_merged_oldest_first(history):
+    """WEB-1 of channel "shop" (records 1, 11, 21) and of "market" (6, 16, 26): both merged,
+    paged by a cursor that remembers where each channel's records go on."""
+    keys = [identity("m1", 1).entity_key, identity("m1", 6).entity_key]
+    assert keys[0] != keys[1]
+    seen, cursor = [], None
+    for _ in range(10):
+        records, cursor = story("m1", keys, limit=4, cursor=cursor)
+        seen += records
+        if cursor is None:
+            break
+    assert [r.attempt for r in seen] == [1, 6, 11, 16, 21, 26]
+    assert [r.channel_id for r in seen] == ["shop", "market"] * 3
+    with pytest.raises(InvalidQuery):  # a cursor for one of the two is not one for both
+        story("m1", keys[:1], limit=4, cursor=story("m1", keys, limit=4)[1])

@@ -4,6 +4,9 @@ shown: the shared filters of `ordersync.history.query` plus `needsAction`, and `
 from typing import Any, ClassVar
 
 from ordersync.alerts.ids import alert_id
+from ordersync.alerts.models import Alert
+from ordersync.alerts.repository import alert_fields
+from ordersync.core.clock import iso
 from ordersync.history.listing import row_status
 from ordersync.history.query import ListQuery
 
@@ -87,3 +90,9 @@ def alert_row(values: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any
     if "ignored" in row:
         row["ignored"] = bool(values.get("ignored"))
     return row
+
+
+def alert_detail(alert: Alert) -> dict[str, Any]:
+    """Every column of one alert (`GET /v1/alerts/{alertId}`), from the whole item."""
+    values = {"sk": alert.entity_key, "createdAt": iso(alert.created_at), **alert_fields(alert)}
+    return alert_row(values, AlertQuery.COLUMNS)

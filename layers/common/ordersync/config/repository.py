@@ -47,6 +47,27 @@ class ConfigStore:
         doc = self._get(f"MERCHANT#{merchant_id}", f"CHANNEL#{channel_id}")
         return Channel.model_validate_json(doc) if doc else None
 
+    def channels(self, merchant_id: str) -> list[Channel]:
+        """Every channel of the merchant: one keyed Query of its partition (uncached: read by
+        merchant routes, not the hot path)."""
+        pages = (
+            aws.dynamodb()
+            .get_paginator("query")
+            .paginate(
+                TableName=self._table,
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+                ExpressionAttributeValues={
+                    ":pk": {"S": f"MERCHANT#{merchant_id}"},
+                    ":prefix": {"S": "CHANNEL#"},
+                },
+            )
+        )
+        return [
+            Channel.model_validate_json(item["doc"]["S"])
+            for page in pages
+            for item in page.get("Items", [])
+        ]
+
     def put_channel(self, channel: Channel, credential: str) -> None:
         self._put(f"CREDENTIAL#{credential_hash(credential)}", "CHANNEL", channel)
         self._put(f"MERCHANT#{channel.merchant_id}", f"CHANNEL#{channel.channel_id}", channel)

@@ -1,5 +1,5 @@
-"""The history list (`GET /v1/history`: every response, newest first) and one entity's story
-(`GET /v1/orders/{orderId}/history`: oldest first, with what was sent and received).
+"""The history list (`GET /v1/history`: every response, newest first; one order's story is
+`ordersync.history.stories`).
 
 The list walks the by-merchant-day index (partition `merchant#YYYY-MM-DD`, sorted by
 createdAt) one day bucket at a time, newest first, from the end of the date range (or today)
@@ -24,7 +24,6 @@ from ordersync.history.paging import (
     run,
 )
 from ordersync.history.query import ListQuery, ListStatus, last_moment_before, problem
-from ordersync.history.repository import HistoryStore
 
 DAYS_PER_PAGE = 31  # day buckets one call may walk (empty days cost a Query each)
 
@@ -88,6 +87,8 @@ def row_status(values: dict[str, Any]) -> str:
         return ListStatus.QUEUED.value
     if code == "Order Not Yet Created":
         return ListStatus.BLOCKED.value
+    if code == "Marked Synced":
+        return ListStatus.MANUALLY_SYNCED.value
     if level in ("success", "warning"):
         return ListStatus.SYNCED.value
     return ListStatus.PENDING_VERIFICATION.value if level == "pending" else ListStatus.FAILED.value
@@ -205,33 +206,3 @@ def _start(plan: Plan, merchant_id: str, state: dict[str, Any]) -> dict[str, Any
     ):
         raise refused("this cursor does not belong to this merchant's list")
     return start
-
-
-# ---------------------------------------------------------------------- one entity's story
-def story(
-    merchant_id: str,
-    entity_key: str,
-    *,
-    limit: int = 200,
-    cursor: str | None = None,
-    table: str | None = None,
-) -> tuple[list[Any], str | None]:
-    """One entity's whole history, oldest first, contents included, `limit` records a call.
-    `entity_key` is the model's (`OperationIdentity.entity_key`): its format is not assumed."""
-    plan = Plan(None, ("pk", f"{merchant_id}#{entity_key}"), "sk", forward=True, reason="story")
-    fingerprint = {"story": entity_key}
-    state = decode_cursor(merchant_id, fingerprint, cursor) if cursor else {}
-    start = state.get("k")
-    if start is not None and not (isinstance(start, dict) and _story_start(plan, start)):
-        raise refused("this cursor does not belong to this story")
-    page = run(plan, table or get_settings().history_table, limit=limit, start=start)
-    records = [HistoryStore.record_from(values) for values in page.items]
-    following = {"k": page.next_start} if page.next_start else None
-    return records, encode_cursor(merchant_id, fingerprint, following) if following else None
-
-
-def _story_start(plan: Plan, start: dict[str, Any]) -> bool:
-    keys = {
-        name: value.get("S") if isinstance(value, dict) else None for name, value in start.items()
-    }
-    return set(keys) == {"pk", "sk"} and keys["pk"] == plan.partition[1]

@@ -35,8 +35,9 @@ class ListStatus(StrEnum):
     only) · synced: level success or warning (as an operation's status is set) · failed: level
     error · pending, pending_verification: level pending (accepted, confirmation awaited) ·
     queued: code Queued (not run in time) · blocked: code Order Not Yet Created (waits for its
-    order's creation). `skipped` and `manually_synced` are not recorded on alerts or history
-    yet, so they are refused rather than answered wrongly."""
+    order's creation) · manually_synced: code Marked Synced (a person keyed it in by hand; it
+    is synced too). `skipped` is not recorded on alerts or history yet, so it is refused rather
+    than answered wrongly."""
 
     OPEN = "open"
     RESOLVED = "resolved"
@@ -47,6 +48,7 @@ class ListStatus(StrEnum):
     PENDING_VERIFICATION = "pending_verification"
     QUEUED = "queued"
     BLOCKED = "blocked"
+    MANUALLY_SYNCED = "manually_synced"
 
 
 # What each status means for the record's outcome: one level, or one code (None: neither).
@@ -56,7 +58,11 @@ STATUS_LEVEL = {
     ListStatus.PENDING_VERIFICATION: Level.PENDING,
 }
 STATUS_LEVELS = {ListStatus.SYNCED: (Level.SUCCESS, Level.WARNING)}
-STATUS_CODE = {ListStatus.QUEUED: "Queued", ListStatus.BLOCKED: "Order Not Yet Created"}
+STATUS_CODE = {
+    ListStatus.QUEUED: "Queued",
+    ListStatus.BLOCKED: "Order Not Yet Created",
+    ListStatus.MANUALLY_SYNCED: "Marked Synced",
+}
 
 
 class InvalidQuery(ValueError):
@@ -71,6 +77,20 @@ class InvalidQuery(ValueError):
 
 def problem(field: str, message: str, kind: str = "value_error") -> dict[str, Any]:
     return {"loc": ("query", field), "msg": message, "type": kind}
+
+
+def validated[M: BaseModel](
+    model: type[M], params: Mapping[str, Any]
+) -> tuple[M | None, list[dict[str, Any]]]:
+    """`params` (a query string's) as `model`, or None and every problem, each located in the
+    query (`("query", field)`)."""
+    try:
+        return model.model_validate(params), []
+    except ValidationError as error:
+        return None, [
+            {"loc": ("query", *map(str, e["loc"])), "msg": e["msg"], "type": e["type"]}
+            for e in error.errors(include_url=False, include_context=False)
+        ]
 
 
 class ListQuery(BaseModel):
@@ -137,15 +157,7 @@ class ListQuery(BaseModel):
         """The query from a request's query-string parameters; InvalidQuery lists every
         problem at once (unknown filters, bad values, and ranges that end before they start)."""
         params = dict(params or {})
-        problems: list[dict[str, Any]] = []
-        try:
-            query = cls.model_validate(params)
-        except ValidationError as error:
-            problems += [
-                {"loc": ("query", *map(str, e["loc"])), "msg": e["msg"], "type": e["type"]}
-                for e in error.errors(include_url=False, include_context=False)
-            ]
-            query = None
+        query, problems = validated(cls, params)
         problems += cls._range_problems(params) + cls._scope_problems(params)
         if problems or query is None:
             raise InvalidQuery(problems)

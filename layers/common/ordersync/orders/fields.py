@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -46,6 +47,17 @@ Identifier = Annotated[
 OrderId = Annotated[
     str,
     Field(
+        min_length=1,
+        max_length=ID_MAX_LENGTH,
+        pattern=ORDER_ID_PATTERN,
+        description=ORDER_ID_DESCRIPTION,
+    ),
+]
+# The same rule in a path (`/v1/orders/{orderId}/...`), so a path cannot name an order a body
+# could not create, nor a "." or ".." segment.
+OrderIdPath = Annotated[
+    str,
+    Path(
         min_length=1,
         max_length=ID_MAX_LENGTH,
         pattern=ORDER_ID_PATTERN,

@@ -158,8 +158,7 @@ def test_an_order_that_is_ignored_closes_what_it_blocked(stack, order):
     operation = OperationStore().get(invoice.operation_id)
     assert operation.status is OperationStatus.IGNORED
     assert operation.where == "not sent: its order was ignored"
-    assert blocking.waiting(create) == []
-    assert blocking.release(create) == 0  # nothing is left to release
+    assert blocking.close(create, "again") == 0  # each is set aside once
 
 
 def test_a_follow_up_blocked_as_its_order_was_created_releases_itself(stack, order, monkeypatch):
@@ -181,3 +180,26 @@ def test_a_follow_up_blocked_as_its_order_was_created_releases_itself(stack, ord
     assert result.disposition == "blocked"
     assert OperationStore().get(invoice.operation_id).status is OperationStatus.PENDING
     assert stack.queue_depth() == 1
+
+
+def test_an_order_that_is_ignored_then_taken_back_sets_aside_and_reopens_what_it_blocked(
+    stack, order
+):
+    create, invoice = order
+    run(stack, invoice)
+    blocking.close(create, "its order was ignored")
+
+    assert blocking.reopen(create) == 1
+
+    assert OperationStore().get(invoice.operation_id).status is OperationStatus.BLOCKED
+    assert blocking.waiting(create) == [invoice.operation_id]
+
+
+def test_an_order_created_after_all_releases_what_was_set_aside_with_it(stack, order):
+    create, invoice = order
+    run(stack, invoice)
+    blocking.close(create, "its order was ignored")
+
+    assert blocking.release(create) == 1
+
+    assert OperationStore().get(invoice.operation_id).status is OperationStatus.PENDING

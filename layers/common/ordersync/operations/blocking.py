@@ -2,7 +2,8 @@
 platform does not have yet is recorded as blocked under the order's key (the operations table's
 sparse by-blocker index) and acknowledged, spending none of its retries; whatever settles the
 order then finds its waiting operations with one keyed Query (never a Scan): its creation
-syncing sends them to the queue again, the order being given up (ignored) closes them."""
+syncing (or being marked synced by hand) sends them to the queue again, the order being
+ignored closes them (ignored too) and taking it back reopens them."""
 
 from typing import Any
 
@@ -46,9 +47,10 @@ def waiting(order: OperationIdentity, store: OperationStore | None = None) -> li
 
 
 def release(order: OperationIdentity, store: OperationStore | None = None) -> int:
-    """The order is on the platform now: send each operation it blocked to the queue again
-    (as pending, watched as a queued one is, so the sweeper sends it again should this send
-    fail). How many were released; each only once, however many callers race to release."""
+    """The order is on the platform now: send each operation it blocked (or that waited for it
+    until the order was ignored) to the queue again, as pending, watched as a queued one is, so
+    the sweeper sends it again should this send fail. How many were released; each only once,
+    however many callers race to release."""
     store = store or OperationStore()
     released = 0
     for operation_id in waiting(order, store):
@@ -56,7 +58,11 @@ def release(order: OperationIdentity, store: OperationStore | None = None) -> in
             Update()
             .remove("blockedBy")
             .set_all(deadline_attributes(queued_deadline(now())))
-            .when("#status = :blocked", blocked=OperationStatus.BLOCKED.value)
+            .when(
+                "#status IN (:blocked, :ignored) AND attribute_exists(blockedBy)",
+                blocked=OperationStatus.BLOCKED.value,
+                ignored=OperationStatus.IGNORED.value,
+            )
         )
         applied = store.transition(
             operation_id,
@@ -80,27 +86,40 @@ def release(order: OperationIdentity, store: OperationStore | None = None) -> in
 
 
 def close(order: OperationIdentity, why: str, store: OperationStore | None = None) -> int:
-    """The order will not be created (a person ignored it): its blocked operations end ignored
-    too, saying why, instead of waiting for ever. How many were closed."""
+    """The order is set aside (a person ignored it): its blocked operations end ignored too,
+    saying why, instead of waiting for ever. They stay under the order's key, so taking the
+    order back (`reopen`) or its creation syncing after all (`release`) finds them again."""
+    return _move(order, OperationStatus.BLOCKED, OperationStatus.IGNORED, f"not sent: {why}", store)
+
+
+def reopen(order: OperationIdentity, store: OperationStore | None = None) -> int:
+    """The order is taken back from being ignored: what `close` set aside waits for it again."""
+    where = f"blocked by order {order.order_id}: runs by itself once the order is created"
+    return _move(order, OperationStatus.IGNORED, OperationStatus.BLOCKED, where, store)
+
+
+def _move(
+    order: OperationIdentity,
+    old: OperationStatus,
+    new: OperationStatus,
+    where: str,
+    store: OperationStore | None,
+) -> int:
     store = store or OperationStore()
-    closed = 0
+    moved = 0
     for operation_id in waiting(order, store):
-        update = (
-            Update()
-            .remove("blockedBy")
-            .when("#status = :blocked", blocked=OperationStatus.BLOCKED.value)
-        )
         applied = store.transition(
             operation_id,
-            where=f"not sent: {why}",
-            status=OperationStatus.IGNORED,
-            update=update,
+            where=where,
+            status=new,
+            update=Update().when("#status = :old AND attribute_exists(blockedBy)", old=old.value),
             ReturnValues="ALL_NEW",
         )
         if applied.done:
-            alerts.note_waiting(message_from_item(applied.attributes), waiting=False)
-            closed += 1
-    return closed
+            message = message_from_item(applied.attributes)
+            alerts.note_waiting(message, waiting=new is OperationStatus.BLOCKED)
+            moved += 1
+    return moved
 
 
 def note_order_skipped(order: OperationIdentity, store: OperationStore | None = None) -> int:

@@ -78,8 +78,8 @@ format: setup ## Format and fix what ruff can
 build: setup ## sam build for python3.13 on arm64 (no Docker needed)
 	PATH="$(PY313_BIN):$(VENV)/bin:$$PATH" $(VENV)/bin/sam build --template template.yaml
 
-soak: setup ## Soak the local stack under faults (ORDERS=2000); prints the accounting line
-	$(PY) -m tools.soak --orders $(or $(ORDERS),2000)
+soak: setup ## Soak the local stack under faults (ORDERS=2000, AWS_FAULTS=0.02); prints the accounting line
+	$(PY) -m tools.soak --orders $(or $(ORDERS),2000) $(if $(AWS_FAULTS),--aws-faults $(AWS_FAULTS))
 
 bench: setup ## Benchmark on the local stack: prints the table, writes bench/results.json (~4 min)
 	$(PY) -m bench

@@ -72,6 +72,14 @@ def _answer_later(run: Driver, suffix: str, answer_body: dict[str, Any], settles
     run.until(operation_id, settles)
 
 
+def blocked_follow_up(run: Driver) -> None:
+    """An invoice before its order: blocked, then released by the order's creation."""
+    order = f"IAM-{run.tag}-B"
+    invoice = run.until(run.send(order, "invoice"), "blocked")
+    run.until(run.send(order, "create"), "synced")
+    run.until(invoice, "synced")
+
+
 def budget_spent(run: Driver) -> None:
     order = f"IAM-{run.tag}-R"
     run.fault(kind="status", status=500, path="/orders", orderId=platform_id(order), times=100)

@@ -9,6 +9,8 @@ One run that reaches every function and every kind of call its code makes, in a 
 - a callback the platform refuses once (the callback's own alert is written);
 - a platform that keeps failing until the retry budget (2 here) is spent: the dispatcher
   postpones the message, then moves it to the dead-letter queue;
+- an invoice sent before its order: blocked, then released by the order's creation (the
+  dispatcher's keyed Query, its send to the queue, the order's alert);
 - a create sent again: with the same body (the first answer), with another (a conflict), and
   with another body (a 409);
 - a merchant viewer reading alerts (from an index, and by key for a column off it), one
@@ -50,6 +52,7 @@ def run(driver: Driver) -> dict[str, Any]:
             scenarios.confirmed_later,
             scenarios.rejected_later,
             scenarios.budget_spent,
+            scenarios.blocked_follow_up,
             scenarios.merchant_admin,
             action_scenarios.merchant_actions,
         )

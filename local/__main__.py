@@ -5,6 +5,7 @@ import logging
 import signal
 import threading
 
+from local import aws_faults
 from local.seed import DEMO_CREDENTIAL, USER_PASSWORD
 from local.stack import LocalStack, LocalStackOptions
 
@@ -54,11 +55,20 @@ def main() -> None:
         type=int,
         help="exports of more rows run as jobs (the template's ExportDirectRows, 5000)",
     )
+    parser.add_argument(
+        "--aws-faults",
+        type=float,
+        default=0.0,
+        help="fail this share of ordersync's own SQS sends, DynamoDB writes and workflow starts",
+    )
+    parser.add_argument("--aws-faults-seed", type=int, help="seed for --aws-faults")
     args = parser.parse_args()
     # The stack's own lines (a failed invocation's traceback above all) go to stderr.
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Before the stack starts: each client takes its hooks from the session when it is made.
+    aws_faults.install(args.aws_faults, args.aws_faults_seed)
     stack = LocalStack(
         LocalStackOptions(
             port=args.port,

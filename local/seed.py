@@ -53,6 +53,8 @@ def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
             base_url=platform_url,  # type: ignore[arg-type]
             auth=PlatformAuth(kind="bearer", token=DEMO_TOKEN),
             timeout_seconds=2.0,
+            # The demo ERP takes at most this many requests at once (operations.inflight).
+            max_in_flight=6,
             sync_customers=True,
             callback_url=f"{platform_url}/callbacks",  # type: ignore[arg-type]
             callback_secret=DEMO_CALLBACK_SECRET,

@@ -2,8 +2,9 @@
 go, the dead-letter queue is redriven, and every accepted operation is accounted for.
 
 Usage: python -m tools.soak [--orders 2000] [--transient 0.30] [--reject 0.05] [--lost 0.02]
-                            [--duplicates 0.10] [--seed 7]
-Prints one line: soak: accepted=N synced=N open_alerts=N dlq=N lost=N duplicated=N
+                            [--duplicates 0.10] [--seed 7] [--aws-faults 0.02]
+Prints one line: soak: accepted=N synced=N open_alerts=N blocked=N dlq=N lost=N duplicated=N
+(accepted = synced + open_alerts + blocked + dlq, and each DLQ message one skipped operation).
 """
 
 import argparse
@@ -22,8 +23,9 @@ import httpx
 from local.process import StackProcess, start
 from local.seed import DEMO_CREDENTIAL
 from ordersync.operations.records import operation_from_item
-from tools.redrive import local_client, redrive_local
+from tools.redrive import local_client
 from tools.soak_accounting import account, settled
+from tools.soak_redrive import passed, redrive_until_empty
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = json.loads((ROOT / "events/requests/create_order.json").read_text())
@@ -138,7 +140,9 @@ class Soak:
             time.sleep(5)
 
 
-def start_stack(time_scale: float, retry_budget: int, log_name: str) -> StackProcess:
+def start_stack(
+    time_scale: float, retry_budget: int, log_name: str, aws_faults: float = 0.0
+) -> StackProcess:
     LOGS.mkdir(exist_ok=True)
     options = [
         "--time-scale",
@@ -147,6 +151,8 @@ def start_stack(time_scale: float, retry_budget: int, log_name: str) -> StackPro
         str(retry_budget),
         "--concurrency",
         "8",
+        "--aws-faults",
+        str(aws_faults),
     ]
     return start(*options, output=(LOGS / log_name).open("w"))
 
@@ -161,12 +167,14 @@ def run(
     time_scale: float = 0.02,
     retry_budget: int = 3,
     settle_seconds: float | None = None,
+    aws_faults: float = 0.0,
 ) -> dict[str, Any]:
     started = time.monotonic()
     # The local stack runs about one operation a second on a shared 2-core machine; each phase
     # may take that long before an unsettled operation counts as lost.
     settle_seconds = settle_seconds or max(600.0, orders * 4.0)
-    stack_process = start_stack(time_scale, retry_budget, f"soak-stack-{orders}-{seed}.log")
+    log_name = f"soak-stack-{orders}-{seed}.log"
+    stack_process = start_stack(time_scale, retry_budget, log_name, aws_faults)
     url, platform = stack_process.url, stack_process.platform_url
     try:
         soak = Soak(url=url, platform=platform, seed=seed, duplicates=duplicates)
@@ -199,13 +207,18 @@ def run(
             follow_ups += [(order_id, operation, FOLLOW_UPS[operation](n)) for operation in chosen]
         soak.send(follow_ups)
         soak.settle(settle_seconds)
-        # The faults end; what waits in the dead-letter queue goes back, and must now sync.
+        # The platform's faults end; what waits in the dead-letter queue goes back, and must
+        # now sync. Faults in ordersync's own AWS calls stay on, so a redriven operation may be
+        # skipped again: the DLQ is redriven until it is empty (a few rounds at most).
         httpx.delete(f"{platform}/_platform/faults").raise_for_status()
-        redrive_local(url, report=lambda moved, total: None)
-        found = soak.settle(settle_seconds)
+        found = soak.statuses(list(soak.accepted))
+        redrives, identity = redrive_until_empty(soak, found, settle_seconds)
+        found = soak.statuses(list(soak.accepted))
         stats = httpx.get(f"{platform}/_platform/stats").json()
         stack = httpx.get(f"{url}/_local/stack").json()
-        return account(found, stats, stack, soak, time.monotonic() - started)
+        result = account(found, stats, stack, soak, time.monotonic() - started)
+        injected = (LOGS / log_name).read_text().count("aws fault injected:")
+        return result | {"redrives": redrives, "identity": identity, "aws_faults": injected}
     finally:
         stack_process.stop()
 
@@ -228,12 +241,26 @@ def main() -> int:
         "--duplicates", type=float, default=0.10, help="share of requests the channel sends twice"
     )
     parser.add_argument("--seed", type=int, default=7, help="seed for the fault schedule")
+    parser.add_argument(
+        "--aws-faults", type=float, default=0.0, help="share of ordersync's own AWS calls failing"
+    )
     args = parser.parse_args()
-    result = run(args.orders, args.transient, args.reject, args.lost, args.duplicates, args.seed)
+    result = run(
+        args.orders,
+        args.transient,
+        args.reject,
+        args.lost,
+        args.duplicates,
+        args.seed,
+        aws_faults=args.aws_faults,
+    )
     print(
         f"soak: took {result['took_seconds']}s ({result['operations_per_second']} operations/s); "
         f"transient failures left unsynced: {result['transient_unsynced']}; "
-        f"follow-ups blocked by an order never created: {result['blocked_by_their_order']}; "
+        f"redrives (messages moved, each round): {result['redrives']}; "
+        f"DLQ identity broken by: {result['identity'] or 'nothing'}; "
+        f"blocked though their order was created: {result['never_released']}; "
+        f"faults injected into ordersync's own AWS calls: {result['aws_faults']}; "
         f"requests the API refused: {result['refused_by_api']}; "
         f"server errors the channel retried: {len(result['server_errors'])} "
         f"{result['server_errors'][:3]}; "
@@ -243,14 +270,18 @@ def main() -> int:
         "soak: "
         + " ".join(
             f"{key}={result[key]}"
-            for key in ("accepted", "synced", "open_alerts", "dlq", "lost", "duplicated")
+            for key in (
+                "accepted",
+                "synced",
+                "open_alerts",
+                "blocked",
+                "dlq",
+                "lost",
+                "duplicated",
+            )
         )
     )
-    return (
-        0
-        if result["lost"] == 0 and result["duplicated"] == 0 and result["transient_unsynced"] == 0
-        else 1
-    )
+    return 0 if passed(result) else 1
 
 
 if __name__ == "__main__":

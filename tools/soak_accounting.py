@@ -1,6 +1,7 @@
 """The soak's accounting: where every accepted operation ended (synced, waiting for a person,
 dead-lettered, blocked by its order), what the platform applied twice, and nothing lost."""
 
+import json
 from collections import Counter
 from typing import Any, Protocol
 
@@ -15,7 +16,7 @@ class Driven(Protocol):
 
 
 def settled(operation: dict[str, Any]) -> bool:
-    if operation.get("status") in ("synced", "skipped"):
+    if operation.get("status") in ("synced", "skipped", "blocked"):
         return True
     last = operation.get("lastResponse") or {}
     return operation.get("status") == "failed" and last.get("retryClass") in SETTLED_FAILURE
@@ -36,11 +37,9 @@ def account(
         if op.get("operation") == "create" and op.get("status") == "synced"
     }
     unsynced = [op for op in found.values() if op.get("status") != "synced"]
-    # A follow-up of an order that was never created (its creation waits for a person)
-    # cannot sync, whatever its own class; it is blocked, not a transient failure left over.
-    blocked = [
-        op for op in unsynced if op["operation"] != "create" and op["orderId"] not in create_synced
-    ]
+    blocked = [op for op in unsynced if op.get("status") == "blocked"]
+    # Blocked by an order that was created after all: its release never came.
+    never_released = [op for op in blocked if op["orderId"] in create_synced]
     still_transient = [
         op
         for op in unsynced
@@ -50,6 +49,8 @@ def account(
         "accepted": len(soak.accepted),
         "synced": sum(op.get("status") == "synced" for op in found.values()),
         "open_alerts": sum(op.get("status") == "failed" and settled(op) for op in found.values()),
+        "blocked": len(blocked),
+        "never_released": len(never_released),
         "dlq": stack["queues"]["OperationsDeadLetterQueue"]["visible"],
         "skipped": sum(op.get("status") == "skipped" for op in found.values()),
         "lost": sum(not settled(op) for op in found.values()),
@@ -57,7 +58,6 @@ def account(
         "transient_unsynced": len(still_transient),
         "refused_by_api": soak.refused,
         "server_errors": soak.server_errors,
-        "blocked_by_their_order": len(blocked),
         "unsynced_by_code": dict(
             Counter(
                 f"{op.get('status')}:{(op.get('lastResponse') or {}).get('code')}"
@@ -68,3 +68,35 @@ def account(
         "took_seconds": round(seconds),
         "operations_per_second": round(len(soak.accepted) / seconds, 2),
     }
+
+
+def dead_letter_identity(
+    dead_letters: list[dict[str, Any]], found: dict[str, dict[str, Any]]
+) -> dict[str, list[str]]:
+    """Every message in the dead-letter queue is one skipped operation, and every skipped
+    operation has exactly one: what breaks that, by kind (all empty when it holds)."""
+    copies = Counter(message["operationId"] for message in dead_letters)
+    skipped = {key for key, op in found.items() if op.get("status") == "skipped"}
+    return {
+        "second_copies": sorted(key for key, count in copies.items() if count > 1),
+        "not_skipped": sorted(key for key in copies if key not in skipped),
+        "skipped_without_a_copy": sorted(skipped - set(copies)),
+    }
+
+
+def peek(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
+    """The bodies of every message in the queue, each once, left in the queue: each is hidden
+    for a moment while the queue is read, then made visible again."""
+    seen: dict[str, tuple[str, dict[str, Any]]] = {}
+    while True:
+        batch = sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=60
+        ).get("Messages", [])
+        fresh = [m for m in batch if m["MessageId"] not in seen]
+        for message in batch:
+            seen[message["MessageId"]] = (message["ReceiptHandle"], json.loads(message["Body"]))
+        if not fresh:
+            break
+    for handle, _ in seen.values():
+        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=0)
+    return [body for _, body in seen.values()]

@@ -21,9 +21,11 @@ metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
-def _record_handler(record: SQSRecord) -> str:
+def _record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
     try:
-        result = dispatch(record)
+        # Each run starts only if the longest workflow still fits in what is left of this
+        # invocation; the rest of the batch goes back unstarted, as partial failures.
+        result = dispatch(record, lambda_context.get_remaining_time_in_millis)
         return result.status.value if result else "already finished"
     except RetryLater:
         raise

@@ -25,8 +25,9 @@ from ordersync.alerts.ids import alert_id as id_of
 from ordersync.alerts.ids import find
 from ordersync.alerts.models import Alert, AlertStatus
 from ordersync.core.clock import now
+from ordersync.core.models import OperationType
 from ordersync.merchants.models import Caller
-from ordersync.operations import manual
+from ordersync.operations import blocking, manual
 from ordersync.operations.manual import NotWaiting, Seen
 from ordersync.operations.models import OperationStatus
 from ordersync.orders import lifecycle
@@ -126,6 +127,8 @@ def mark_synced(who: Who, alert_id: str) -> Done:
     moment = now()
     _step(lambda: manual.close_by_hand(seen, by=actor.name, at=moment))
     _apply_to_order(seen)
+    if seen.message.operation is OperationType.CREATE:
+        blocking.release(seen.message)  # the order exists now: what waited for it runs
     outcome = record.action_outcome(Action.MARK_SYNCED, actor, alert)
     _write_alert(actor, alert, lambda current: policy.resolve_by_hand(current, outcome))
     return _done(Action.MARK_SYNCED, actor, alert)
@@ -158,6 +161,9 @@ def ignore(who: Who, alert_id: str) -> Done:
         raise ActionRefused("the alert is ignored already")
     if seen.why_not_waiting() is None:
         _step(lambda: manual.set_aside(seen, by=actor.name))
+        if seen.message.operation is OperationType.CREATE:
+            why = f"its order {seen.message.order_id} was ignored by {actor.name}"
+            blocking.close(seen.message, why)
     elif seen.operation.status is not OperationStatus.SYNCED:
         raise ActionRefused(str(seen.why_not_waiting()))
     _write_alert(actor, alert, lambda current: policy.set_ignored(current, True))
@@ -170,6 +176,8 @@ def unignore(who: Who, alert_id: str) -> Done:
     if not alert.ignored:
         raise ActionRefused("the alert is not ignored")
     _step(lambda: manual.take_back(seen, by=actor.name))
+    if seen.message.operation is OperationType.CREATE:
+        blocking.reopen(seen.message)
     _write_alert(actor, alert, lambda current: policy.set_ignored(current, False))
     return _done(Action.UNIGNORE, actor, alert)
 

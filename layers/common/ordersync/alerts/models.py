@@ -3,6 +3,8 @@
 from datetime import datetime
 from enum import StrEnum
 
+from pydantic import Field
+
 from ordersync.core.models import OperationType, Outcome, Record
 
 
@@ -31,3 +33,5 @@ class Alert(Record):
     created_at: datetime
     updated_at: datetime
     resolved_at: datetime | None = None
+    # Operations on this order that wait for its creation (blocked), as "<operation> <id>".
+    waiting: set[str] = Field(default_factory=set)

@@ -60,6 +60,18 @@ def record(
     )
 
 
+def note_waiting(
+    subject: OperationIdentity, *, waiting: bool, store: AlertStore | None = None
+) -> bool:
+    """Show on the order's alert that `subject` waits for the order's creation (blocked), or no
+    longer does. The alert's latest response stays what it was: the reason the order is not on
+    the platform (a rejected creation, say) is what the merchant must see and fix."""
+    label = f"{subject.operation.value} {subject.operation_id}"
+    return (store or AlertStore()).note_waiting(
+        subject.merchant_id, subject.entity_key, label, waiting=waiting
+    )
+
+
 # ---------------------------------------------------------------------- a person's steps
 # Each writes over the alert as the caller read it, only if nothing replaced it meanwhile (a
 # run's outcome, another person): False if something did. They keep `updatedAt` (the time of

@@ -65,6 +65,17 @@ class AlertStore:
         key = {"pk": {"S": alert.merchant_id}, "sk": {"S": alert.entity_key}}
         return update.apply(self._table, key).done
 
+    def note_waiting(self, merchant_id: str, entity_key: str, label: str, *, waiting: bool) -> bool:
+        """Add `label` to (or take it from) the alert's operations that wait for the order; only
+        on an alert that exists (False otherwise: the operation's own record says it waits)."""
+        update = Update().when("attribute_exists(pk)")
+        if waiting:
+            update.add("waiting", {label})
+        else:
+            update.delete("waiting", {label})
+        key = {"pk": {"S": merchant_id}, "sk": {"S": entity_key}}
+        return update.apply(self._table, key).done
+
     def get(self, merchant_id: str, entity_key: str) -> Alert | None:
         item = (
             aws.dynamodb()

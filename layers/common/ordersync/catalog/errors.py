@@ -31,10 +31,6 @@ class PlatformConnectionFailedError(TransientDeliveryError):
     pass
 
 
-class OrderNotReadyError(TransientDeliveryError):
-    pass
-
-
 class MappingUnavailableError(TransientDeliveryError):
     pass
 
@@ -48,6 +44,11 @@ TRANSIENT_ERRORS_BY_CODE: dict[str, type[TransientDeliveryError]] = {
     "Rate Limited": PlatformRateLimitedError,
     "Timeout": PlatformTimeoutError,
     "Connection Error": PlatformConnectionFailedError,
-    "Order Not Yet Created": OrderNotReadyError,
     "Mapping Unavailable": MappingUnavailableError,
 }
+
+
+# A follow-up of an order the platform does not have yet is not retried on a schedule: it is
+# recorded as blocked by its order and runs once the order's creation syncs
+# (ordersync.operations.blocking), so the delivery returns it instead of raising.
+WAITS_FOR_ITS_ORDER = "Order Not Yet Created"

@@ -75,6 +75,9 @@ class Integration(ConfigModel):
     customer_path: str = "/customers"
     sync_customers: bool = False
     timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # How many runs (each one platform request at a time) may be in flight at once, across
+    # every dispatcher (operations.inflight); None: as many as the dispatchers run.
+    max_in_flight: int | None = Field(default=None, ge=1, le=1000)
     # How a transiently failing operation is retried between workflow runs (None: the
     # stack's default, from the template's parameters).
     retry: "RetrySchedule | None" = None

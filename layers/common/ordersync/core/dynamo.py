@@ -1,6 +1,7 @@
 """DynamoDB encoding (plain dicts to attribute values and back) and the one builder of update
 expressions, so no module hand-writes "SET #a = :a, ..." strings of its own."""
 
+import builtins
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -74,6 +75,7 @@ class Update:
         self._sets: list[str] = []
         self._adds: list[str] = []
         self._removes: list[str] = []
+        self._deletes: list[str] = []
         self._names: dict[str, str] = {}
         self._values: dict[str, Any] = {}
         self._condition: str | None = None
@@ -105,8 +107,14 @@ class Update:
         self._sets.append(f"{alias} = if_not_exists({alias}, {self._value(attribute, value)})")
         return self
 
-    def add(self, attribute: str, amount: int) -> Self:
+    def add(self, attribute: str, amount: "int | builtins.set[str]") -> Self:
+        """ADD a number to the attribute, or strings to its string set."""
         self._adds.append(f"{self._alias(attribute)} {self._value(attribute, amount)}")
+        return self
+
+    def delete(self, attribute: str, members: "builtins.set[str]") -> Self:
+        """DELETE strings from the attribute's string set (the set goes when it empties)."""
+        self._deletes.append(f"{self._alias(attribute)} {self._value(attribute, members)}")
         return self
 
     def remove(self, *attributes: str) -> Self:
@@ -126,7 +134,12 @@ class Update:
     def request(self, table: str, item_key: dict[str, Any]) -> dict[str, Any]:
         clauses = [
             f"{verb} {', '.join(parts)}"
-            for verb, parts in (("SET", self._sets), ("ADD", self._adds), ("REMOVE", self._removes))
+            for verb, parts in (
+                ("SET", self._sets),
+                ("ADD", self._adds),
+                ("REMOVE", self._removes),
+                ("DELETE", self._deletes),
+            )
             if parts
         ]
         request: dict[str, Any] = {

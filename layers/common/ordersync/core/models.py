@@ -85,6 +85,9 @@ class OperationMessage(OperationIdentity):
     payload: dict[str, Any]
     # A retry sent afresh (its first message neared the queue's retention) runs no sooner.
     not_before: datetime | None = None
+    # Set on the one copy sent to the dead-letter queue: the moment the operation was skipped.
+    # Only that copy (brought back by a redrive) runs a skipped operation again.
+    dead_letter_of: datetime | None = None
 
 
 def entity_key(

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     verification_timeout_minutes: float = Field(default=30.0, ge=0)
     stuck_grace_seconds: float = Field(default=15 * 60.0, ge=0)
     sweep_batch: int = Field(default=500, ge=1)
+    # The order-operation state machine's TimeoutSeconds: the longest one run may take. The
+    # dispatcher starts a run only with this much of its own time left (operations.dispatch).
+    workflow_timeout_seconds: int = Field(default=90, ge=1, le=300)
     history_retention_days: int = Field(default=90, ge=1)
     credential_cache_seconds: float = Field(default=60.0, ge=0)
 

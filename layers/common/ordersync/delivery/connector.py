@@ -1,5 +1,6 @@
 """HTTP delivery to a merchant platform, configured per integration, on httpx."""
 
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -36,9 +37,27 @@ def _client(integration: Integration) -> httpx.Client:
     return client
 
 
+# What a delivery function needs after its last platform call: record the answer (history,
+# order state) and return. A call is given the function's time left less this, at most the
+# integration's own timeout.
+RESERVE_SECONDS = 3.0
+# Too little to wait for an answer: the call is not made at all (nothing ambiguous is sent).
+SHORTEST_CALL_SECONDS = 0.5
+
+
 class PlatformConnector:
-    def __init__(self, integration: Integration) -> None:
+    def __init__(self, integration: Integration, deadline: float | None = None) -> None:
+        """`deadline`: time.monotonic() by which the calling function must have returned (its
+        Lambda context's remaining time); every call's timeout is cut to fit before it."""
         self._integration = integration
+        self._deadline = deadline
+
+    def call_timeout(self) -> float:
+        """The timeout of the next call: the integration's, cut to the function's time left."""
+        limit = self._integration.timeout_seconds
+        if self._deadline is None:
+            return limit
+        return min(limit, self._deadline - time.monotonic() - RESERVE_SECONDS)
 
     def _auth_headers(self) -> dict[str, str]:
         auth = self._integration.auth
@@ -50,17 +69,22 @@ class PlatformConnector:
 
     def _request(self, method: str, path: str, **kwargs: Any) -> PlatformResponse:
         call = f"{method} {path}"
+        seconds = self.call_timeout()
+        if seconds < SHORTEST_CALL_SECONDS:
+            # Not sent: the function would be stopped before the answer could be recorded.
+            raise PlatformConnectionError(
+                f"{call}: not sent, {max(seconds, 0):.1f}s left in this attempt", ambiguous=False
+            )
         try:
             response = _client(self._integration).request(
                 method,
                 path,
                 headers={**self._auth_headers(), **kwargs.pop("headers", {})},
+                timeout=httpx.Timeout(seconds, connect=min(5.0, seconds)),
                 **kwargs,
             )
         except httpx.TimeoutException as error:
-            raise PlatformTimeout(
-                f"{call}: no answer within {self._integration.timeout_seconds}s"
-            ) from error
+            raise PlatformTimeout(f"{call}: no answer within {seconds:.1f}s") from error
         except httpx.ConnectError as error:
             raise PlatformConnectionError(f"{call}: {error}", ambiguous=False) from error
         except httpx.TransportError as error:

@@ -13,7 +13,7 @@ from ordersync.catalog.errors import TRANSIENT_ERRORS_BY_CODE
 from ordersync.catalog.platform import PlatformResponse
 from ordersync.config.models import Integration
 from ordersync.config.repository import ConfigStore, config_store
-from ordersync.core.models import Level, OperationMessage, OperationType, Outcome, RetryClass
+from ordersync.core.models import Level, OperationMessage, OperationType, Outcome
 from ordersync.delivery.attempt import Attempt, call
 from ordersync.delivery.connector import PlatformConnector
 from ordersync.delivery.customers import sync_customer
@@ -89,9 +89,14 @@ def _send(
 
 
 def deliver(
-    message: OperationMessage, config: ConfigStore | None = None, orders: OrderStore | None = None
+    message: OperationMessage,
+    config: ConfigStore | None = None,
+    orders: OrderStore | None = None,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
-    """Send `message` once; return the classified outcome, or raise a TransientDeliveryError."""
+    """Send `message` once; return the classified outcome, or raise a TransientDeliveryError.
+    `deadline` (time.monotonic()): when the calling function's time runs out; every platform
+    call's timeout is cut to end before it."""
     config = config or config_store()
     orders = orders or OrderStore()
     attempt = Attempt(
@@ -103,7 +108,7 @@ def deliver(
             "reference": message.reference,
         },
     )
-    outcome = _attempt(attempt, config, orders)
+    outcome = _attempt(attempt, config, orders, deadline)
     summary = {
         "attempt": attempt.number,
         "historyRef": attempt.history_ref,
@@ -113,12 +118,14 @@ def deliver(
         "delivery attempt",
         extra={"attempt": attempt.number, "code": outcome.code, "http_code": outcome.http_code},
     )
-    if outcome.retry_class is RetryClass.TRANSIENT:
+    if outcome.code in TRANSIENT_ERRORS_BY_CODE:
         raise TRANSIENT_ERRORS_BY_CODE[outcome.code](summary)
     return summary
 
 
-def _attempt(attempt: Attempt, config: ConfigStore, orders: OrderStore) -> Outcome:
+def _attempt(
+    attempt: Attempt, config: ConfigStore, orders: OrderStore, deadline: float | None
+) -> Outcome:
     message = attempt.message
     try:
         integration = config.integration(message.merchant_id, message.integration_id)
@@ -152,7 +159,7 @@ def _attempt(attempt: Attempt, config: ConfigStore, orders: OrderStore) -> Outco
         )
     except MappingProblem as problem:
         return attempt.record(catalog_outcome(problem.code, **{**attempt.facts, **problem.facts}))
-    connector = PlatformConnector(integration)
+    connector = PlatformConnector(integration, deadline)
     if message.operation is OperationType.CREATE and integration.sync_customers:
         stopped = sync_customer(attempt, connector, integration)
         if stopped is not None:

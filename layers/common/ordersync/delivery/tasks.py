@@ -1,5 +1,6 @@
 """The state machine's delivery tasks share one handler shape: parse, check, deliver."""
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,9 @@ def delivery_handler(operation: OperationType) -> Handler:
         if message.operation is not operation:
             raise ValueError(f"the {operation} task was given a {message.operation} operation")
         logger.append_keys(operation_id=message.operation_id)
-        return deliver(message)
+        # The platform calls' timeouts come from this function's own time left, so an attempt
+        # records its answer before Lambda stops it.
+        remaining = context.get_remaining_time_in_millis() / 1000
+        return deliver(message, deadline=time.monotonic() + remaining)
 
     return lambda_handler

@@ -16,6 +16,7 @@ class OperationStatus(StrEnum):
     PENDING_VERIFICATION = "pending_verification"
     SYNCED = "synced"
     FAILED = "failed"
+    BLOCKED = "blocked"  # waits for its order's creation (operations.blocking); no run counted
     SKIPPED = "skipped"
     IGNORED = "ignored"
     MANUALLY_SYNCED = "manually_synced"
@@ -51,7 +52,7 @@ class Operation(OperationIdentity):
     where: str
 
 
-Disposition = Literal["done", "retry", "dead_letter"]
+Disposition = Literal["done", "retry", "dead_letter", "blocked"]
 
 
 class WorkflowInput(BaseModel):
@@ -78,3 +79,6 @@ class RecordedOutcome(BaseModel):
     # When the next run is due (disposition "retry"): the SQS visibility the dispatcher sets.
     retry_in_seconds: int | None = None
     callback: bool = False  # the integration wants to be told (it has a callback URL)
+    # When the operation was skipped (disposition "dead_letter"): its dead-letter copy carries
+    # it, so a stale copy of the message is told apart from the one a redrive brings back.
+    skipped_at: datetime | None = None

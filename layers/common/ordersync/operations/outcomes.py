@@ -8,6 +8,7 @@ from aws_lambda_powertools import Logger
 
 from ordersync.alerts import policy as alerts
 from ordersync.catalog.codes import outcome as catalog_outcome
+from ordersync.catalog.errors import WAITS_FOR_ITS_ORDER
 from ordersync.config.repository import config_store
 from ordersync.core import metrics
 from ordersync.core.clock import now
@@ -22,7 +23,7 @@ from ordersync.operations.models import (
     Watch,
     WorkflowInput,
 )
-from ordersync.operations.records import OperationStore
+from ordersync.operations.records import OperationStore, blocker_key
 
 logger = Logger(child=True)
 
@@ -83,9 +84,11 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
     integration = config_store().integration(message.merchant_id, message.integration_id)
     schedule = schedule_for(integration)
     if event.delivery is not None:
-        # A delivery that returned normally was classified as not worth retrying.
+        # A delivery that returned normally was classified as not worth retrying, or waits for
+        # its order's creation (blocked: it runs again when the order is created).
         summary = event.delivery
-        disposition: Disposition = "done"
+        waits = summary["outcome"]["code"] == WAITS_FOR_ITS_ORDER
+        disposition: Disposition = "blocked" if waits else "done"
     else:
         # A caught failure is transient by construction: a retryable platform error whose
         # in-workflow retries ran out, or our own infrastructure failing.
@@ -93,6 +96,8 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         done = spent(schedule, message.operation, message.accepted_at, event.run, moment)
         disposition = "dead_letter" if done else "retry"
     outcome = Outcome.model_validate(summary["outcome"])
+    if disposition == "blocked":
+        return _record_blocked(event, outcome, int(summary.get("attempt", 0)))
     status = _status_for(outcome, disposition)
     until = retry_until(schedule, message.operation, message.accepted_at)
     retrying = (
@@ -115,6 +120,7 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         where=next_step,
         deadline=_deadline(status, moment, retry_in),
         restart_runs=disposition == "dead_letter",
+        skipped_at=moment if disposition == "dead_letter" else None,
     )
     alerts.record(
         message,
@@ -135,4 +141,33 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         retry_after_seconds=outcome.retry_after_seconds,
         retry_in_seconds=retry_in,
         callback=bool(integration and integration.callback_url),
+        skipped_at=moment if disposition == "dead_letter" else None,
+    )
+
+
+def _record_blocked(event: WorkflowInput, outcome: Outcome, attempts: int) -> RecordedOutcome:
+    """The operation waits for its order's creation: recorded under the order's key (the
+    by-blocker index) with its runs counted from zero again, so waiting spends none of its
+    retries. The order's alert lists it; its latest response stays the order's own."""
+    message = event.message
+    where = f"blocked by order {message.order_id}: runs by itself once the order is created"
+    OperationStore().record(
+        message.operation_id,
+        status=OperationStatus.BLOCKED,
+        attempts=attempts,
+        outcome=outcome,
+        where=where,
+        restart_runs=True,
+        blocked_by=blocker_key(message),
+    )
+    alerts.note_waiting(message, waiting=True)
+    logger.info("blocked by its order", extra={"order_id": message.order_id})
+    metrics.outcome_recorded(message.merchant_id, message.operation, outcome.code, outcome.level)
+    return RecordedOutcome(
+        disposition="blocked",
+        status=OperationStatus.BLOCKED,
+        code=outcome.code,
+        level=outcome.level,
+        business_message=outcome.business_message,
+        action=outcome.action,
     )

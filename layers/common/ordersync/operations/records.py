@@ -12,7 +12,7 @@ from ordersync.core import aws
 from ordersync.core.clock import iso, now
 from ordersync.core.compression import pack_json, pack_text, unpack_json
 from ordersync.core.dynamo import Applied, Update, from_item, is_condition_failure, to_item
-from ordersync.core.models import OperationMessage, Outcome
+from ordersync.core.models import OperationIdentity, OperationMessage, Outcome
 from ordersync.core.settings import get_settings
 from ordersync.operations.models import Deadline, Operation, OperationStatus, Watch
 
@@ -53,6 +53,12 @@ def queued_deadline(moment_accepted: datetime) -> Deadline:
 
 def operation_key(operation_id: str) -> dict[str, Any]:
     return {"operationId": {"S": operation_id}}
+
+
+def blocker_key(subject: OperationIdentity) -> str:
+    """The order a blocked operation waits for, as the by-blocker index holds it (the orders
+    table's key for the same order)."""
+    return f"{subject.merchant_id}#{subject.integration_id}#{subject.channel_id}#{subject.order_id}"
 
 
 class OperationStore:
@@ -128,12 +134,19 @@ class OperationStore:
         deadline: Deadline | None = None,
         only_from: OperationStatus | None = None,
         restart_runs: bool = False,
+        blocked_by: str | None = None,
+        skipped_at: datetime | None = None,
     ) -> bool:
         """The latest status; `deadline` is what the sweeper waits for next (None: nothing).
         With `only_from`, only an operation still in that status changes; False if it was not.
         `restart_runs`: count runs from zero again (a skipped operation redriven from the
-        dead-letter queue gets its fewest runs again)."""
+        dead-letter queue gets its fewest runs again). `blocked_by`: the order key it waits for
+        (the sparse by-blocker index); any other status takes it out of that index.
+        `skipped_at`: when it was skipped (its dead-letter copy carries the same moment)."""
         update = Update().set("attempts", attempts).set_all(deadline_attributes(deadline))
+        update.set("blockedBy", blocked_by)
+        if skipped_at is not None:
+            update.set("skippedAt", iso(skipped_at))
         if restart_runs:
             update.set("runs", 0)
         if outcome is not None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from local.template import LocalTemplate
 from ordersync.api import app as channel
+from ordersync.api.contract import declare_errors
 from ordersync.api import merchant_app as merchant
 
 
@@ -32,7 +33,7 @@ def openapi_document() -> dict[str, Any]:
                 raise ValueError(f"{kind} {name} differs between the channel and merchant APIs")
             into[name] = entry
     _open_routes(document)
-    return document
+    return declare_errors(document)
 
 
 def _open_routes(document: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from local.jwt_authorizer import JwtAuthorizer
 from local.lambdas import InvocationError, LocalFunctions
@@ -106,6 +106,10 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._handle()
 
+    # Every other method reaches no route, as on API Gateway (404), rather than http.server's
+    # 501, which would read as the stack's failure.
+    do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = do_PATCH
+
     def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         # A client that gave up waiting (a health probe's 2 s timeout on a busy machine) has hung
         # up; there is no one to answer, and its traceback would read as the stack's failure.
@@ -116,7 +120,8 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":  # a HEAD answer has headers only
+                self.wfile.write(body)
 
     def _json(self, status: int, body: Any) -> None:
         self._reply(status, json.dumps(body).encode(), {"Content-Type": "application/json"})
@@ -125,6 +130,12 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        try:
+            # An HTTP API routes on, and hands the function, the percent-decoded path.
+            path = unquote(url.path, errors="strict")
+        except UnicodeDecodeError:
+            return self._json(400, {"message": "Bad Request"})
+        url = url._replace(path=path)
         if url.path in self.server.local_routes and self.command == "GET":
             return self._json(200, self.server.local_routes[url.path]())
         if url.path in self.server.local_posts and self.command == "POST":

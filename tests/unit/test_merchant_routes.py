@@ -1,6 +1,7 @@
 """Merchant routes on in-memory users and a fake user pool: the merchant and the user always
 come from the JWT claims, roles and granted permissions decide, another merchant's user is 404."""
 
+import base64
 import copy
 import json
 from datetime import UTC, datetime
@@ -278,3 +279,25 @@ def test_an_update_changes_only_the_permissions_it_names(users, pool):
     assert status == 200
     assert changed["permissions"] == {"orderSync": True, "notifications": True}
     assert pool.groups == {}  # the role did not change, so neither did the group
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (base64.b64encode(b"\xf9\xee\xfa q").decode(), (400, "not UTF-8")),
+        ("[" * 40 + "]" * 40, (400, "nested more than 32")),
+    ],
+)
+def test_a_merchant_body_that_cannot_be_read_is_400_not_500(users, pool, raw, expected):
+    # Found by schemathesis: the merchant app lacked the channel app's body handlers.
+    event = copy.deepcopy(load_event("merchant_api/invite_user.json"))
+    event["body"], event["isBase64Encoded"] = raw, expected[1] == "not UTF-8"
+    answer = merchant_app.app.resolve(event, LambdaContext("MerchantApiFunction", 10))
+    assert answer["statusCode"] == expected[0]
+    assert expected[1] in json.loads(answer["body"])["message"]
+    assert pool.groups == {}
+
+
+def test_a_merchant_body_that_is_not_json_is_415(users, pool):
+    status, answer = call("invite_user", headers={"content-type": "text/plain"})
+    assert (status, "application/json" in answer["message"]) == (415, True)

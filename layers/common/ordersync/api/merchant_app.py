@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-from ordersync.api import merchant, merchant_errors
+from ordersync.api import body, merchant, merchant_errors
 
 OPENAPI: dict[str, Any] = {
     "title": "ordersync merchant API",
@@ -20,6 +20,6 @@ OPENAPI: dict[str, Any] = {
     "security": [{"merchant": []}],
 }
 
-app = APIGatewayHttpResolver(enable_validation=True)
+app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=body.parse_json)
 app.include_router(merchant.router)
 merchant_errors.register(app)

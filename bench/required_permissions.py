@@ -44,7 +44,8 @@ def requirements(service: str, operation: str, params: Mapping[str, Any]) -> lis
             index = params.get("IndexName")
             return [(action, f"{table}/index/{index}" if index else table)]
         return [(action, "*")]
-    for name in ("QueueUrl", "stateMachineArn", "executionArn", "FunctionName", "UserPoolId"):
+    names = ("QueueUrl", "stateMachineArn", "executionArn", "FunctionName", "UserPoolId", "SecretId")
+    for name in names:
         if name in params:
             return [(action, str(params[name]))]
     return [(action, "*")]
@@ -69,4 +70,6 @@ class Names:
             return f"{self.arn(table)}/index/{index}"
         if ":function:" in physical:  # a function's ARN, as Lambda accepts it too
             physical = physical.split(":function:", 1)[1].split(":", 1)[0]
+        if physical.startswith("arn:") and ":secret:" in physical:
+            return physical  # a secret is no template resource: the grant names its ARN prefix
         return self._arns.get(physical, f"unknown:{physical}")

@@ -12,8 +12,8 @@ from typing import Any
 
 from local.template import LocalTemplate
 from ordersync.api import app as channel
-from ordersync.api.contract import declare_errors
 from ordersync.api import merchant_app as merchant
+from ordersync.api.contract import declare_errors
 
 
 def openapi_document() -> dict[str, Any]:

@@ -16,6 +16,15 @@ SINGLE_ACTION = {
     ("sqs", "DeleteMessageBatch"): "DeleteMessage",
     ("sqs", "ChangeMessageVisibilityBatch"): "ChangeMessageVisibility",
 }
+# The parameter a non-DynamoDB request names its resource with.
+NAMING_PARAMETERS = (
+    "QueueUrl",
+    "stateMachineArn",
+    "executionArn",
+    "FunctionName",
+    "UserPoolId",
+    "SecretId",
+)
 TRANSACT_ACTION = {
     "Put": "PutItem",
     "Update": "UpdateItem",
@@ -44,8 +53,7 @@ def requirements(service: str, operation: str, params: Mapping[str, Any]) -> lis
             index = params.get("IndexName")
             return [(action, f"{table}/index/{index}" if index else table)]
         return [(action, "*")]
-    names = ("QueueUrl", "stateMachineArn", "executionArn", "FunctionName", "UserPoolId", "SecretId")
-    for name in names:
+    for name in NAMING_PARAMETERS:
         if name in params:
             return [(action, str(params[name]))]
     return [(action, "*")]

@@ -39,4 +39,4 @@ def secret_value(arn: str | None) -> str:
 
 def clear_cache() -> None:
     """Forget every cached value (a test rotating a secret; the next read fetches it)."""
-    _provider().clear_cache()
+    _provider().clear_cache()  # type: ignore[no-untyped-call]

@@ -301,3 +301,12 @@ def test_a_merchant_body_that_cannot_be_read_is_400_not_500(users, pool, raw, ex
 def test_a_merchant_body_that_is_not_json_is_415(users, pool):
     status, answer = call("invite_user", headers={"content-type": "text/plain"})
     assert (status, "application/json" in answer["message"]) == (415, True)
+
+
+@pytest.mark.parametrize("flag", [0, 1, "true", None])
+def test_a_permission_is_a_json_boolean(users, pool, flag):
+    # Found by schemathesis: {"notifications": 0} was accepted as false.
+    status, answer = call(
+        "update_user", user=OPERATOR, body={"permissions": {"notifications": flag}}
+    )
+    assert (status, answer["problems"][0]["field"]) == (422, "permissions.notifications")

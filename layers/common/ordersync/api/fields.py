@@ -5,16 +5,20 @@ ids, integers, moments and money.
   control characters (C0, DEL, C1: NUL, CR and LF would split logs, headers and keys).
 - An order id is also one path segment on the platform: no whitespace and none of
   `/ \\ % ? #`, and not `.` or `..` (which a URL resolver would climb by).
-- A count is a JSON integer: not `true`, not `2.0`, not `"2"`.
+- A count is a JSON integer: not `true`, not `"2"`. (`2.0` is the integer 2: JSON and JSON
+  Schema do not tell them apart, so neither does ordersync; `2.5` is refused.)
 - A moment carries its time zone and lies between 2000-01-01 and a day from now (a day of
-  clock skew and time zones; year 1 is a bug, not an order).
-- Money is a non-negative decimal with at most 10 integer and 4 fractional digits, as a JSON
-  number or a plain decimal string (`"12.50"`; no exponent, sign, spaces or separators).
+  clock skew and time zones; year 1 is a bug, not an order). The document's pattern states
+  the first bound; the second moves with the clock, so only its description can.
+- Money is a non-negative decimal with at most 10 integer and 4 fractional digits: a plain
+  decimal string (`"12.50"`; no exponent, sign, spaces, separators or leading zeros), or a
+  JSON number, which is a binary fraction anyway (19.99 arrives as 19.989999…) and so is
+  rounded to 4 decimal places.
 """
 
 import re
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, WithJsonSchema
@@ -52,8 +56,22 @@ OrderId = Annotated[
         description=ORDER_ID_DESCRIPTION,
     ),
 ]
+
+
+def _json_integer(value: Any) -> Any:
+    if isinstance(value, bool | str):
+        raise PydanticCustomError(
+            "int_type",
+            "a count is a JSON integer, not {kind}",
+            {"kind": "a boolean" if isinstance(value, bool) else "a string"},
+        )
+    return value
+
+
 Count = Annotated[
-    int, Field(strict=True, gt=0, le=100_000, description="A JSON integer from 1 to 100000.")
+    int,
+    BeforeValidator(_json_integer),
+    Field(gt=0, le=100_000, description="A JSON integer from 1 to 100000."),
 ]
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -73,13 +91,34 @@ def _in_window(moment: datetime) -> datetime:
     return moment
 
 
-Moment = Annotated[AwareDatetime, AfterValidator(_in_window), Field(description=MOMENT_DESCRIPTION)]
+# Years 2000-9999 (the lower bound) with a time zone (Z or an offset), on top of date-time.
+MOMENT_PATTERN = r"^[2-9][0-9]{3}-.*(Z|z|[+-][0-9]{2}:[0-9]{2})$"
+Moment = Annotated[
+    AwareDatetime,
+    AfterValidator(_in_window),
+    Field(description=MOMENT_DESCRIPTION),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": MOMENT_PATTERN,
+            "description": MOMENT_DESCRIPTION,
+        }
+    ),
+]
 
-MONEY_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,4})?$"
+MONEY_PATTERN = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,4})?$"
+# The same, above zero: a non-zero integer part, or 0 and a fraction with a non-zero digit.
+POSITIVE_MONEY_PATTERN = (
+    r"^([1-9][0-9]{0,9}(\.[0-9]{1,4})?"
+    r"|0\.([1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9]))$"
+)
 _MONEY = re.compile(MONEY_PATTERN)
+MONEY_MAXIMUM = Decimal("9999999999.9999")
 MONEY_DESCRIPTION = (
-    "A non-negative amount, at most 10 integer and 4 fractional digits: a JSON number or a "
-    'decimal string such as "12.50" (no exponent, sign, spaces or thousands separators).'
+    "A non-negative amount, at most 10 integer and 4 fractional digits: a decimal string such "
+    'as "12.50" (no exponent, sign, spaces, separators or leading zeros), or a JSON number, '
+    "rounded to 4 decimal places."
 )
 
 
@@ -92,20 +131,33 @@ def _plain_money(value: Any) -> Any:
             'an amount is written like "12.50" (pattern {pattern})',
             {"pattern": MONEY_PATTERN},
         )
+    if isinstance(value, int | float) and 0 <= value <= MONEY_MAXIMUM:
+        return Decimal(repr(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
     return value
+
+
+def _money(minimum: dict[str, Any], pattern: str, description: str) -> Any:
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", **minimum, "maximum": float(MONEY_MAXIMUM)},
+                {"type": "string", "pattern": pattern},
+            ],
+            "description": description,
+        }
+    )
 
 
 Money = Annotated[
     Decimal,
     BeforeValidator(_plain_money),
-    Field(ge=0, max_digits=14, decimal_places=4),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": 9_999_999_999.9999},
-                {"type": "string", "pattern": MONEY_PATTERN},
-            ],
-            "description": MONEY_DESCRIPTION,
-        }
-    ),
+    Field(ge=0, le=MONEY_MAXIMUM, max_digits=14, decimal_places=4),
+    _money({"minimum": 0}, MONEY_PATTERN, MONEY_DESCRIPTION),
+]
+# An amount that must be more than nothing (a refund): at least 0.0001 after rounding.
+PositiveMoney = Annotated[
+    Decimal,
+    BeforeValidator(_plain_money),
+    Field(gt=0, le=MONEY_MAXIMUM, max_digits=14, decimal_places=4),
+    _money({"minimum": 0.0001}, POSITIVE_MONEY_PATTERN, "More than 0: " + MONEY_DESCRIPTION[2:]),
 ]

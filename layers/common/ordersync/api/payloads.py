@@ -17,7 +17,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from ordersync.api.fields import Count, Identifier, Moment, Money, OrderId
+from ordersync.api.fields import Count, Identifier, Moment, Money, OrderId, PositiveMoney
 
 
 class CamelModel(BaseModel):
@@ -140,6 +140,6 @@ class ShipmentRequest(CamelModel):
 
 class RefundRequest(CamelModel):
     refund_id: Identifier
-    amount: Money = Field(gt=0, description="More than 0; an amount as every money field.")
+    amount: PositiveMoney
     currency: CurrencyCode
     reason: str | None = Field(default=None, max_length=500)

@@ -4,7 +4,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from ordersync.core.models import Record
@@ -38,10 +45,13 @@ class Permissions(BaseModel):
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
     )
 
-    order_sync: bool = Field(
+    # Strict: 0 and "false" are not booleans (the document says boolean; found by schemathesis).
+    order_sync: StrictBool = Field(
         default=False, description="May retry, resend, ignore and mark orders as synced."
     )
-    notifications: bool = Field(default=False, description="Receives alert emails and digests.")
+    notifications: StrictBool = Field(
+        default=False, description="Receives alert emails and digests."
+    )
 
 
 class MerchantUser(Record):

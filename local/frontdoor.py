@@ -106,9 +106,12 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._handle()
 
-    # Every other method reaches no route, as on API Gateway (404), rather than http.server's
-    # 501, which would read as the stack's failure.
-    do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = do_PATCH
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY, …) reaches no route, as on API Gateway (404), rather
+        # than http.server's 501, which would read as the stack's failure.
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
 
     def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         # A client that gave up waiting (a health probe's 2 s timeout on a busy machine) has hung

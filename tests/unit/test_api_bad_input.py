@@ -80,6 +80,15 @@ def test_an_unsupported_content_type_is_a_415():
     assert_client_error(status, body, expected=415, mentions="application/json")
 
 
+@pytest.mark.parametrize("sent", ["multipart/form-data", "multipart/form-data; charset=utf-8"])
+def test_a_multipart_body_on_a_json_route_is_a_415(sent):
+    # Found by schemathesis: multipart without a boundary made powertools raise a ValueError (500).
+    event = load_event("api/create_order.json")
+    event["headers"]["content-type"] = sent
+    status, body = resolve(event)
+    assert_client_error(status, body, expected=415, mentions="application/json")
+
+
 def test_a_callback_whose_body_is_not_utf8_is_refused_before_any_check():
     event = binary(load_event("api/confirm_operation.json"), NOT_UTF8)
     del event["headers"]["x-ordersync-signature"]

@@ -192,3 +192,13 @@ def test_the_document_states_the_rules_the_code_enforces():
     assert not re.match(MOMENT_PATTERN, "1999-12-31T23:59:59Z")
     assert not re.match(MOMENT_PATTERN, "0001-01-01T00:00:00Z")
     assert not re.match(MOMENT_PATTERN, "2026-11-24T09:30:00")
+
+
+@pytest.mark.parametrize("city", ["\f", " ", "\t\n"])
+def test_a_blank_name_or_city_is_refused_as_the_document_says(order_request, city):
+    # Found by schemathesis: "\f" met the document's minLength 1 and was refused once trimmed;
+    # the document now says a non-blank pattern too.
+    order_request["shippingAddress"]["city"] = city
+    assert "shippingAddress.city" in problems(CreateOrderRequest, order_request)
+    schema = CreateOrderRequest.model_json_schema()["$defs"]["Address"]["properties"]["city"]
+    assert not re.search(schema["pattern"], city)

@@ -67,9 +67,22 @@ def register_common(
             return unexpected(error)  # the body was fine: the failure is ours
         return error_body(400, f"{reason}; nothing was {nothing}")
 
+    def unsupported_type(sent: str) -> Response[Any]:
+        return error_body(415, f"Content-Type {sent!r} is not accepted; send application/json")
+
     @app.exception_handler(RequestUnsupportedContentType)
     def _unsupported_type(error: RequestUnsupportedContentType) -> Response[Any]:
-        sent = app.current_event.headers.get("content-type", "")
-        return error_body(415, f"Content-Type {sent!r} is not accepted; send application/json")
+        return unsupported_type(app.current_event.headers.get("content-type", ""))
+
+    @app.exception_handler(ValueError)
+    def _unreadable_as_sent(error: ValueError) -> Response[Any]:
+        # powertools reads a multipart or form body before any route runs, and raises a bare
+        # ValueError on a malformed one (no boundary: found by schemathesis). Every route here
+        # takes JSON, so a body sent as anything else is the client's 415; with JSON, the
+        # failure is ours.
+        sent = app.current_event.headers.get("content-type") or ""
+        if app.current_event.body and sent and "json" not in sent.lower():
+            return unsupported_type(sent)
+        return unexpected(error)
 
     return unexpected

@@ -16,15 +16,16 @@ from pydantic.alias_generators import to_camel
 
 from ordersync.core.models import Record
 
-# The shape the user pool takes as a username (ASCII, a dotted domain with a top-level part of
-# two letters or more): an address it would refuse is the caller's 422, not our 500. Nothing is
-# trimmed, so what the document's pattern refuses is refused here too.
+# The shape the user pool takes as a username (ASCII, starting with a letter or digit, a dotted
+# domain with a top-level part of two letters or more): an address it would refuse is the
+# caller's 422, not our 500. Nothing is trimmed, so what the document's pattern refuses is
+# refused here too.
 Email = Annotated[
     str,
     StringConstraints(
         to_lower=True,
         max_length=254,
-        pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
     ),
 ]
 

@@ -92,6 +92,7 @@ redrive: setup ## Redrive the dead-letter queue: STACK=<stack name> on AWS, or L
 
 docs: setup ## Write docs/openapi.json (from the API's code) and docs/error-codes.md (from the catalog)
 	$(PY) -m tools.openapi > docs/openapi.json
+	$(PY) -m tools.route_table > layers/common/ordersync/api/routes.json
 	$(PY) -m tools.error_codes > docs/error-codes.md
 
 clean: ## Remove the virtualenv and build output

@@ -29,8 +29,14 @@ class CompiledRoute:
         pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", pattern)
         self.regex = re.compile(f"^{pattern}$")
 
+    @property
+    def precedence(self) -> tuple[bool, bool]:
+        """As API Gateway chooses: an exact method before ANY, a plain path before a greedy
+        one ({proxy+}), whatever order the template lists them in."""
+        return ("+}" in self.route.path, self.route.method == "ANY")
+
     def match(self, method: str, path: str) -> dict[str, str] | None:
-        if method != self.route.method:
+        if method != self.route.method and self.route.method != "ANY":
             return None
         found = self.regex.match(path)
         return found.groupdict() if found else None
@@ -53,7 +59,7 @@ class FrontDoor(ThreadingHTTPServer):
         local_posts: dict[str, Callable[[bytes], tuple[int, Any]]] | None = None,
     ) -> None:
         super().__init__(("127.0.0.1", port), FrontDoorHandler)
-        self.routes = [CompiledRoute(route) for route in routes]
+        self.routes = sorted((CompiledRoute(route) for route in routes), key=lambda r: r.precedence)
         self.authorizers = authorizers
         self.functions = functions
         self.local_routes = local_routes

@@ -168,3 +168,22 @@ def test_a_merchant_body_that_cannot_be_read_as_json_is_a_4xx_not_a_500(changes,
     # multipart without a boundary made powertools raise a bare ValueError.
     status, message = merchant_answer("invite_user", **changes)
     assert status == expected, message
+
+
+@pytest.mark.parametrize("order_id", ["WEB¦1", 'a"b', "Ø;1", "x|y"])
+def test_an_order_id_of_any_printable_characters_is_routed(order_id, monkeypatch):
+    from aws_lambda_powertools.event_handler import Response
+
+    from ordersync.api import orders
+
+    reached = []
+    monkeypatch.setattr(
+        orders, "_accept", lambda op, oid, body, **_: reached.append(oid) or Response(202)
+    )
+    # Found by schemathesis: an HTTP API hands over the decoded path, and powertools' segment
+    # pattern did not route "¦" or '"' at all (404, or 405 past the catch-all).
+    event = load_event("api/cancel_order.json")
+    event["rawPath"] = event["requestContext"]["http"]["path"] = f"/dev/v1/orders/{order_id}/cancel"
+    event["pathParameters"] = {"orderId": order_id}
+    api.app.resolve(event, LambdaContext("ApiFunction", 10))
+    assert reached == [order_id]

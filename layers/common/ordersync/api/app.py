@@ -3,11 +3,12 @@ resolver, a router per audience, one exception policy."""
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from ordersync.api import body, callbacks, errors, orders, status, unrouted
+from ordersync.api.resolver import Resolver
 from ordersync.api.responses import error_body
 
 OPENAPI: dict[str, Any] = {
@@ -17,7 +18,7 @@ OPENAPI: dict[str, Any] = {
     "security": [{"channel": []}],
 }
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=body.parse_json)
+app = Resolver(enable_validation=True, json_body_deserializer=body.parse_json)
 app.enable_swagger(path="/v1/openapi", **OPENAPI)
 
 

@@ -3,10 +3,10 @@ Cognito user pool): one resolver, the merchant router, its exception policy."""
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from ordersync.api import body, merchant, merchant_errors
+from ordersync.api.resolver import Resolver
 
 OPENAPI: dict[str, Any] = {
     "title": "ordersync merchant API",
@@ -20,6 +20,6 @@ OPENAPI: dict[str, Any] = {
     "security": [{"merchant": []}],
 }
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=body.parse_json)
+app = Resolver(enable_validation=True, json_body_deserializer=body.parse_json)
 app.include_router(merchant.router)
 merchant_errors.register(app)

@@ -32,7 +32,7 @@ def allowed_methods(path: str) -> list[str]:
 
 def answer(method: str, path: str) -> Response[Any]:
     allowed = allowed_methods(path)
-    if not allowed:
+    if not allowed or method in allowed:  # (the latter: a path the resolver cannot route)
         return Response(
             status_code=404,
             content_type=content_types.APPLICATION_JSON,

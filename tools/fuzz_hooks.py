@@ -10,6 +10,7 @@ Negative cases are left alone: every way they break the document is still sent a
 be refused.
 """
 
+import copy
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -72,7 +73,11 @@ def map_case(context: Any, case: Any) -> Any:
     if meta is None or meta.generation.mode != GenerationMode.POSITIVE:
         return case
     if case.method.upper() == "POST" and isinstance(case.body, dict):
-        _not_ahead(case.body)
+        # A copy: generated cases can share nested containers, and one case's fix must not
+        # leak into another (a coverage case kept another's prices, not its total).
+        body = copy.deepcopy(case.body)
+        _not_ahead(body)
         if case.path == "/v1/orders":
-            _adds_up(case.body)
+            _adds_up(body)
+        case.body = body
     return case

@@ -93,6 +93,15 @@ def test_placed_at_before_2000_is_refused(order_request, placed_at):
     assert "2000" in found["placedAt"]["problem"]
 
 
+def test_the_earliest_date_is_read_as_written_in_its_own_offset(order_request):
+    # Found by schemathesis: the document's pattern allows any time on 2000-01-01; in UTC,
+    # "+03:04" put it in 1999 and it was refused.
+    early = {**order_request, "placedAt": "2000-01-01T00:00:00+03:04"}
+    assert CreateOrderRequest.model_validate(early).placed_at.year == 2000
+    late = {**order_request, "placedAt": "1999-12-31T23:00:00-05:00"}  # 2000 in UTC
+    assert "placedAt" in problems(CreateOrderRequest, late)
+
+
 def test_placed_at_more_than_a_day_ahead_is_refused(order_request):
     ahead = (datetime.now(UTC) + timedelta(days=2)).isoformat()
     assert "placedAt" in problems(CreateOrderRequest, {**order_request, "placedAt": ahead})

@@ -17,7 +17,7 @@ ids, integers, moments and money.
 """
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
@@ -27,9 +27,20 @@ from pydantic_core import PydanticCustomError
 from ordersync.core.clock import now
 
 _CONTROL = r"\x00-\x1f\x7f-\x9f"
+# Whitespace spelled out rather than `\s`, which means different sets in the engines that read
+# these patterns (pydantic's Rust regex counts U+0085 and not U+FEFF, JSON Schema's ECMA the
+# reverse): the union of both, and of what str.strip() removes (found by schemathesis).
+WHITESPACE_CHARS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+WHITESPACE = (
+    r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 ID_PATTERN = rf"^[^{_CONTROL}]+$"
-_SEGMENT = rf"[^\s{_CONTROL}/\\%?#]"
-_SEGMENT_NOT_DOT = rf"[^\s{_CONTROL}/\\%?#.]"
+_SEGMENT = rf"[^{WHITESPACE}{_CONTROL}/\\%?#]"
+_SEGMENT_NOT_DOT = rf"[^{WHITESPACE}{_CONTROL}/\\%?#.]"
 # At least one character that is not a dot: "." and ".." are refused.
 ORDER_ID_PATTERN = rf"^{_SEGMENT}*{_SEGMENT_NOT_DOT}{_SEGMENT}*$"
 ID_MAX_LENGTH = 100

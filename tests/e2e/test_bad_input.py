@@ -6,6 +6,8 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.factories import new_order
+
 DEEP = b"[" * 10_000 + b"]" * 10_000
 
 
@@ -77,12 +79,15 @@ def test_what_no_route_takes_reaches_the_catch_all_not_a_501(
     assert response.headers.get("Allow") == allow
 
 
-def test_a_percent_encoded_order_id_arrives_decoded_as_on_an_http_api(local_stack):
+def test_a_percent_encoded_order_id_arrives_decoded_as_on_an_http_api(local_stack, order_request):
     # Found by schemathesis: the front door passed the path on still encoded, so an order id
     # with "¦" was refused for its "%"; an HTTP API decodes the path first.
-    order_id = f"WEB¦{uuid.uuid4().hex[:8]}"
+    order = new_order(order_request)
+    order["orderId"] = order["orderId"].replace("-", "¦")
+    created = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
+    local_stack.wait_for(created, {"synced"})
     body = {"cancelledAt": "2026-11-24T09:30:00Z"}
-    response = local_stack.channel.post(f"/v1/orders/{quote(order_id)}/cancel", json=body)
+    response = local_stack.channel.post(f"/v1/orders/{quote(order['orderId'])}/cancel", json=body)
     assert response.status_code == 202, response.text
-    operation = local_stack.channel.get(f"/v1/operations/{response.json()['operationId']}")
-    assert operation.json()["orderId"] == order_id
+    cancelled = local_stack.wait_for(response.json()["operationId"], {"synced"})
+    assert cancelled["orderId"] == order["orderId"]

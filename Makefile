@@ -19,7 +19,7 @@ export PYTHONUNBUFFERED := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup lock run test test-slow test-all test-unit test-integration test-e2e lint format build docs soak bench redrive clean
+.PHONY: help setup lock run test test-slow test-all test-unit test-integration test-e2e lint format build docs soak bench redrive fuzz clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -84,11 +84,15 @@ soak: setup ## Soak the local stack under faults (ORDERS=2000, AWS_FAULTS=0.02);
 bench: setup ## Benchmark on the local stack: prints the table, writes bench/results.json (~4 min)
 	$(PY) -m bench
 
+fuzz: setup ## Schemathesis, every check, both credentials, against a fresh local stack (FUZZ_EXAMPLES=100)
+	$(PY) -m tools.fuzz --examples $(or $(FUZZ_EXAMPLES),100)
+
 redrive: setup ## Redrive the dead-letter queue: STACK=<stack name> on AWS, or LOCAL=<url>
 	$(PY) -m tools.redrive $(if $(LOCAL),--local $(LOCAL),--stack-name $(or $(STACK),ordersync-dev))
 
 docs: setup ## Write docs/openapi.json (from the API's code) and docs/error-codes.md (from the catalog)
 	$(PY) -m tools.openapi > docs/openapi.json
+	$(PY) -m tools.route_table > layers/common/ordersync/api/routes.json
 	$(PY) -m tools.error_codes > docs/error-codes.md
 
 clean: ## Remove the virtualenv and build output

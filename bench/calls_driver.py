@@ -23,10 +23,11 @@ WAIT_SECONDS = 60
 class Driver:
     def __init__(self) -> None:
         # Locally every function shares one ordersync package, so one function's cached config
-        # read would hide another's: read every time, as each cold container would.
+        # or secret read would hide another's: read every time, as each cold container would.
         os.environ["CREDENTIAL_CACHE_SECONDS"] = "0"
         # Exports of more than one row run as jobs, so the export function is exercised too.
         parameters = {**exactly_runs(RETRY_BUDGET), "ExportDirectRows": "1"}
+        os.environ["SECRET_CACHE_SECONDS"] = "0"
         self.stack, self.recorder, self.http = start_recorded(
             time_scale=TIME_SCALE, parameters=parameters
         )

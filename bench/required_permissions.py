@@ -23,6 +23,15 @@ S3_ACTION = {
     "CompleteMultipartUpload": "PutObject",
     "HeadObject": "GetObject",
 }
+# The parameter a non-DynamoDB request names its resource with.
+NAMING_PARAMETERS = (
+    "QueueUrl",
+    "stateMachineArn",
+    "executionArn",
+    "FunctionName",
+    "UserPoolId",
+    "SecretId",
+)
 TRANSACT_ACTION = {
     "Put": "PutItem",
     "Update": "UpdateItem",
@@ -55,7 +64,7 @@ def requirements(service: str, operation: str, params: Mapping[str, Any]) -> lis
         action = f"s3:{S3_ACTION.get(operation, operation)}"
         bucket, object_key = params.get("Bucket", "*"), params.get("Key")
         return [(action, f"{bucket}/{object_key}" if object_key else str(bucket))]
-    for name in ("QueueUrl", "stateMachineArn", "executionArn", "FunctionName", "UserPoolId"):
+    for name in NAMING_PARAMETERS:
         if name in params:
             return [(action, str(params[name]))]
     return [(action, "*")]
@@ -83,4 +92,6 @@ class Names:
             return f"{self._arns[bucket]}/{object_key}"  # an object of a bucket
         if ":function:" in physical:  # a function's ARN, as Lambda accepts it too
             physical = physical.split(":function:", 1)[1].split(":", 1)[0]
+        if physical.startswith("arn:") and ":secret:" in physical:
+            return physical  # a secret is no template resource: the grant names its ARN prefix
         return self._arns.get(physical, f"unknown:{physical}")

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 from local.jwt_authorizer import JwtAuthorizer
 from local.lambdas import InvocationError, LocalFunctions
@@ -29,8 +29,14 @@ class CompiledRoute:
         pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", pattern)
         self.regex = re.compile(f"^{pattern}$")
 
+    @property
+    def precedence(self) -> tuple[bool, bool]:
+        """As API Gateway chooses: an exact method before ANY, a plain path before a greedy
+        one ({proxy+}), whatever order the template lists them in."""
+        return ("+}" in self.route.path, self.route.method == "ANY")
+
     def match(self, method: str, path: str) -> dict[str, str] | None:
-        if method != self.route.method:
+        if method != self.route.method and self.route.method != "ANY":
             return None
         found = self.regex.match(path)
         return found.groupdict() if found else None
@@ -53,7 +59,7 @@ class FrontDoor(ThreadingHTTPServer):
         local_posts: dict[str, Callable[[bytes], tuple[int, Any]]] | None = None,
     ) -> None:
         super().__init__(("127.0.0.1", port), FrontDoorHandler)
-        self.routes = [CompiledRoute(route) for route in routes]
+        self.routes = sorted((CompiledRoute(route) for route in routes), key=lambda r: r.precedence)
         self.authorizers = authorizers
         self.functions = functions
         self.local_routes = local_routes
@@ -106,6 +112,13 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._handle()
 
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY, …) reaches no route, as on API Gateway (404), rather
+        # than http.server's 501, which would read as the stack's failure.
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
+
     def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         # A client that gave up waiting (a health probe's 2 s timeout on a busy machine) has hung
         # up; there is no one to answer, and its traceback would read as the stack's failure.
@@ -116,7 +129,8 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":  # a HEAD answer has headers only
+                self.wfile.write(body)
 
     def _json(self, status: int, body: Any) -> None:
         self._reply(status, json.dumps(body).encode(), {"Content-Type": "application/json"})
@@ -125,6 +139,12 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        try:
+            # An HTTP API routes on, and hands the function, the percent-decoded path.
+            path = unquote(url.path, errors="strict")
+        except UnicodeDecodeError:
+            return self._json(400, {"message": "Bad Request"})
+        url = url._replace(path=path)
         if url.path in self.server.local_routes and self.command == "GET":
             return self._json(200, self.server.local_routes[url.path]())
         if url.path in self.server.local_posts and self.command == "POST":

@@ -1,5 +1,6 @@
 """The project's Lambda handlers, loaded from the template's CodeUri/Handler and run in process."""
 
+import contextlib
 import importlib.util
 import json
 import logging
@@ -53,8 +54,16 @@ class LocalFunctions:
     module globals, such as a batch processor). Sharing one module across threads would let
     concurrent batches overwrite each other's results, which real Lambda never does."""
 
-    def __init__(self, specs: dict[str, FunctionSpec]) -> None:
+    def __init__(
+        self, specs: dict[str, FunctionSpec], serial: frozenset[str] = frozenset()
+    ) -> None:
+        """`serial`: functions that run one event at a time across all their environments. An
+        HTTP API function's resolver lives in the shared package (ordersync.api.app), not in
+        the handler's module, and holds the request it is answering (current_event, context):
+        on Lambda every environment is a process of its own, here they share one, so two
+        concurrent requests would read each other's (found by schemathesis: a KeyError 500)."""
         self._specs = specs
+        self._serial = {logical_id: threading.Lock() for logical_id in serial}
         self._idle: dict[str, list[Handler]] = {logical_id: [] for logical_id in specs}
         self._lock = threading.Lock()
         self.physical_names: dict[str, str] = {}  # physical name -> logical id
@@ -89,7 +98,10 @@ class LocalFunctions:
             self.invocations[logical_id] += 1
         context = LambdaContext(function_name=logical_id, timeout_seconds=spec.timeout)
         try:
-            with self.environment(logical_id) as handler:
+            with (
+                self._serial.get(logical_id, contextlib.nullcontext()),
+                self.environment(logical_id) as handler,
+            ):
                 result = handler(json.loads(json.dumps(event)), context)
         except Exception as error:
             _log_failure(logical_id, error)

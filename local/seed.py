@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING
 from local.platform import DEMO_CALLBACK_SECRET, DEMO_TOKEN, DEMO_VERIFICATION_SECRET
 from ordersync.config.models import Channel, Integration, PlatformAuth
 from ordersync.config.repository import ConfigStore
+from ordersync.config.secrets import secret_name
+from ordersync.core import aws
 from ordersync.core.clock import now
+from ordersync.core.settings import get_settings
 from ordersync.merchants.models import MerchantUser, Permissions, Role
 from ordersync.merchants.repository import UserStore
 
@@ -43,6 +46,16 @@ USERS: dict[str, tuple[str, Role, Permissions]] = {
 }
 
 
+def put_secret(merchant_id: str, integration_id: str, kind: str, value: str) -> str:
+    """The secret in Secrets Manager (created, or its value replaced: a rotation); its ARN."""
+    client = aws.secretsmanager()
+    name = secret_name(get_settings().stage, merchant_id, integration_id, kind)
+    try:
+        return client.create_secret(Name=name, SecretString=value)["ARN"]
+    except client.exceptions.ResourceExistsException:
+        return client.put_secret_value(SecretId=name, SecretString=value)["ARN"]
+
+
 def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
     config = config or ConfigStore()
     config.put_integration(
@@ -51,14 +64,21 @@ def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
             merchant_id=DEMO_MERCHANT,
             name="Demo ERP",
             base_url=platform_url,  # type: ignore[arg-type]
-            auth=PlatformAuth(kind="bearer", token=DEMO_TOKEN),
+            auth=PlatformAuth(
+                kind="bearer",
+                token_secret_arn=put_secret(DEMO_MERCHANT, DEMO_INTEGRATION, "token", DEMO_TOKEN),
+            ),
             timeout_seconds=2.0,
             # The demo ERP takes at most this many requests at once (operations.inflight).
             max_in_flight=6,
             sync_customers=True,
             callback_url=f"{platform_url}/callbacks",  # type: ignore[arg-type]
-            callback_secret=DEMO_CALLBACK_SECRET,
-            verification_secret=DEMO_VERIFICATION_SECRET,
+            callback_secret_arn=put_secret(
+                DEMO_MERCHANT, DEMO_INTEGRATION, "callback", DEMO_CALLBACK_SECRET
+            ),
+            verification_secret_arn=put_secret(
+                DEMO_MERCHANT, DEMO_INTEGRATION, "verification", DEMO_VERIFICATION_SECRET
+            ),
         )
     )
     config.put_channel(
@@ -99,7 +119,10 @@ def seed_demo(platform_url: str, config: ConfigStore | None = None) -> None:
             merchant_id=OTHER_MERCHANT,
             name="Other ERP",
             base_url=platform_url,  # type: ignore[arg-type]
-            auth=PlatformAuth(kind="bearer", token=DEMO_TOKEN),
+            auth=PlatformAuth(
+                kind="bearer",
+                token_secret_arn=put_secret(OTHER_MERCHANT, OTHER_INTEGRATION, "token", DEMO_TOKEN),
+            ),
             timeout_seconds=2.0,
         )
     )

@@ -42,7 +42,10 @@ class LocalStack:
     def __init__(self, options: LocalStackOptions | None = None) -> None:
         self.options = options or LocalStackOptions()
         self.template = LocalTemplate.load()
-        self.functions = LocalFunctions(self.template.functions)
+        self.functions = LocalFunctions(
+            self.template.functions,
+            serial=frozenset(route.function for route in self.template.routes),
+        )
         self.resources: dict[str, str] = {}
         self.cognito: dict[str, dict[str, str]] = {}
         self.pollers: list[QueuePoller] = []

@@ -46,6 +46,8 @@ class Sample:
 ORDER_BODY_REFUSED = Sample(body={"isolationProbe": True}, own_namespace=True)
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/health"): Sample(),
+    # What no route takes: 404, or 405 for a known path asked with another method.
+    ("ANY", "/{proxy+}"): Sample(),
     ("GET", "/v1/openapi"): Sample(query={"format": "json"}),
     ("POST", "/v1/orders"): ORDER_BODY_REFUSED,
     ("POST", "/v1/orders/{orderId}/cancel"): ORDER_BODY_REFUSED,
@@ -91,8 +93,10 @@ def resolver_routes() -> set[tuple[str, str]]:
     """(method, path) of every route both functions' resolvers serve."""
     from ordersync.api import app as channel
     from ordersync.api import merchant_app as merchant
+    from ordersync.api.unrouted import CATCH_ALL
 
-    found = set()
+    # The channel function's not-found handler answers the catch-all (api/unrouted.py).
+    found = {CATCH_ALL}
     for resolver in (channel.app, merchant.app):
         for route in (*resolver._static_routes, *resolver._dynamic_routes):
             found.add((route.method, route.openapi_path))

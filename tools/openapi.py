@@ -14,6 +14,7 @@ from local.template import LocalTemplate
 from ordersync.api import app as channel
 from ordersync.api import merchant_app as merchant
 from ordersync.api import merchant_lists
+from ordersync.api.contract import declare_errors
 
 
 def openapi_document() -> dict[str, Any]:
@@ -34,7 +35,7 @@ def openapi_document() -> dict[str, Any]:
             into[name] = entry
     _open_routes(document)
     _query_parameters(document)
-    return document
+    return declare_errors(document)
 
 
 def _query_parameters(document: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from local.lambdas import LambdaContext, _load
+from local.seed import put_secret
 from local.template import LocalTemplate
 from ordersync.catalog.codes import outcome
 from ordersync.config.models import Integration
@@ -73,7 +74,7 @@ def integration(stack):
             merchant_id="m1",
             name="ERP",
             base_url="https://erp.example",
-            verification_secret=SECRET,
+            verification_secret_arn=put_secret("m1", "erp", "verification", SECRET),
         )
     )
 

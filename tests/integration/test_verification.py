@@ -6,6 +6,7 @@ import time
 import pytest
 
 from local.lambdas import LambdaContext, _load
+from local.seed import put_secret
 from local.template import LocalTemplate
 from ordersync.alerts.repository import AlertStore
 from ordersync.config.models import Integration
@@ -36,7 +37,7 @@ def pending(accepted, order_request):
             merchant_id="m1",
             name="ERP",
             base_url="https://erp.example",
-            verification_secret=SECRET,
+            verification_secret_arn=put_secret("m1", "erp", "verification", SECRET),
         )
     )
     message = accepted(order_request, operation_id=OPERATION_ID)

@@ -68,3 +68,44 @@ def test_a_failed_invocation_is_logged_with_its_traceback(tmp_path: Path, caplog
     assert "Fn failed: ZeroDivisionError" in record.getMessage()
     assert record.exc_info is not None
     assert "1 / event" in caplog.text, "the traceback shows the line that failed"
+
+
+# State in a module every environment imports (as ordersync.api.app's resolver is): only a
+# function that runs one event at a time keeps one request's state from another's.
+SHARED = """
+import json, time
+current = None
+
+def handler(event, context):
+    global current
+    current = event["n"]
+    time.sleep(0.1)
+    return current
+"""
+
+
+def test_a_serial_function_keeps_state_shared_across_environments_to_one_request(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "shared_state.py").write_text(SHARED)
+    (tmp_path / "app.py").write_text("from shared_state import handler\n")
+    spec = FunctionSpec("Api", tmp_path, "app.handler", 3)
+    functions = LocalFunctions({"Api": spec}, serial=frozenset({"Api"}))
+    results: dict[int, int] = {}
+
+    def call(n: int) -> None:
+        results[n] = functions.invoke("Api", {"n": n})
+
+    import sys
+
+    sys.path.insert(0, str(tmp_path))
+    try:
+        threads = [threading.Thread(target=call, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("shared_state", None)
+    assert results == {0: 0, 1: 1, 2: 2, 3: 3}

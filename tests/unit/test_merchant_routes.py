@@ -201,9 +201,41 @@ def test_an_email_that_has_an_account_is_409(users, pool):
 def test_a_viewer_reads_only_so_cannot_be_granted_order_sync(users, pool):
     body = {"email": "v@demo-merchant.test", "role": "viewer", "permissions": {"orderSync": True}}
     assert call("invite_user", body=body)[0] == 422
-    status, _ = call("update_user", user=VIEWER, body={"permissions": {"orderSync": True}})
+    both = {"role": "viewer", "permissions": {"orderSync": True}}
+    assert call("update_user", user=OPERATOR, body=both)[0] == 422
+    # A body valid on its own that clashes with the user's record is a conflict (409), not a
+    # 422: the document's schema accepts it, so a 422 would say the contract was broken.
+    status, answer = call("update_user", user=VIEWER, body={"permissions": {"orderSync": True}})
+    assert (status, "is a viewer" in answer["message"]) == (409, True)
+    status, answer = call("update_user", user=OPERATOR, body={"role": "viewer"})
+    assert (status, "has order-sync" in answer["message"]) == (409, True)
+    assert users.get("demo-merchant", OPERATOR).role is Role.OPERATOR
+
+
+def test_an_email_the_user_pool_would_refuse_is_422_not_500(users, pool):
+    # Found by schemathesis: "0@0.0" passed our check, the user pool refused it, and the
+    # invitation answered 500.
+    status, answer = call("invite_user", body={"email": "0@0.0", "role": "admin"})
+    assert (status, answer["problems"][0]["field"]) == (422, "email")
+    assert call("invite_user", body={"email": " a@demo-merchant.test", "role": "admin"})[0] == 422
+    assert pool.groups == {}
+
+
+def test_an_address_the_user_pool_refuses_all_the_same_is_422(users, pool, monkeypatch):
+    def refuse(email: str, merchant_id: str, role: Role) -> str:
+        raise service.InvalidEmail(f"the user pool refuses {email!r} as an email address")
+
+    monkeypatch.setattr(pool, "invite", refuse)
+    status, answer = call("invite_user")
     assert status == 422
-    assert call("update_user", user=OPERATOR, body={"role": "viewer"})[0] == 422
+    assert answer["problems"] == [
+        {
+            "field": "email",
+            "problem": "the user pool refuses 'new.operator@demo-merchant.test' as an email address",
+            "type": "invalid_email",
+        }
+    ]
+    assert [user.email for user in users.list("demo-merchant") if "new" in user.email] == []
 
 
 def test_an_admin_changes_a_role_and_grants_and_the_group_follows(users, pool):
@@ -246,3 +278,19 @@ def test_an_update_changes_only_the_permissions_it_names(users, pool):
     assert status == 200
     assert changed["permissions"] == {"orderSync": True, "notifications": True}
     assert pool.groups == {}  # the role did not change, so neither did the group
+
+
+@pytest.mark.parametrize("flag", [0, 1, "true", None])
+def test_a_permission_is_a_json_boolean(users, pool, flag):
+    # Found by schemathesis: {"notifications": 0} was accepted as false.
+    status, answer = call(
+        "update_user", user=OPERATOR, body={"permissions": {"notifications": flag}}
+    )
+    assert (status, answer["problems"][0]["field"]) == (422, "permissions.notifications")
+
+
+def test_an_address_starting_with_a_dot_is_refused_before_the_user_pool(users, pool):
+    # Found by schemathesis: the user pool refused ".z%p@rhk.oq" after our check let it by.
+    status, answer = call("invite_user", body={"email": ".a@demo-merchant.test", "role": "viewer"})
+    assert (status, answer["problems"][0]["field"]) == (422, "email")
+    assert pool.groups == {}

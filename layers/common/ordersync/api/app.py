@@ -3,10 +3,13 @@ resolver, a router per audience, one exception policy."""
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-from ordersync.api import body, callbacks, errors, orders, status
+from ordersync.api import body, callbacks, errors, orders, status, unrouted
+from ordersync.api.resolver import Resolver
+from ordersync.api.responses import error_body
 
 OPENAPI: dict[str, Any] = {
     "title": "ordersync",
@@ -15,13 +18,24 @@ OPENAPI: dict[str, Any] = {
     "security": [{"channel": []}],
 }
 
-app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=body.parse_json)
+app = Resolver(enable_validation=True, json_body_deserializer=body.parse_json)
 app.enable_swagger(path="/v1/openapi", **OPENAPI)
 
 
 @app.get("/health", security=[])
 def health() -> dict[str, str]:
     return {"status": "ok"}
+
+
+@app.not_found
+def not_routed(error: NotFoundError) -> Response[Any]:
+    """The HTTP API's catch-all route (ANY /{proxy+}) brings what no route takes here. powertools
+    sends a route's own NotFoundError (no such operation) here too, with its message, where its
+    own has none: that one keeps its 404 and its message."""
+    if str(error):
+        return error_body(404, str(error))
+    event = app.current_event
+    return unrouted.answer(event.http_method, event.path)
 
 
 app.include_router(orders.router)

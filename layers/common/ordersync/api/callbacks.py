@@ -19,7 +19,13 @@ router = APIGatewayHttpRouter()
     "/v1/callbacks/<operationId>",
     security=[],  # the platform signs the body instead (X-Ordersync-Signature)
     summary="The platform confirms or rejects an operation it accepted for later (202)",
-    responses={401: {"description": "bad signature"}, 409: {"description": "not awaiting"}},
+    responses={
+        200: {"description": "confirmed or rejected; the operation as it now is"},
+        400: {"description": "a malformed X-Ordersync-Timestamp or X-Ordersync-Signature"},
+        401: {"description": "a missing, stale, wrong or reused signature (or no such operation)"},
+        409: {"description": "the operation is not awaiting this confirmation"},
+        422: {"description": "the signed body is not a confirmation"},
+    },
 )
 def confirm_operation(
     operationId: Annotated[str, Path(min_length=1, max_length=64)],

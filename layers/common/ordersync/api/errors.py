@@ -2,14 +2,11 @@
 request that fails validation lists every problem, and anything else is a logged 500 that
 carries the request id (never a 422 for our own bug)."""
 
-import binascii
 import math
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType
 
-from ordersync.api.body import MalformedBody, unreadable
 from ordersync.api.responses import error_body, problems, register_common
 from ordersync.config.rate_limits import RateLimited
 from ordersync.operations import intake
@@ -17,7 +14,7 @@ from ordersync.operations.verification import InvalidConfirmation, VerificationR
 
 
 def register(app: APIGatewayHttpResolver) -> None:
-    unexpected = register_common(app, nothing="accepted")
+    register_common(app, nothing="accepted")
 
     @app.exception_handler(intake.ConflictingRepeat)
     def _conflict(error: Exception) -> Response[Any]:
@@ -37,22 +34,6 @@ def register(app: APIGatewayHttpResolver) -> None:
         response = error_body(429, f"{error}; nothing was accepted", retryAfterSeconds=seconds)
         response.headers["Retry-After"] = str(seconds)
         return response
-
-    @app.exception_handler(MalformedBody)
-    def _malformed(error: MalformedBody) -> Response[Any]:
-        return error_body(400, f"{error}; nothing was accepted")
-
-    @app.exception_handler([UnicodeDecodeError, binascii.Error])
-    def _unreadable(error: Exception) -> Response[Any]:
-        reason = unreadable(app.current_event)
-        if reason is None:
-            return unexpected(error)  # the body was fine: the failure is ours
-        return error_body(400, f"{reason}; nothing was accepted")
-
-    @app.exception_handler(RequestUnsupportedContentType)
-    def _unsupported_type(error: RequestUnsupportedContentType) -> Response[Any]:
-        sent = app.current_event.headers.get("content-type", "")
-        return error_body(415, f"Content-Type {sent!r} is not accepted; send application/json")
 
     @app.exception_handler(InvalidConfirmation)
     def _invalid_confirmation(error: InvalidConfirmation) -> Response[Any]:

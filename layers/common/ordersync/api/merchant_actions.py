@@ -26,12 +26,14 @@ AlertId = Annotated[str, Path(pattern=ALERT_ID, description="An alert's alertId,
 BulkAlertId = Annotated[str, StringConstraints(pattern=ALERT_ID)]
 JobId = Annotated[str, Path(min_length=1, max_length=64)]
 REFUSALS: dict[int, OpenAPIResponse] = {
+    200: {"description": "done: where the alert and its operation are now"},
     403: {"description": "the user may not act on orders (a viewer, or not granted orderSync)"},
     404: {"description": "no alert of the caller's merchant has this id"},
     409: {"description": "the action does not apply to the alert as it is now (the reason)"},
 }
 JOB_STARTED: dict[int, OpenAPIResponse] = {
     202: {"description": "a filter: the job is queued; follow it at /v1/alerts/bulk/{jobId}"},
+    200: {"description": "ids: every alert's result"},
     403: REFUSALS[403],
 }
 
@@ -108,7 +110,11 @@ def bulk_action(request: BulkRequest) -> Response[bulk.BulkAnswer | jobs.BulkJob
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=job)
 
 
-@router.get("/v1/alerts/bulk/<jobId>", security=MERCHANT, responses={404: REFUSALS[404]})
+@router.get(
+    "/v1/alerts/bulk/<jobId>",
+    security=MERCHANT,
+    responses={200: {"description": "the job's progress"}, 404: REFUSALS[404]},
+)
 def bulk_job(jobId: JobId) -> jobs.BulkJob:
     """How far a bulk job by filter got: matched, done, refused, not found; finished or not."""
     user = current_user(calling_user(router))  # a token without a user record reads nothing

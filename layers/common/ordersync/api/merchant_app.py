@@ -3,16 +3,17 @@ Cognito user pool): one resolver, the merchant routers, their exception policy."
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from ordersync.api import (
+    body,
     merchant,
     merchant_actions,
     merchant_errors,
     merchant_exports,
     merchant_lists,
 )
+from ordersync.api.resolver import Resolver
 
 OPENAPI: dict[str, Any] = {
     "title": "ordersync merchant API",
@@ -26,7 +27,7 @@ OPENAPI: dict[str, Any] = {
     "security": [{"merchant": []}],
 }
 
-app = APIGatewayHttpResolver(enable_validation=True)
+app = Resolver(enable_validation=True, json_body_deserializer=body.parse_json)
 app.include_router(merchant.router)
 app.include_router(merchant_lists.router)
 app.include_router(merchant_actions.router)

@@ -1,8 +1,8 @@
 """The merchant API's exception policy: the user service's and the actions' refusals become
-403, 404, 409, 413 and 422 with the reason, a list query's or a body's problems a 422 that lists
-them all, an unknown alert, order or job id a 404, and anything else is a logged 500 with the
-request id. (Kept apart from `errors`, the channel side's policy, whose refusals the merchant
-routes never raise.)"""
+403, 404, 409, 413 and 422 with the reason, a list query's or a body's problems (and an address
+the user pool refuses) a 422 that lists them all, an unknown alert, order or job id a 404, and
+anything else is a logged 500 with the request id. (Kept apart from `errors`, the channel side's
+policy, whose refusals the merchant routes never raise.)"""
 
 from typing import Any
 
@@ -14,7 +14,7 @@ from ordersync.alerts.ids import UnknownAlert
 from ordersync.api.responses import error_body, problems, register_common
 from ordersync.history.query import InvalidQuery
 from ordersync.history.stories import UnknownOrder
-from ordersync.merchants.service import Forbidden, InvalidGrant, UserConflict, UserNotFound
+from ordersync.merchants.service import Forbidden, InvalidEmail, UserConflict, UserNotFound
 from ordersync.operations.intake import PayloadTooLarge
 
 STATUS: dict[type[Exception], int] = {
@@ -26,7 +26,6 @@ STATUS: dict[type[Exception], int] = {
     UserConflict: 409,
     ActionRefused: 409,
     PayloadTooLarge: 413,
-    InvalidGrant: 422,
 }
 
 # An unknown id's own text is the id the client sent; the answer says what was not found.
@@ -48,5 +47,10 @@ def register(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler([InvalidPayload, InvalidQuery])
     def _invalid(error: InvalidPayload | InvalidQuery) -> Response[Any]:
         return problems(error.problems)
+
+    @app.exception_handler(InvalidEmail)
+    def _invalid_email(error: InvalidEmail) -> Response[Any]:
+        # A 422 has one shape everywhere: the problems, each with its field.
+        return problems([{"loc": ("body", "email"), "msg": str(error), "type": "invalid_email"}])
 
     register_common(app, nothing="changed")

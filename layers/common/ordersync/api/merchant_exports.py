@@ -76,10 +76,11 @@ def export_history() -> Response[Any]:
     "/v1/exports/<exportId>",
     security=MERCHANT,
     responses={
+        200: {"description": "the job: status, rows written so far, then a download link"},
         404: {
             "description": "no export of this merchant has this id",
             "content": {"application/json": {"schema": ERROR}},
-        }
+        },
     },
 )
 def get_export(exportId: ExportId) -> service.ExportView:  # named as in the contract

@@ -16,6 +16,7 @@ from ordersync.catalog.errors import CallbackUnavailableError
 from ordersync.catalog.platform import PlatformResponse
 from ordersync.config.models import Integration
 from ordersync.config.repository import ConfigStore, config_store
+from ordersync.config.secrets import secret_value
 from ordersync.core.clock import now
 from ordersync.core.models import Level, OperationMessage, Outcome, entity_key
 from ordersync.core.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
@@ -117,7 +118,9 @@ def _post(
     headers = {
         "Content-Type": "application/json",
         TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: sign(integration.callback_secret, "POST", path, timestamp, body),
+        SIGNATURE_HEADER: sign(
+            secret_value(integration.callback_secret_arn), "POST", path, timestamp, body
+        ),
     }
     try:
         return httpx.post(

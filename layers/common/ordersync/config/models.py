@@ -50,8 +50,8 @@ class RetrySchedule(ConfigModel):
 class PlatformAuth(ConfigModel):
     kind: Literal["bearer", "header", "none"] = "bearer"
     header: str = "Authorization"
-    # A real deployment keeps this in Secrets Manager and stores only its ARN here.
-    token: str = ""
+    # The platform's token is in Secrets Manager (config.secrets); only its ARN is stored here.
+    token_secret_arn: str | None = None
 
 
 DEFAULT_PATHS = {
@@ -88,7 +88,8 @@ class Integration(ConfigModel):
     # The platform's own error codes mapped to catalog codes, beyond the defaults.
     system_codes: dict[str, str] = Field(default_factory=dict)
     callback_url: HttpUrl | None = None
-    callback_secret: str = ""
-    # The platform signs its confirmations of asynchronously accepted operations with this;
-    # empty: the integration's confirmations are refused.
-    verification_secret: str = ""
+    # Secrets Manager ARNs (config.secrets), never the secrets themselves: the secret our
+    # callbacks are signed with, and the one the platform signs its confirmations of
+    # asynchronously accepted operations with (none: its confirmations are refused).
+    callback_secret_arn: str | None = None
+    verification_secret_arn: str | None = None

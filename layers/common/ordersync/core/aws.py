@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_stepfunctions import SFNClient
 
@@ -38,6 +39,11 @@ def sqs() -> "SQSClient":
 @resettable
 def stepfunctions() -> "SFNClient":
     return boto3.client("stepfunctions", config=_config())
+
+
+@resettable
+def secretsmanager() -> "SecretsManagerClient":
+    return boto3.client("secretsmanager", config=_config())
 
 
 @resettable

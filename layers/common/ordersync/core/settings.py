@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     workflow_timeout_seconds: int = Field(default=90, ge=1, le=300)
     history_retention_days: int = Field(default=90, ge=1)
     credential_cache_seconds: float = Field(default=60.0, ge=0)
+    # How long a secret read from Secrets Manager is used before it is read again: how soon a
+    # rotation is picked up, against one GetSecretValue per request.
+    secret_cache_seconds: float = Field(default=300.0, ge=0)
 
 
 _resettable: list[Any] = []

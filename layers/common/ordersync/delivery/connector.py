@@ -8,6 +8,7 @@ import httpx
 
 from ordersync.catalog.platform import PlatformConnectionError, PlatformResponse, PlatformTimeout
 from ordersync.config.models import Integration
+from ordersync.config.secrets import secret_value
 from ordersync.core.models import OperationType
 
 _clients: dict[tuple[str, float], httpx.Client] = {}
@@ -61,11 +62,10 @@ class PlatformConnector:
 
     def _auth_headers(self) -> dict[str, str]:
         auth = self._integration.auth
-        if auth.kind == "bearer":
-            return {auth.header: f"Bearer {auth.token}"}
-        if auth.kind == "header":
-            return {auth.header: auth.token}
-        return {}
+        if auth.kind == "none":
+            return {}
+        token = secret_value(auth.token_secret_arn)
+        return {auth.header: f"Bearer {token}" if auth.kind == "bearer" else token}
 
     def _request(self, method: str, path: str, **kwargs: Any) -> PlatformResponse:
         call = f"{method} {path}"

@@ -14,6 +14,10 @@ class UserExists(Exception):
     """The email already has an account in the user pool."""
 
 
+class InvalidEmail(Exception):
+    """The user pool refuses the address as a username (the request's fault: a 422)."""
+
+
 class Directory(Protocol):
     def invite(self, email: str, merchant_id: str, role: Role) -> str: ...
     def set_role(self, username: str, role: Role) -> None: ...
@@ -39,6 +43,8 @@ class CognitoDirectory:
             )
         except client.exceptions.UsernameExistsException as error:
             raise UserExists(email) from error
+        except client.exceptions.InvalidParameterException as error:
+            raise InvalidEmail(f"the user pool refuses {email!r} as an email address") from error
         attributes = {a["Name"]: a["Value"] for a in created["User"].get("Attributes", [])}
         user_id = attributes.get("sub") or created["User"]["Username"]
         client.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=role)

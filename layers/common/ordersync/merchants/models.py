@@ -2,18 +2,30 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from ordersync.core.models import Record
 
-# A plain shape check: the user pool itself refuses what is not an email address.
+# The shape the user pool takes as a username (ASCII, starting with a letter or digit, a dotted
+# domain with a top-level part of two letters or more): an address it would refuse is the
+# caller's 422, not our 500. Nothing is trimmed, so what the document's pattern refuses is
+# refused here too.
 Email = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+        to_lower=True,
+        max_length=254,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
     ),
 ]
 
@@ -34,10 +46,13 @@ class Permissions(BaseModel):
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
     )
 
-    order_sync: bool = Field(
+    # Strict: 0 and "false" are not booleans (the document says boolean; found by schemathesis).
+    order_sync: StrictBool = Field(
         default=False, description="May retry, resend, ignore and mark orders as synced."
     )
-    notifications: bool = Field(default=False, description="Receives alert emails and digests.")
+    notifications: StrictBool = Field(
+        default=False, description="Receives alert emails and digests."
+    )
 
 
 class MerchantUser(Record):
@@ -63,11 +78,17 @@ class Caller(BaseModel):
     email: str
 
 
+VIEWER_READS_ONLY = "a viewer reads only: order-sync actions need the operator or admin role"
+# The same rule in the OpenAPI document, for a body that names both the role and the grant.
+VIEWER_RULE: dict[str, Any] = {
+    "if": {"properties": {"role": {"const": "viewer"}}, "required": ["role"]},
+    "then": {"properties": {"permissions": {"properties": {"orderSync": {"const": False}}}}},
+}
+
+
 def check_grant(role: Role, permissions: Permissions) -> None:
     if role is Role.VIEWER and permissions.order_sync:
-        raise InvalidGrant(
-            "a viewer reads only: order-sync actions need the operator or admin role"
-        )
+        raise InvalidGrant(VIEWER_READS_ONLY)
 
 
 class InvalidGrant(ValueError):
@@ -104,7 +125,12 @@ class Me(UserView):
 class InviteRequest(BaseModel):
     """POST /v1/users: the merchant and the user id are the server's, never the body's."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        json_schema_extra=VIEWER_RULE,
+    )
 
     email: Email
     role: Role
@@ -118,9 +144,22 @@ class InviteRequest(BaseModel):
 
 class UserUpdate(BaseModel):
     """PUT /v1/users/{userId}: a new role, permissions to grant or revoke (those not named stay
-    as they are), or both."""
+    as they are), or both. A viewer granted order-sync in the body itself is a 422; a change
+    that clashes with what the user already has (making a user with order-sync a viewer) is the
+    service's 409."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        json_schema_extra=VIEWER_RULE,
+    )
 
     role: Role | None = None
     permissions: Permissions | None = None
+
+    @model_validator(mode="after")
+    def _grant_fits_role(self) -> Self:
+        if self.role is Role.VIEWER and self.permissions and self.permissions.order_sync:
+            raise InvalidGrant(VIEWER_READS_ONLY)
+        return self

@@ -2,7 +2,7 @@
 are, and an admin's management of the merchant's users."""
 
 from ordersync.core.clock import now
-from ordersync.merchants.directory import CognitoDirectory, Directory, UserExists
+from ordersync.merchants.directory import CognitoDirectory, Directory, InvalidEmail, UserExists
 from ordersync.merchants.models import (
     Caller,
     InvalidGrant,
@@ -112,7 +112,14 @@ def update(
     # Only the permissions the request names change; the others stay as granted.
     granted = change.permissions.model_dump(exclude_unset=True) if change.permissions else {}
     permissions = user.permissions.model_copy(update=granted)
-    check_grant(role, permissions)
+    try:
+        check_grant(role, permissions)
+    except InvalidGrant as error:
+        # The body was valid on its own (the model checks that); it clashes with the record.
+        raise UserConflict(
+            f"{error}; this user {'is a viewer' if role is user.role else 'has order-sync'}: "
+            "change the role and the grant together"
+        ) from error
     if user_id == caller.user_id and role is not Role.ADMIN:
         raise UserConflict("an admin cannot give up their own admin role; ask another admin")
     changed = user.model_copy(
@@ -125,4 +132,11 @@ def update(
     return UserView.of(changed)
 
 
-__all__ = ["Forbidden", "InvalidGrant", "UserConflict", "UserExists", "UserNotFound"]
+__all__ = [
+    "Forbidden",
+    "InvalidEmail",
+    "InvalidGrant",
+    "UserConflict",
+    "UserExists",
+    "UserNotFound",
+]

@@ -17,6 +17,7 @@ from ordersync.alerts import policy as alerts
 from ordersync.catalog.classifier import SUCCESS_CODES
 from ordersync.catalog.codes import outcome as catalog_outcome
 from ordersync.config.repository import config_store
+from ordersync.config.secrets import secret_value
 from ordersync.core import metrics
 from ordersync.core.clock import now
 from ordersync.core.models import Outcome, Record
@@ -73,7 +74,7 @@ def confirm(
     integration = (
         config_store().integration(found.merchant_id, found.integration_id) if found else None
     )
-    secret = integration.verification_secret if integration else ""
+    secret = secret_value(integration.verification_secret_arn) if integration else ""
     # An unknown operation costs the same HMAC as a known one and gets the same answer.
     verified = verify(
         secret or _UNKNOWN, "POST", signed_path(operation_id), timestamp, body, signature

@@ -23,6 +23,8 @@ ROOMS = [
     "operations",
     "delivery",
     "callbacks",
+    "notifications",
+    "web",
     "api",
 ]
 MODULES = sorted(PACKAGE.rglob("*.py"))

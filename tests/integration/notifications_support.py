@@ -9,7 +9,6 @@ from typing import Any
 from moto.ses.models import ses_backends
 
 from local.streams import TableStream
-
 from ordersync.core.clock import now
 from ordersync.merchants.models import MerchantUser, Permissions, Role
 from ordersync.merchants.repository import UserStore

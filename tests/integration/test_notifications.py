@@ -72,10 +72,12 @@ def test_an_alert_that_needs_a_person_emails_every_configured_recipient_at_once(
     message = sent[0]
     assert message["Subject"] == "Order WEB-1 needs you: Missing Shipping Data"
     text, html = part(message, "plain"), part(message, "html")
-    assert "Missing Shipping Data" in text and "carrier" in text
+    assert "Missing Shipping Data" in text
+    assert "carrier" in text
     assert "What to do: Add the missing shipping data" in text
     links = re.findall(rf"{BASE_URL}/resolve/[A-Za-z0-9_-]{{43}}", text)
-    assert len(links) == 1 and links[0] in html
+    assert len(links) == 1
+    assert links[0] in html
     unsubscribe = re.findall(rf"{BASE_URL}/unsubscribe/[A-Za-z0-9_-]{{43}}", text)
     assert message["List-Unsubscribe"] == f"<{unsubscribe[0]}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -107,7 +109,8 @@ def test_html_is_escaped_and_a_name_cannot_add_a_header(mail: AlertStream) -> No
     merchant_with_recipients()
     notify(an_alert(identifier="<script>x</script>"))
     html = part(sent_emails()[0], "html")
-    assert "<script>x" not in html and "&lt;script&gt;x" in html
+    assert "<script>x" not in html
+    assert "&lt;script&gt;x" in html
 
 
 def test_a_burst_of_200_failing_orders_sends_each_recipient_one_email_then_one_digest(
@@ -140,7 +143,8 @@ def test_a_burst_of_200_failing_orders_sends_each_recipient_one_email_then_one_d
     assert len(emails) == 4  # the bound: recipients (2) x windows (1) x (1 immediate + 1 digest)
     digest = part(emails[-1], "plain")
     assert digest.startswith("200 orders of m wait for you")
-    assert "Missing Shipping Data: 150" in digest and "Invalid Status Transition: 50" in digest
+    assert "Missing Shipping Data: 150" in digest
+    assert "Invalid Status Transition: 50" in digest
     assert len(re.findall(rf"{BASE_URL}/resolve/", digest)) == 50  # links capped, counts whole
 
 

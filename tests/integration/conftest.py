@@ -32,6 +32,7 @@ ENVIRONMENT = {
     "OPERATIONS_QUEUE_URL": "OperationsQueue",
     "DEAD_LETTER_QUEUE_URL": "OperationsDeadLetterQueue",
     "NOTIFICATIONS_TABLE": "NotificationsTable",
+    "BULK_ACTIONS_QUEUE_URL": "BulkActionsQueue",
 }
 
 

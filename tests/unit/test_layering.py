@@ -23,6 +23,7 @@ ROOMS = [
     "operations",
     "delivery",
     "callbacks",
+    "actions",
     "notifications",
     "web",
     "api",

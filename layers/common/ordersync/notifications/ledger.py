@@ -120,3 +120,7 @@ class Ledger:
         update = Update().set_all({"usedAt": iso(moment), "usedFor": used_for})
         update.when("attribute_exists(#pk) AND attribute_not_exists(#usedAt)")
         return update.apply(self._table, key(f"TOKEN#{digest}", "TOKEN")).done
+
+    def unuse_token(self, digest: str) -> None:
+        update = Update().remove("usedAt", "usedFor").when("attribute_exists(#pk)")
+        update.apply(self._table, key(f"TOKEN#{digest}", "TOKEN"))

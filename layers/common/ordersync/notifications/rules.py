@@ -15,7 +15,8 @@ def _waits(image: dict[str, Any] | None) -> bool:
 
 
 def _code(image: dict[str, Any] | None) -> str | None:
-    return (image or {}).get("code", {}).get("S")
+    code = (image or {}).get("code", {}).get("S")
+    return str(code) if code is not None else None
 
 
 def newly_waiting(record: dict[str, Any]) -> Alert | None:

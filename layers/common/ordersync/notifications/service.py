@@ -41,8 +41,8 @@ def _url(path: str) -> str:
     return f"{notification_settings().public_base_url}{path}"
 
 
-def resolve_url(merchant_id: str, entity_key: str, ledger: Ledger) -> str:
-    return _url(f"/resolve/{tokens.issue_resolve(merchant_id, entity_key, ledger)}")
+def resolve_url(merchant_id: str, entity_key: str, sent_to: str, ledger: Ledger) -> str:
+    return _url(f"/resolve/{tokens.issue_resolve(merchant_id, entity_key, sent_to, ledger)}")
 
 
 def _unsubscribe_url(merchant_id: str, recipient: Recipient, ledger: Ledger) -> str:
@@ -71,7 +71,9 @@ def notify(
                 unsubscribe_url=_unsubscribe_url(alert.merchant_id, recipient, ledger),
                 alert=alert,
                 merchant_id=alert.merchant_id,
-                resolve_url=resolve_url(alert.merchant_id, alert.entity_key, ledger),
+                resolve_url=resolve_url(
+                    alert.merchant_id, alert.entity_key, recipient.email, ledger
+                ),
                 days=_days(),
             )
             mailer.send(message, recipient.email)
@@ -139,7 +141,7 @@ def _send_digest(
     for code, members in sorted(by_code.items(), key=lambda pair: (-len(pair[1]), pair[0])):
         links = []
         for alert in members[: max(budget, 0)]:
-            url = resolve_url(merchant_id, alert.entity_key, ledger)
+            url = resolve_url(merchant_id, alert.entity_key, recipient.email, ledger)
             links.append(
                 {"identifier": alert.identifier, "channel_id": alert.channel_id, "url": url}
             )

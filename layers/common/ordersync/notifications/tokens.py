@@ -4,7 +4,7 @@ token up never spends it (mail scanners open links); an action spends a resolve 
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,7 @@ class Grant:
     purpose: str
     merchant_id: str
     entity_key: str | None
+    sent_to: str | None
     recipient: Recipient | None
     expires_at: datetime
     used_at: str | None
@@ -63,9 +64,17 @@ def _issue(values: dict[str, Any], days: float, ledger: Ledger | None) -> str:
     return token
 
 
-def issue_resolve(merchant_id: str, entity_key: str, ledger: Ledger | None = None) -> str:
+def issue_resolve(
+    merchant_id: str, entity_key: str, sent_to: str, ledger: Ledger | None = None
+) -> str:
+    """A link to one alert, for the address it is emailed to (the history names who acted)."""
     days = notification_settings().resolve_token_days
-    values = {"purpose": RESOLVE, "merchantId": merchant_id, "entityKey": entity_key}
+    values = {
+        "purpose": RESOLVE,
+        "merchantId": merchant_id,
+        "entityKey": entity_key,
+        "sentTo": sent_to,
+    }
     return _issue(values, days, ledger)
 
 
@@ -95,6 +104,7 @@ def check(token: str, purpose: str, ledger: Ledger | None = None) -> Grant:
         purpose=purpose,
         merchant_id=values["merchantId"],
         entity_key=values.get("entityKey"),
+        sent_to=values.get("sentTo"),
         recipient=Recipient.model_validate(recipient) if recipient else None,
         expires_at=expires,
         used_at=values.get("usedAt"),
@@ -106,3 +116,13 @@ def spend(grant: Grant, action: str, ledger: Ledger | None = None) -> None:
     """Use the token for `action`, once; TokenRefused (410) if it was used already."""
     if not (ledger or Ledger()).use_token(grant.digest, action, now()):
         raise TokenRefused(410, "This link has been used already.")
+
+
+def give_back(grant: Grant, ledger: Ledger | None = None) -> None:
+    """Undo `spend` when the action it was spent on did nothing."""
+    (ledger or Ledger()).unuse_token(grant.digest)
+
+
+def check_spent(grant: Grant) -> Grant:
+    """`grant` as it reads once spent (the page then offers no action)."""
+    return replace(grant, used_at=iso(now()), used_for=grant.used_for or "an action")

@@ -52,7 +52,7 @@ def measure(orders: int, contacts: int) -> dict[str, Any]:
     from ordersync.catalog.codes import outcome
     from ordersync.core.aws import reset_clients
     from ordersync.core.models import OperationMessage
-    from ordersync.notifications.ledger import Ledger, window_of, window_minutes
+    from ordersync.notifications.ledger import Ledger, window_minutes, window_of
     from ordersync.notifications.models import Contact, Frequency, StoredSettings
     from ordersync.notifications.recipients import SettingsStore
     from ordersync.notifications.rules import newly_waiting

@@ -13,6 +13,7 @@ from ordersync.alerts.ids import UnknownAlert
 from ordersync.api.responses import error_body, problems, register_common
 from ordersync.history.query import InvalidQuery
 from ordersync.merchants.service import Forbidden, InvalidGrant, UserConflict, UserNotFound
+from ordersync.notifications.preferences import UnknownUsers
 from ordersync.operations.intake import PayloadTooLarge
 
 STATUS: dict[type[Exception], int] = {
@@ -24,6 +25,7 @@ STATUS: dict[type[Exception], int] = {
     ActionRefused: 409,
     PayloadTooLarge: 413,
     InvalidGrant: 422,
+    UnknownUsers: 422,
 }
 
 

@@ -12,7 +12,10 @@ One run that reaches every function and every kind of call its code makes, in a 
 - a create sent again: with the same body (the first answer), with another (a conflict), and
   with another body (a 409);
 - a sweep over one overdue operation of each kind (queued, unverified, retry whose message is
-  gone), which flags, alerts and requeues.
+  gone), which flags, alerts and requeues;
+- shipments that need a person (the alerts stream's notifier emails them; the digest runs on
+  its schedule), their emailed resolve links opened and acted on (a resend, a mark-as-synced),
+  and an unsubscribe link (bench.email_scenarios).
 
 The stack runs in this process, so `bench.instrument` can see each handler's requests.
 
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import call_scenarios as scenarios
+from bench import email_scenarios
 from bench.calls_driver import Driver
 
 
@@ -44,11 +48,14 @@ def run(driver: Driver) -> dict[str, Any]:
             scenarios.rejected_later,
             scenarios.budget_spent,
             scenarios.merchant_admin,
+            email_scenarios.resolve_links,
         )
         for future in [pool.submit(scenario, driver) for scenario in concurrent]:
             future.result()
     scenarios.repeats(driver, scenarios.lifecycle_order(driver))
     scenarios.sweep(driver)
+    email_scenarios.digest(driver)
+    email_scenarios.unsubscribe(driver)
     driver.wait("the stack to go idle", driver.idle)
     counts = driver.recorder.reset()
     return {

@@ -98,7 +98,12 @@ def test_bad_bodies_are_422_with_every_problem_and_change_nothing(merchant_users
     )
     assert status == 422
     fields = {p["field"] for p in answer["problems"]}
-    assert {"contacts[0].name", "contacts[0].email", "contacts[0].frequency", "merchantId"} <= fields
+    assert {
+        "contacts[0].name",
+        "contacts[0].email",
+        "contacts[0].frequency",
+        "merchantId",
+    } <= fields
     status, answer = call(
         "PUT", "u-admin", "m1", {"users": [{"userId": "u-other", "frequency": "off"}]}
     )

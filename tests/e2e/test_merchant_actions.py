@@ -107,3 +107,30 @@ def test_rejected_orders_bulk_retried_by_filter_end_synced(local_stack, order_re
     assert again.json()["refused"] == 3
     effects = local_stack.platform_stats()["effectsByKey"]
     assert [effects[f"create:demo-shop.{o['orderId']}"] for o in orders] == [1, 1, 1]
+
+
+def test_an_admin_acts_only_once_granted_and_not_after_the_grant_is_revoked(
+    local_stack, order_request
+):
+    order = new_order(order_request)
+    local_stack.set_faults(
+        {"kind": "reject", "message": "blocked", "orderId": f"demo-shop.{order['orderId']}"}
+    )
+    operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
+    local_stack.wait_for(operation_id, {"failed"})
+    alert = alert_id(entity_key("demo-erp", "order", order["orderId"], channel_id="demo-shop"))
+    admin = as_user(local_stack, "admin@demo-merchant.test")
+    me = admin.get("/v1/me").json()
+    refused = admin.post(f"/v1/alerts/{alert}/ignore")
+    assert refused.status_code == 403
+    assert "until an admin grants them" in refused.json()["message"]
+    grant = {"permissions": {"orderSync": True}}
+    assert admin.put(f"/v1/users/{me['userId']}", json=grant).status_code == 200
+    try:
+        done = admin.post(f"/v1/alerts/{alert}/ignore")
+        assert done.status_code == 200, done.text
+        assert (done.json()["ignored"], done.json()["by"]) == (True, "admin@demo-merchant.test")
+    finally:
+        revoke = {"permissions": {"orderSync": False}}
+        assert admin.put(f"/v1/users/{me['userId']}", json=revoke).status_code == 200
+    assert admin.post(f"/v1/alerts/{alert}/unignore").status_code == 403

@@ -2,18 +2,20 @@
 operation brought to an outcome by the real outcome recorder, with its alert."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from ordersync.alerts.ids import alert_id
-from ordersync.core.models import OperationMessage
+from ordersync.catalog.errors import PlatformUnavailableError
+from ordersync.core.models import OperationMessage, OperationType
 from ordersync.merchants.models import Caller, MerchantUser, Permissions, Role
 from ordersync.merchants.repository import UserStore
+from ordersync.operations.intake import operation_id_for
 from ordersync.operations.models import WorkflowInput
 from ordersync.operations.outcomes import record_outcome
-from tests.factories import delivery_summary, unique
+from tests.factories import caught, delivery_summary, unique
 
 USERS = {
     "granted": ("m1", Role.OPERATOR, True),
@@ -53,9 +55,39 @@ def outcome_of(accepted, order_request) -> Callable[..., tuple[OperationMessage,
 
     def make(code: str = "Order Creation Failed", **overrides: Any) -> tuple[OperationMessage, str]:
         order_id = overrides.pop("order_id", unique("WEB-"))
-        message = accepted({**order_request, "orderId": order_id}, order_id=order_id, **overrides)
+        merchant_id = overrides.pop("merchant_id", "m1")
+        # The id intake derives, so a channel's repeat of this order finds this operation.
+        derived = operation_id_for(merchant_id, "shop", OperationType.CREATE, order_id)
+        message = accepted(
+            {**order_request, "orderId": order_id},
+            order_id=order_id,
+            merchant_id=merchant_id,
+            operation_id=derived,
+            **overrides,
+        )
         summary = delivery_summary(code, order_id=message.order_id, http_code=422)
         record_outcome(WorkflowInput(message=message, delivery=summary))
+        return message, alert_id(message.entity_key)
+
+    return make
+
+
+@pytest.fixture
+def transient(accepted, order_request) -> Callable[..., tuple[OperationMessage, str]]:
+    """An operation whose run failed transiently: retried automatically (a run due), or, with
+    `spent`, skipped to the dead-letter queue (its retry schedule over)."""
+
+    def make(*, spent: bool) -> tuple[OperationMessage, str]:
+        message = accepted({**order_request})
+        error = PlatformUnavailableError(delivery_summary("Platform Unavailable", attempt=3))
+        if spent:  # accepted long ago and run often: the schedule is over
+            old = message.model_copy(
+                update={"accepted_at": message.accepted_at - timedelta(days=16)}
+            )
+            run = WorkflowInput(message=old, run=10, failure=caught(error))
+        else:
+            run = WorkflowInput(message=message, run=1, failure=caught(error))
+        record_outcome(run)
         return message, alert_id(message.entity_key)
 
     return make

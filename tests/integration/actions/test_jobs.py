@@ -45,7 +45,7 @@ def test_a_filter_job_acts_on_every_match_and_reports_progress(stack, users, out
     assert code == 202
     assert (job["status"], job["matched"], job["createdBy"]) == ("running", 0, "granted@m1.test")
     code, seen = call("bulk_job", users["granted"], job=job["jobId"])
-    assert (code, seen["status"]) == (200, "running")
+    assert (code, seen["status"], seen["createdAt"]) == (200, "running", job["createdAt"])
     [task] = _tasks(stack)
     assert _run_function(task) == {"batchItemFailures": []}
     code, seen = call("bulk_job", users["granted"], job=job["jobId"])

@@ -55,13 +55,50 @@ def test_a_second_retry_while_the_first_waits_is_refused(stack, users, outcome_o
     assert len(_queued(stack)) == 1
 
 
-def test_retry_of_a_synced_order_or_one_retrying_by_itself_is_refused(stack, users, outcome_of):
+def test_retry_of_a_synced_order_or_one_retrying_by_itself_is_refused(
+    stack, users, outcome_of, transient
+):
     _, synced = outcome_of("Order Created")
     with pytest.raises(ActionRefused, match="resolved"):
         service.retry(users["granted"], synced)
-    _, retrying = outcome_of("Order Warning")
+    _, warned = outcome_of("Order Warning")  # synced, its warning open for review
     with pytest.raises(ActionRefused, match="synced"):
+        service.retry(users["granted"], warned)
+    message, retrying = transient(spent=False)
+    with pytest.raises(ActionRefused, match="retried automatically"):
         service.retry(users["granted"], retrying)
+    assert _status(message) == "failed"
+    assert _queued(stack) == []
+
+
+def test_a_skipped_operation_is_retried_with_its_whole_schedule_again(stack, users, transient):
+    message, alert_id = transient(spent=True)
+    assert _status(message) == "skipped"
+    done = service.retry(users["granted"], alert_id)
+    assert done.operation_status == "pending"
+    [queued] = _queued(stack)
+    assert queued["operationId"] == message.operation_id
+    item = stack.item("OperationsTable", {"operationId": {"S": message.operation_id}})
+    assert item["runs"]["N"] == "0"
+    assert item["watch"]["S"] == "queued"  # the sweeper flags it if it is not run in time
+
+
+def test_racing_retries_queue_the_operation_once(stack, users, outcome_of):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, alert_id = outcome_of()
+
+    def attempt(_: int) -> str:
+        try:
+            service.retry(users["granted"], alert_id)
+        except ActionRefused:
+            return "refused"
+        return "done"
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(attempt, range(8)))
+    assert sorted(results) == ["done"] + ["refused"] * 7
+    assert len(_queued(stack)) == 1
 
 
 def test_resend_replaces_the_body_under_the_same_operation(stack, users, outcome_of):
@@ -180,3 +217,51 @@ def test_a_resolve_link_acts_under_its_contact_s_name(stack, outcome_of):
     assert done.by == "resolve link of ops@m1.test"
     [record] = [r for r in _story(message) if r.step == "action"]
     assert record.actor == "resolve link of ops@m1.test"
+
+
+def test_a_channel_s_correction_of_an_ignored_operation_runs_it_again(stack, users, outcome_of):
+    from ordersync.operations import intake
+
+    message, alert_id = outcome_of()
+    service.ignore(users["granted"], alert_id)
+    corrected = {**message.payload, "shippingMethod": "express"}
+    accepted = intake.accept(
+        intake.AcceptRequest(
+            channel_id="shop",
+            merchant_id="m1",
+            integration_id="erp",
+            operation=message.operation,
+            order_id=message.order_id,
+            payload=corrected,
+        )
+    )
+    assert accepted.status.value == "pending"
+    assert _status(message) == "pending"
+
+
+def test_a_hand_synced_order_is_listed_by_status_manually_synced(stack, users, outcome_of):
+    from ordersync.alerts.listing import list_alerts
+    from ordersync.alerts.query import AlertQuery
+
+    _, marked = outcome_of()
+    _, waiting = outcome_of()
+    service.mark_synced(users["granted"], marked)
+    found = list_alerts("m1", AlertQuery.parse({"status": "manually_synced"}))
+    assert [row["alertId"] for row in found.items] == [marked]
+    assert found.items[0]["operationStatus"] == "manually_synced"
+    failed = list_alerts("m1", AlertQuery.parse({"status": "failed"}))
+    assert [row["alertId"] for row in failed.items] == [waiting]
+
+
+def test_an_unconfirmed_operation_waits_for_a_person_only_once_overdue(stack, users, outcome_of):
+    from datetime import UTC, datetime, timedelta
+
+    from ordersync.operations.sweeper import sweep
+
+    message, alert_id = outcome_of("Pending Verification")
+    with pytest.raises(ActionRefused, match="resolved"):  # pending: nothing to act on yet
+        service.mark_synced(users["granted"], alert_id)
+    sweep(at=datetime.now(UTC) + timedelta(days=1))  # the confirmation is overdue: an alert
+    assert AlertStore().get("m1", message.entity_key).outcome.code == "Verification Overdue"
+    done = service.mark_synced(users["granted"], alert_id)
+    assert (done.operation_status, done.alert_status) == ("manually_synced", "resolved")

@@ -1,8 +1,12 @@
 """One action on many alerts named by id (at most 1,000), answered at once, per id: done,
-refused (why), or not found. Who acts is checked once, before any alert is touched; each alert
-is then acted on as the single route would, a few at a time (each action is a handful of keyed
-reads and conditional writes, so a thousand fit well inside the API's 30 seconds)."""
+refused (why), or not found. Who acts is checked once, before any alert is touched (a user's
+permission is the same for every alert of their merchant: refused, it is one 403); each alert
+is then acted on as the single route would, eight at a time: each action is about seven keyed
+reads and conditional writes that wait on the network, so threads overlap the waits. At ~10 ms
+a call that is ~9 s for a thousand alerts, inside the API's 30 s; not yet measured on AWS (on
+moto in one process, where its CPU is the limit, 80-130 ms an alert)."""
 
+import contextvars
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -13,7 +17,6 @@ from ordersync.actions.models import Action, ActionRefused, Actor, ItemResult
 from ordersync.alerts.ids import UnknownAlert
 from ordersync.core.models import Record
 from ordersync.merchants.models import Caller
-from ordersync.merchants.service import Forbidden
 
 MAX_IDS = 1000
 # DynamoDB and SQS calls wait on the network: threads overlap the waits.
@@ -38,16 +41,18 @@ def act_on(actor: Actor, action: Action, alert_id: str) -> ItemResult:
         return ItemResult(
             alert_id=alert_id, result="refused", reason="status", message=str(refused)
         )
-    except Forbidden as refused:
-        return ItemResult(
-            alert_id=alert_id, result="refused", reason="permission", message=str(refused)
-        )
     return ItemResult(alert_id=alert_id, result="done", operation_status=done.operation_status)
 
 
 def act_on_all(actor: Actor, action: Action, alert_ids: Iterable[str]) -> list[ItemResult]:
+    """Each alert's result, in order. Each runs in a copy of the caller's context, so what
+    that context carries (the tracer's segment, a recorder's function) follows the work."""
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        return list(pool.map(lambda alert_id: act_on(actor, action, alert_id), alert_ids))
+        futures = [
+            pool.submit(contextvars.copy_context().run, act_on, actor, action, alert_id)
+            for alert_id in alert_ids
+        ]
+        return [future.result() for future in futures]
 
 
 def by_ids(who: Caller | Actor, action: Action, alert_ids: list[str]) -> BulkAnswer:

@@ -101,7 +101,11 @@ class JobStore:
 
     def create(self, job: BulkJob) -> None:
         values = job.model_dump(mode="json", by_alias=True, exclude_none=True)
-        item = {**_key(job.merchant_id, job.job_id), **to_item({**values, "filter": _text(job)})}
+        moments = {"createdAt": iso(job.created_at), "updatedAt": iso(job.updated_at)}
+        item = {
+            **_key(job.merchant_id, job.job_id),
+            **to_item({**values, **moments, "filter": _text(job)}),
+        }
         aws.dynamodb().put_item(TableName=self._table, Item=item)
 
     def get(self, merchant_id: str, job_id: str) -> BulkJob:
@@ -146,7 +150,9 @@ def start(who: Caller, action: Action, raw_filter: Mapping[str, Any]) -> BulkJob
         raise ActionRefused("resend takes a corrected body per alert: send each on its own")
     actor = authorize(who)
     parse_filter(raw_filter)
+    # In milliseconds, as every stored moment is (`iso`), so the 202 and a later read agree.
     moment = now()
+    moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
     job = BulkJob(
         job_id=str(uuid.uuid4()),
         merchant_id=actor.merchant_id,

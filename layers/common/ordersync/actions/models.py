@@ -62,10 +62,11 @@ Outcome = Literal["done", "refused", "not_found"]
 
 
 class ItemResult(Record):
-    """One alert of a bulk request: done, refused (and why), or not found."""
+    """One alert of a bulk request: done, refused (and why), or not found. The reason is the
+    alert's state ("status"); a user without the permission is refused the whole request."""
 
     alert_id: str
     result: Outcome
-    reason: Literal["status", "permission"] | None = None
+    reason: Literal["status"] | None = None
     message: str | None = None
     operation_status: str | None = None

@@ -57,12 +57,12 @@ def _step(run: Callable[[], Any]) -> Any:
         raise ActionRefused(str(error)) from error
 
 
-def _write_alert(actor: Actor, alert: Alert, write: Callable[[Alert], bool]) -> Alert:
+def _write_alert(actor: Actor, alert: Alert, write: Callable[[Alert], bool]) -> None:
     """Write the alert over the one read; if something replaced it meanwhile (a run's outcome
     landing between our reads), read it again and write over that."""
     for _ in range(ALERT_WRITE_TRIES):
         if write(alert):
-            return find(actor.merchant_id, id_of(alert.entity_key))
+            return
         alert = find(actor.merchant_id, id_of(alert.entity_key))
     raise ActionRefused("the alert keeps changing; read it again and retry")
 

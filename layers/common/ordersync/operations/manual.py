@@ -29,9 +29,6 @@ from ordersync.operations.records import (
     queued_deadline,
 )
 
-# Statuses in which an operation waits for a person (FAILED only without a retry due).
-WAITING = (OperationStatus.FAILED, OperationStatus.SKIPPED, OperationStatus.IGNORED)
-
 
 class NotWaiting(Exception):
     """The operation is not in a state this step applies to; the message says why."""
@@ -60,7 +57,9 @@ class Seen:
             return "a run of this operation is in progress; try again when it has ended"
         if status in (OperationStatus.PENDING, OperationStatus.QUEUED):
             return "the operation is queued to run already"
-        if status is OperationStatus.PENDING_VERIFICATION:
+        if status is OperationStatus.PENDING_VERIFICATION and self.watch is not None:
+            # Once the confirmation is overdue the sweeper stops watching and raises an alert
+            # that asks a person to check the platform: then it waits for one.
             return "the platform accepted the operation; its confirmation is awaited"
         if status is OperationStatus.SYNCED:
             return "the operation is synced"

@@ -34,9 +34,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench import action_scenarios
+from bench import action_scenarios, email_scenarios
 from bench import call_scenarios as scenarios
-from bench import email_scenarios
 from bench.calls_driver import Driver
 
 

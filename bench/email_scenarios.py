@@ -31,12 +31,7 @@ def _links(run: Driver, order: str) -> dict[str, str]:
 
     contact = ALERT_CONTACTS[DEMO_MERCHANT]
     key = entity_key(DEMO_INTEGRATION, "order", order, channel_id=DEMO_CHANNEL)
-    recipient = Recipient(
-        key=Recipient.key_of(contact.email),
-        name=contact.name,
-        email=contact.email,
-        frequency=contact.frequency,
-    )
+    recipient = Recipient.of_contact(contact)
     return {
         "resolve": f"{run.stack.url}/resolve/"
         + tokens.issue_resolve(DEMO_MERCHANT, key, contact.email),
@@ -89,12 +84,7 @@ def digest(run: Driver) -> None:
     from ordersync.notifications.models import Recipient
 
     contact = ALERT_CONTACTS[DEMO_MERCHANT]
-    recipient = Recipient(
-        key=Recipient.key_of(contact.email),
-        name=contact.name,
-        email=contact.email,
-        frequency=contact.frequency,
-    )
+    recipient = Recipient.of_contact(contact)
     Ledger().digest_due(DEMO_MERCHANT, recipient, now() - timedelta(hours=2))
     sent = run.stack.functions.invoke("DigestFunction", {"detail-type": "Scheduled Event"})
     if not sent.get("digests"):

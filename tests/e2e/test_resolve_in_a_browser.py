@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from local.template import ROOT
-from tests.e2e.test_alert_emails import email_about, failing_shipment, resolve_link
+from tests.e2e.test_alert_emails import email_about, failing_shipment, fresh_contact, resolve_link
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = ROOT / ".artefacts" / "browser"
@@ -55,6 +55,7 @@ def test_a_merchant_fixes_a_shipment_from_the_email_in_a_browser(
 ) -> None:
     page = browser_page
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    fresh_contact(local_stack)
     order_id = failing_shipment(local_stack, order_request)
     link = resolve_link(email_about(local_stack, order_id))
 

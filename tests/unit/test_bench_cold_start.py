@@ -18,6 +18,7 @@ def test_clients_are_read_from_the_aws_factories_the_imported_modules_call():
         "dynamodb": "dynamodb",
         "sqs": "sqs",
         "stepfunctions": "stepfunctions",
+        "ses": "ses",
     }
     assert clients_used(["ordersync.config.repository"]) == ["dynamodb"]
     assert clients_used(["ordersync.operations.dispatch", "ordersync.operations.watch"]) == [

@@ -83,3 +83,12 @@ class Recipient(_Model):
     @staticmethod
     def key_of(email: str) -> str:
         return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+    @classmethod
+    def of_contact(cls, contact: Contact) -> "Recipient":
+        return cls(
+            key=cls.key_of(contact.email),
+            name=contact.name,
+            email=contact.email,
+            frequency=contact.frequency,
+        )

@@ -54,12 +54,7 @@ def recipients(
     stored = (settings or SettingsStore()).get(merchant_id)
     found: dict[str, Recipient] = {}
     for contact in stored.contacts:
-        recipient = Recipient(
-            key=Recipient.key_of(contact.email),
-            name=contact.name,
-            email=contact.email,
-            frequency=contact.frequency,
-        )
+        recipient = Recipient.of_contact(contact)
         found.setdefault(recipient.key, recipient)
     for user in (users or UserStore()).list(merchant_id):
         if not user.permissions.notifications:

@@ -155,6 +155,7 @@ def test_hourly_recipients_get_only_the_digest(mail: AlertStream) -> None:
     assert [m["To"] for m in sent_emails()] == ["u-granted@m.test"]  # the user is immediate
     send_digests(moment=at(11, 0))
     assert [m["To"] for m in sent_emails()][1:] == ["Ops desk <ops@m.test>"]
+    assert "You receive this hourly digest" in part(sent_emails()[-1], "plain")
 
 
 def _store(alert: object) -> None:

@@ -164,7 +164,10 @@ def _send_digest(
         merchant_id=merchant_id,
         groups=groups,
         total=total,
-        frequency=recipient.frequency.value,
+        # "hourly digest", "daily digest"; an immediate recipient's is just "digest".
+        frequency=""
+        if recipient.frequency is Frequency.IMMEDIATE
+        else f"{recipient.frequency.value} ",
         days=_days(),
     )
     mailer.send(message, recipient.email)

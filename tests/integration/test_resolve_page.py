@@ -2,6 +2,7 @@
 alert, acts once, and every bad link gets a plain 403 or 410 page."""
 
 import importlib
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -11,8 +12,11 @@ from urllib.parse import urlencode
 import pytest
 
 from local.lambdas import LambdaContext
+from ordersync.catalog.codes import outcome
 from ordersync.core.aws import reset_clients
 from ordersync.core.models import OperationMessage
+from ordersync.history.models import HistoryRecord
+from ordersync.history.repository import HistoryStore
 from ordersync.notifications import tokens
 from ordersync.operations.models import OperationStatus, WorkflowInput
 from ordersync.operations.outcomes import record_outcome
@@ -73,6 +77,19 @@ def failed_shipment(stack, accepted, monkeypatch) -> Callable[[], tuple[Operatio
             problems="a tracking number and a tracking URL",
         )
         record_outcome(WorkflowInput(message=message, delivery=summary))
+        for step, sent in (("order", json.dumps(SHIPMENT)), ("callback", '{"status": "failed"}')):
+            HistoryStore().append(
+                HistoryRecord(
+                    **message.names(),
+                    direction="channel -> platform",
+                    entity_key=message.entity_key,
+                    attempt=1,
+                    step=step,
+                    outcome=outcome("Missing Shipping Data", order_id=order_id),
+                    content_source=sent,
+                    created_at=datetime.now(UTC),
+                )
+            )
         token = tokens.issue_resolve(message.merchant_id, message.entity_key, "ops@m.test")
         return message, token
 
@@ -88,6 +105,9 @@ def test_the_link_shows_its_alert_what_to_do_and_the_fields_to_fix(failed_shipme
     assert "Missing Shipping Data" in body
     assert 'name="trackingNumber"' in body
     assert 'value="DHL"' in body  # the carrier the channel sent, ready to keep
+    # The operation's own content, escaped, not its callback's (written after it).
+    assert "&#34;shipmentId&#34;: &#34;SHP-1&#34;" in body
+    assert "&#34;status&#34;: &#34;failed&#34;" not in body
     assert "<script" not in body
     headers = answer["headers"]
     assert headers["Content-Security-Policy"].startswith("default-src 'none'; style-src 'nonce-")

@@ -67,7 +67,14 @@ def _page(
     result: str | None = None,
 ) -> Response[str]:
     records, _ = story(alert.merchant_id, alert.entity_key, limit=100)
-    with_contents = [r for r in records if r.content_source or r.content_destination]
+    # The alert's own operation as sent to the platform (not its callback or customer steps).
+    with_contents = [
+        r
+        for r in records
+        if r.operation_id == alert.operation_id
+        and r.step == "order"
+        and (r.content_source or r.content_destination)
+    ] or [r for r in records if r.content_source or r.content_destination]
     seen = manual.read(alert.operation_id)
     payload = seen.message.payload if seen else {}
     fields = [

@@ -5,12 +5,12 @@ moto keeps a table's stream in its backend, but its DynamoDB Streams API is not 
 through the embedded server (boto3 signs it as `dynamodb`, and moto answers "not yet
 implemented"), so the stream is read from moto's backend in this process, where it runs."""
 
-import threading
 from datetime import datetime
 from typing import Any
 
 from local.lambdas import InvocationError, LocalFunctions
 from local.template import StreamMapping
+from local.ticking import Ticking
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 
@@ -44,43 +44,30 @@ class TableStream:
         return {**record, "dynamodb": change, "eventSourceARN": self.arn}
 
 
-class StreamPoller:
+class StreamPoller(Ticking):
     def __init__(
         self, mapping: StreamMapping, table_name: str, functions: LocalFunctions, every: float = 0.2
     ) -> None:
+        super().__init__(f"stream-{mapping.function}", every)
         self.mapping = mapping
         self.stream = TableStream(table_name)
         self.functions = functions
-        self.every = every
-        self.stopping = threading.Event()
         self.batches = 0
-        self.failures = 0
-        self.thread = threading.Thread(
-            target=self._run, name=f"stream-{mapping.function}", daemon=True
-        )
+        self.attempts = 0  # of the batch at the stream's position
 
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.thread.join(timeout=5)
-
-    def _run(self) -> None:
-        attempts = 0
-        while not self.stopping.wait(self.every):
-            records = self.stream.read(self.mapping.batch_size)
-            if not records:
-                continue
-            self.batches += 1
-            passed = self._deliver(records)
-            attempts = 0 if passed else attempts + 1
-            if passed == 0 and attempts <= self.mapping.maximum_retry_attempts:
-                continue  # the same records again, as Lambda retries a stream batch
-            # Past its attempts, a failing record is skipped (Lambda would send it on to the
-            # on-failure destination, if there were one).
-            self.stream.advance(max(passed, 1))
-            attempts = 0
+    def tick(self) -> None:
+        records = self.stream.read(self.mapping.batch_size)
+        if not records:
+            return
+        self.batches += 1
+        passed = self._deliver(records)
+        self.attempts = 0 if passed else self.attempts + 1
+        if passed == 0 and self.attempts <= self.mapping.maximum_retry_attempts:
+            return  # the same records again, as Lambda retries a stream batch
+        # Past its attempts, a failing record is skipped (Lambda would send it on to the
+        # on-failure destination, if there were one).
+        self.stream.advance(max(passed, 1))
+        self.attempts = 0
 
     def _deliver(self, records: list[dict[str, Any]]) -> int:
         """How many records, from the first, passed."""

@@ -20,7 +20,10 @@ One run that reaches every function and every kind of call its code makes, in a 
 - a merchant viewer's exports: two small enough to be the answer, one run as a job by the
   export function, its presigned link downloaded;
 - a sweep over one overdue operation of each kind (queued, unverified, retry whose message is
-  gone), which flags, alerts and requeues.
+  gone), which flags, alerts and requeues;
+- shipments that need a person (the alerts stream's notifier emails them; the digest runs on
+  its schedule), their emailed resolve links opened and acted on (a resend, a mark-as-synced),
+  and an unsubscribe link (bench.email_scenarios).
 
 The stack runs in this process, so `bench.instrument` can see each handler's requests.
 
@@ -37,7 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench import action_scenarios
+from bench import action_scenarios, email_scenarios
 from bench import call_scenarios as scenarios
 from bench.calls_driver import Driver
 
@@ -54,6 +57,7 @@ def run(driver: Driver) -> dict[str, Any]:
             scenarios.budget_spent,
             scenarios.blocked_follow_up,
             scenarios.merchant_admin,
+            email_scenarios.resolve_links,
             action_scenarios.merchant_actions,
         )
         for future in [pool.submit(scenario, driver) for scenario in concurrent]:
@@ -62,6 +66,8 @@ def run(driver: Driver) -> dict[str, Any]:
     scenarios.merchant_lists(driver, scenarios.lifecycle_order(driver))
     scenarios.merchant_exports(driver)  # after the others: it exports their alerts
     scenarios.sweep(driver)
+    email_scenarios.digest(driver)
+    email_scenarios.unsubscribe(driver)
     driver.wait("the stack to go idle", driver.idle)
     counts = driver.recorder.reset()
     return {

@@ -6,7 +6,7 @@ logical id (`Names`), as `bench.permissions` compares them with the grants.
 from collections.abc import Mapping
 from typing import Any
 
-from bench.arns import resource_arn
+from bench.arns import ACCOUNT, PARTITION, REGION, resource_arn
 
 # boto3's service name -> IAM's prefix, where they differ.
 IAM_PREFIX = {"stepfunctions": "states", "sesv2": "ses"}
@@ -64,6 +64,13 @@ def requirements(service: str, operation: str, params: Mapping[str, Any]) -> lis
         action = f"s3:{S3_ACTION.get(operation, operation)}"
         bucket, object_key = params.get("Bucket", "*"), params.get("Key")
         return [(action, f"{bucket}/{object_key}" if object_key else str(bucket))]
+    if service == "ses" and "Source" in params:
+        # SES authorizes a send on the sending identity and on the configuration set it names.
+        where = f"arn:{PARTITION}:ses:{REGION}:{ACCOUNT}"
+        needed = [(action, f"{where}:identity/{params['Source']}")]
+        if "ConfigurationSetName" in params:
+            needed.append((action, f"{where}:configuration-set/{params['ConfigurationSetName']}"))
+        return needed
     for name in NAMING_PARAMETERS:
         if name in params:
             return [(action, str(params[name]))]
@@ -82,7 +89,7 @@ class Names:
                 continue
 
     def arn(self, physical: str) -> str:
-        if physical == "*":
+        if physical == "*" or physical.startswith(f"arn:{PARTITION}:ses:"):
             return physical
         if "/index/" in physical:
             table, index = physical.split("/index/", 1)

@@ -119,7 +119,9 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             return self._handle
         raise AttributeError(name)
 
-    def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+    def _reply(
+        self, status: int, body: bytes, headers: dict[str, str], cookies: list[str] | None = None
+    ) -> None:
         # A client that gave up waiting (a health probe's 2 s timeout on a busy machine) has hung
         # up; there is no one to answer, and its traceback would read as the stack's failure.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
@@ -127,6 +129,8 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             for name, value in headers.items():
                 if name.lower() not in ("content-length", "connection"):
                     self.send_header(name, value)
+            for cookie in cookies or []:
+                self.send_header("Set-Cookie", cookie)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if self.command != "HEAD":  # a HEAD answer has headers only
@@ -171,6 +175,9 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             body, encoded = base64.b64encode(raw).decode(), True
         route_key = f"{route.method} {route.path}"
+        # Payload 2.0 hands cookies over as a list, not as a header.
+        cookie_header = headers.pop("cookie", "")
+        cookies = [c.strip() for c in cookie_header.replace(",", ";").split(";") if c.strip()]
         return {
             "version": "2.0",
             "routeKey": route_key,
@@ -198,6 +205,7 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             },
             "body": body,
             "isBase64Encoded": encoded,
+            **({"cookies": cookies} if cookies else {}),
         }
 
     def _route(
@@ -240,4 +248,9 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             return self._json(200, result)
         body = result.get("body") or ""
         data = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
-        return self._reply(int(result["statusCode"]), data, dict(result.get("headers") or {}))
+        return self._reply(
+            int(result["statusCode"]),
+            data,
+            dict(result.get("headers") or {}),
+            list(result.get("cookies") or []),
+        )

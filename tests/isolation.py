@@ -24,6 +24,9 @@ OTHER_IDS = {
     "userId": "user",
     "exportId": "export",
     "jobId": "job",
+    # A resolve or unsubscribe link is a bearer token: whoever holds it may use it, signed in
+    # or not. The other merchant's alert id stands in for a token that is no link (403 page).
+    "token": "alert",
 }
 
 # What only the other merchant's records carry: none of these may be in any answer to demo.
@@ -76,6 +79,15 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     # The other merchant's alert id among demo's: answered per id, "not found".
     ("POST", "/v1/alerts/bulk"): Sample(body={"action": "ignore", "ids": ["{alert}"]}),
     ("GET", "/v1/alerts/bulk/{jobId}"): Sample(),
+    ("GET", "/v1/settings/notifications"): Sample(),
+    # The other merchant's user named for a frequency: refused (422), nothing stored.
+    ("PUT", "/v1/settings/notifications"): Sample(
+        body={"users": [{"userId": "{user}", "frequency": "off"}]}
+    ),
+    ("GET", "/resolve/{token}"): Sample(),
+    ("POST", "/resolve/{token}"): Sample(),
+    ("GET", "/unsubscribe/{token}"): Sample(),
+    ("POST", "/unsubscribe/{token}"): Sample(),
     ("GET", "/v1/alerts/export"): Sample(query={"identifier": "{order}"}),
     ("GET", "/v1/history/export"): Sample(query={"identifier": "{order}"}),
     ("GET", "/v1/exports/{exportId}"): Sample(),
@@ -94,10 +106,11 @@ def resolver_routes() -> set[tuple[str, str]]:
     from ordersync.api import app as channel
     from ordersync.api import merchant_app as merchant
     from ordersync.api.unrouted import CATCH_ALL
+    from ordersync.web import app as pages
 
     # The channel function's not-found handler answers the catch-all (api/unrouted.py).
     found = {CATCH_ALL}
-    for resolver in (channel.app, merchant.app):
+    for resolver in (channel.app, merchant.app, pages.app):
         for route in (*resolver._static_routes, *resolver._dynamic_routes):
             found.add((route.method, route.openapi_path))
     return found

@@ -92,6 +92,20 @@ ALLOWANCES = [
 ]
 
 
+# AWSLambdaDynamoDBExecutionRole, attached for the notifier's stream event: the event-source
+# mapping reads the alerts table's stream with the notifier's role (locally, local/streams.py
+# reads moto's backend in process, which records nothing).
+ALLOWANCES += [
+    Allowance(
+        "NotifierFunction",
+        f"dynamodb:{action}",
+        "*",
+        "Lambda's DynamoDB stream event-source mapping reads the stream with the notifier's role",
+    )
+    for action in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
+]
+
+
 @pytest.fixture(scope="module")
 def recorded() -> dict[str, Any]:
     run = subprocess.run(

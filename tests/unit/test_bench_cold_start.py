@@ -19,6 +19,7 @@ def test_clients_are_read_from_the_aws_factories_the_imported_modules_call():
         "sqs": "sqs",
         "stepfunctions": "stepfunctions",
         "secretsmanager": "secretsmanager",
+        "ses": "ses",
     }
     assert clients_used(["ordersync.config.repository"]) == ["dynamodb"]
     assert clients_used(["ordersync.operations.dispatch", "ordersync.operations.watch"]) == [

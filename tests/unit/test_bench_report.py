@@ -68,4 +68,23 @@ def test_the_table_shows_every_figure_and_says_what_misses_its_target():
     assert "ApiFunction" in table
     assert "one code" in table
     assert "write units by table: History 10 (2 index)" in table
-    assert "Emails per 1,000 failing orders: not measurable yet" in table
+    assert "Emails per 1,000 failing orders: not measured in this run" in table
+
+
+def test_the_emails_figure_stands_beside_its_bound():
+    from bench.__main__ import emails
+
+    burst = {
+        "orders": 1000,
+        "recipients": 2,
+        "windows": 1,
+        "immediate": 2,
+        "digests": 2,
+        "emails": 4,
+        "emails_per_1000_failing_orders": 4.0,
+        "bound": 4,
+    }
+    figure = emails({"scenarios": {"create": {"requests_by_service": {"SES": 0.0}}}}, burst)
+    assert figure["value"] == 4.0
+    assert figure["bound"] == 4.0
+    assert "4 emails for 1000 orders" in figure["note"]

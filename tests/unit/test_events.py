@@ -33,8 +33,11 @@ FOLDERS = {
     "MerchantApiFunction": "merchant_api",
     "BulkActionsFunction": "bulk_actions",
     "ExportFunction": "export",
+    "NotifierFunction": "notifier",
+    "DigestFunction": "digests",
+    "ResolvePageFunction": "resolve_page",
 }
-HTTP_FOLDERS = ("api", "merchant_api")
+HTTP_FOLDERS = ("api", "merchant_api", "resolve_page")
 
 
 def test_every_function_has_sample_events():
@@ -94,3 +97,12 @@ def test_queue_and_workflow_events_carry_valid_operations():
     RecordedOutcome.model_validate(callback["recorded"])
     for name in ("delivered.json", "caught_failure.json"):
         WorkflowInput.model_validate(load_event(f"record_outcome/{name}"))
+
+
+def test_the_alert_stream_event_is_a_change_the_notifier_emails_about():
+    from ordersync.notifications.rules import newly_waiting
+
+    (record,) = load_event("notifier/alert_stream.json")["Records"]
+    alert = newly_waiting(record)
+    assert alert is not None
+    assert alert.outcome.code == "Missing Shipping Data"

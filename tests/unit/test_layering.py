@@ -25,6 +25,8 @@ ROOMS = [
     "callbacks",
     "actions",
     "exports",
+    "notifications",
+    "web",
     "api",
 ]
 MODULES = sorted(PACKAGE.rglob("*.py"))

@@ -12,6 +12,7 @@ from ordersync.api import (
     merchant_errors,
     merchant_exports,
     merchant_lists,
+    merchant_settings,
 )
 from ordersync.api.resolver import Resolver
 
@@ -32,4 +33,5 @@ app.include_router(merchant.router)
 app.include_router(merchant_lists.router)
 app.include_router(merchant_actions.router)
 app.include_router(merchant_exports.router)
+app.include_router(merchant_settings.router)
 merchant_errors.register(app)

@@ -15,6 +15,7 @@ from ordersync.api.responses import error_body, problems, register_common
 from ordersync.history.query import InvalidQuery
 from ordersync.history.stories import UnknownOrder
 from ordersync.merchants.service import Forbidden, InvalidEmail, UserConflict, UserNotFound
+from ordersync.notifications.preferences import UnknownUsers
 from ordersync.operations.intake import PayloadTooLarge
 
 STATUS: dict[type[Exception], int] = {
@@ -26,6 +27,7 @@ STATUS: dict[type[Exception], int] = {
     UserConflict: 409,
     ActionRefused: 409,
     PayloadTooLarge: 413,
+    UnknownUsers: 422,
 }
 
 # An unknown id's own text is the id the client sent; the answer says what was not found.

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_ses import SESClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_stepfunctions import SFNClient
 
@@ -60,6 +61,10 @@ def s3() -> "S3Client":
         signature_version="s3v4", s3={"addressing_style": "path" if local else "virtual"}
     )
     return boto3.client("s3", config=_config().merge(addressing))
+
+
+def ses() -> "SESClient":
+    return boto3.client("ses", config=_config())
 
 
 def reset_clients() -> None:

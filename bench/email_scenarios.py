@@ -1,0 +1,91 @@
+"""What `python -m bench.calls` does to reach the resolve page's every call: shipments that
+fail for missing tracking (the notifier emails them, or puts them in a digest), then their
+resolve links opened and acted on (a resend with the tracking filled in, and a
+mark-as-synced), and an unsubscribe link."""
+
+import re
+
+import httpx
+
+from bench.calls_driver import Driver
+from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT
+
+
+def _failing_shipment(run: Driver, order: str) -> None:
+    run.until(run.send(order, "create"), "synced")
+    body = {"shipmentId": "SHP-1", "shippedAt": "2026-11-25T08:00:00Z", "carrier": "DHL"}
+    answer = run.http.post(f"/v1/orders/{order}/shipment", json=body)
+    if answer.status_code != 202:
+        raise RuntimeError(f"shipment {order}: {answer.status_code} {answer.text}")
+    run.until(answer.json()["operationId"], "failed")
+
+
+def _links(run: Driver, order: str) -> dict[str, str]:
+    """A resolve and an unsubscribe link for `order`'s alert, issued as the notifier issues
+    them (the concurrent scenarios may have spent the contact's immediate email of this
+    window, so the email itself may be due in a digest)."""
+    from local.seed import ALERT_CONTACTS
+    from ordersync.core.models import entity_key
+    from ordersync.notifications import tokens
+    from ordersync.notifications.models import Recipient
+
+    contact = ALERT_CONTACTS[DEMO_MERCHANT]
+    key = entity_key(DEMO_INTEGRATION, "order", order, channel_id=DEMO_CHANNEL)
+    recipient = Recipient.of_contact(contact)
+    return {
+        "resolve": f"{run.stack.url}/resolve/"
+        + tokens.issue_resolve(DEMO_MERCHANT, key, contact.email),
+        "unsubscribe": f"{run.stack.url}/unsubscribe/"
+        + tokens.issue_unsubscribe(DEMO_MERCHANT, recipient),
+    }
+
+
+def _act(link: str, form: dict[str, str]) -> None:
+    with httpx.Client(timeout=30) as browser:
+        page = browser.get(link)
+        page.raise_for_status()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        if csrf is None:
+            raise RuntimeError(f"no form on {link}")
+        answer = browser.post(link, data={"csrf": csrf[1], **form})
+        if answer.status_code != 200:
+            raise RuntimeError(f"{form['action']}: {answer.status_code}")
+
+
+def resolve_links(run: Driver) -> None:
+    resent, marked = f"IAM-{run.tag}-E1", f"IAM-{run.tag}-E2"
+    for order in (resent, marked):
+        _failing_shipment(run, order)
+    tracking = {"trackingNumber": "TRK-1", "trackingUrl": "https://track.example/TRK-1"}
+    _act(_links(run, resent)["resolve"], {"action": "resend", **tracking})
+    _act(_links(run, marked)["resolve"], {"action": "mark-synced"})
+
+
+def unsubscribe(run: Driver) -> None:
+    """Last: the demo contact unsubscribes (and is put back, outside any function)."""
+    from local.seed import seed_alert_contacts
+
+    order = f"IAM-{run.tag}-E3"
+    _failing_shipment(run, order)
+    link = _links(run, order)["unsubscribe"]
+    httpx.get(link, timeout=30).raise_for_status()
+    httpx.post(link, timeout=30).raise_for_status()
+    seed_alert_contacts()
+
+
+def digest(run: Driver) -> None:
+    """A digest due in a window that has ended, and a run of the digest function: it reads
+    what waits for the merchant (the concurrent scenarios left failures) and sends it."""
+    from datetime import timedelta
+
+    from local.seed import ALERT_CONTACTS
+    from ordersync.core.clock import now
+    from ordersync.notifications.ledger import Ledger
+    from ordersync.notifications.models import Recipient
+
+    contact = ALERT_CONTACTS[DEMO_MERCHANT]
+    recipient = Recipient.of_contact(contact)
+    Ledger().digest_due(DEMO_MERCHANT, recipient, now() - timedelta(hours=2))
+    sent = run.stack.functions.invoke("DigestFunction", {"detail-type": "Scheduled Event"})
+    if not sent.get("digests"):
+        raise RuntimeError(f"no digest sent: {sent}")

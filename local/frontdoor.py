@@ -30,7 +30,7 @@ class CompiledRoute:
         self.regex = re.compile(f"^{pattern}$")
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
-        if method != self.route.method:
+        if self.route.method not in (method, "ANY"):  # ANY: the route takes every method
             return None
         found = self.regex.match(path)
         return found.groupdict() if found else None
@@ -106,7 +106,9 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._handle()
 
-    def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+    def _reply(
+        self, status: int, body: bytes, headers: dict[str, str], cookies: list[str] | None = None
+    ) -> None:
         # A client that gave up waiting (a health probe's 2 s timeout on a busy machine) has hung
         # up; there is no one to answer, and its traceback would read as the stack's failure.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
@@ -114,6 +116,8 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             for name, value in headers.items():
                 if name.lower() not in ("content-length", "connection"):
                     self.send_header(name, value)
+            for cookie in cookies or []:  # payload 2.0: each becomes a Set-Cookie header
+                self.send_header("Set-Cookie", cookie)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -129,10 +133,13 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             return self._json(200, self.server.local_routes[url.path]())
         if url.path in self.server.local_posts and self.command == "POST":
             return self._json(*self.server.local_posts[url.path](raw))
-        for compiled in self.server.routes:
-            params = compiled.match(self.command, url.path)
-            if params is not None:
-                return self._route(compiled.route, params, url.path, url.query, raw)
+        # A trailing slash no route takes is tried without it (/console/ is the console's root).
+        paths = [url.path] + ([url.path.rstrip("/")] if url.path.endswith("/") else [])
+        for path in paths:
+            for compiled in self.server.routes:
+                params = compiled.match(self.command, path)
+                if params is not None:
+                    return self._route(compiled.route, params, path, url.query, raw)
         return self._json(404, {"message": "Not Found"})
 
     def _event(
@@ -164,7 +171,7 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
                 "apiId": "local",
                 "domainName": headers.get("host", "127.0.0.1"),
                 "http": {
-                    "method": route.method,
+                    "method": self.command,
                     "path": path,
                     "protocol": "HTTP/1.1",
                     "sourceIp": self.client_address[0],
@@ -220,4 +227,9 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             return self._json(200, result)
         body = result.get("body") or ""
         data = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
-        return self._reply(int(result["statusCode"]), data, dict(result.get("headers") or {}))
+        return self._reply(
+            int(result["statusCode"]),
+            data,
+            dict(result.get("headers") or {}),
+            list(result.get("cookies") or []),
+        )

@@ -24,6 +24,7 @@ ROOMS = [
     "delivery",
     "callbacks",
     "api",
+    "console",
 ]
 MODULES = sorted(PACKAGE.rglob("*.py"))
 CODE = [

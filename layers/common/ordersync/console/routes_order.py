@@ -1,0 +1,67 @@
+"""An order's page: its alert, its whole story (every response, every action and who took it),
+what was sent side by side (source, translated, destination), what the code means and what to
+do, and the actions this user may take."""
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from ordersync.alerts.ids import find
+from ordersync.catalog.codes import catalog
+from ordersync.console.render import page
+from ordersync.console.web import common, current_session, router
+from ordersync.history.listing import story
+
+# The shipping fields an operator may correct before resending (Missing Shipping Data names
+# the ones that are missing).
+SHIPPING_FIELDS = {"carrier": "Carrier", "trackingNumber": "Tracking number", "trackingUrl": "Tracking URL"}
+
+
+def pretty(content: str | None) -> str:
+    """A content as people read it: JSON indented, anything else as it came."""
+    if not content:
+        return ""
+    try:
+        return json.dumps(json.loads(content), indent=2, ensure_ascii=False)
+    except ValueError:
+        return content
+
+
+def shipping_values(content: str | None) -> dict[str, str]:
+    """The shipping fields of the channel's request, to prefill the correction form."""
+    try:
+        body = json.loads(content or "")
+    except ValueError:
+        return {}
+    if not isinstance(body, dict):
+        return {}
+    return {name: str(body.get(name) or "") for name in SHIPPING_FIELDS}
+
+
+@router.get("/console/alerts/<alertId>")
+def order_page(alertId: str) -> Response[str]:  # named as in the API's routes
+    current = current_session()
+    merchant = current.caller.merchant_id
+    alert = find(merchant, alertId)  # the merchant from the session: another's id is a 404
+    records, _ = story(merchant, alert.entity_key)
+    latest: Any = next((r for r in reversed(records) if r.content_source), None)
+    entry = catalog().get(alert.outcome.code)
+    return page(
+        "order.html",
+        **common(current, "alerts"),
+        alert=alert,
+        alert_id=alertId,
+        records=records,
+        latest=latest,
+        contents=[
+            ("Source (from the channel)", pretty(latest.content_source if latest else None)),
+            ("Translated", pretty(latest.content_translated if latest else None)),
+            ("Destination (the platform's answer)", pretty(latest.content_destination if latest else None)),
+        ],
+        entry=entry,
+        refusal=current.action_refusal(),
+        shipping=SHIPPING_FIELDS,
+        shipping_values=shipping_values(latest.content_source if latest else None),
+        resendable=alert.operation.value == "shipment",
+    )

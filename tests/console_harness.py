@@ -1,0 +1,113 @@
+"""Driving the console function in process (integration tests, on moto): payload 2.0 events in,
+pages out, with a browser's cookie jar; and the merchant users it signs in as."""
+
+import gzip
+import json
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from joserfc.jwk import KeySet
+
+from local.cognito import UserPool, create_user_pools
+from local.seed import seed_merchant_users
+from local.template import LocalTemplate
+
+
+@dataclass
+class Page:
+    status: int
+    headers: dict[str, str]
+    cookies: list[str]
+    body: str
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("Location", "")
+
+
+@dataclass
+class Browser:
+    """A cookie jar and the console's handler; `get`/`post` as a browser would send them."""
+
+    jar: dict[str, str] = field(default_factory=dict)
+
+    def send(self, method: str, path: str, body: str | None = None, query: str = "") -> Page:
+        from ordersync.console.app import handle
+
+        headers = {"host": "console.test"}
+        if self.jar:
+            headers["cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
+        if body is not None:
+            headers["content-type"] = "application/x-www-form-urlencoded"
+        params: dict[str, str] = {}
+        for name, value in (pair.split("=", 1) for pair in query.split("&") if "=" in pair):
+            from urllib.parse import unquote_plus
+
+            name, value = unquote_plus(name), unquote_plus(value)
+            params[name] = f"{params[name]},{value}" if name in params else value
+        event = {
+            "version": "2.0",
+            "routeKey": "ANY /console/{proxy+}",
+            "rawPath": path,
+            "rawQueryString": query,
+            "headers": headers,
+            "queryStringParameters": params or None,
+            "requestContext": {
+                "http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
+                "requestId": "test",
+                "stage": "$default",
+                "timeEpoch": int(time.time() * 1000),
+            },
+            "body": body,
+            "isBase64Encoded": False,
+        }
+        answer = handle(event, None)
+        for raw in answer.get("cookies") or []:
+            morsel = next(iter(SimpleCookie(raw).values()))
+            if morsel["max-age"] in ("0", 0) or morsel.value == "":
+                self.jar.pop(morsel.key, None)
+            else:
+                self.jar[morsel.key] = morsel.value
+        return Page(
+            int(answer["statusCode"]),
+            dict(answer.get("headers") or {}),
+            list(answer.get("cookies") or []),
+            answer.get("body") or "",
+        )
+
+    def get(self, path: str, **params: str) -> Page:
+        return self.send("GET", path, query=urlencode(params))
+
+    def post(self, path: str, fields: dict[str, Any]) -> Page:
+        return self.send("POST", path, body=urlencode(fields, doseq=True))
+
+    def sign_in(self, email: str, password: str = "ordersync-local") -> Page:
+        form = self.get("/console/sign-in")
+        token = csrf_of(form.body)
+        return self.post("/console/sign-in", {"email": email, "password": password, "csrf": token})
+
+
+def csrf_of(html: str) -> str:
+    marker = 'name="csrf" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+def moto_key_set() -> KeySet:
+    """The keys moto's Cognito signs every token with (in-process moto serves no JWKS URL)."""
+    raw = resources.files("moto.cognitoidp").joinpath("resources/jwks-public.json.gz").read_bytes()
+    return KeySet.import_key_set(json.loads(gzip.decompress(raw)))
+
+
+def merchant_pool(client: Any) -> UserPool:
+    """The template's user pool on moto, with the seeded users and their records."""
+    created = create_user_pools(
+        LocalTemplate.load(), client, {"Stage": "test", "AWS::Region": "us-east-1"}
+    )
+    pool = UserPool(client, created["MerchantUserPool"]["Ref"], created["MerchantUserPoolClient"]["Ref"])
+    seed_merchant_users(pool)
+    return pool

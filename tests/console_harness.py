@@ -108,6 +108,8 @@ def merchant_pool(client: Any) -> UserPool:
     created = create_user_pools(
         LocalTemplate.load(), client, {"Stage": "test", "AWS::Region": "us-east-1"}
     )
-    pool = UserPool(client, created["MerchantUserPool"]["Ref"], created["MerchantUserPoolClient"]["Ref"])
+    pool = UserPool(
+        client, created["MerchantUserPool"]["Ref"], created["MerchantUserPoolClient"]["Ref"]
+    )
     seed_merchant_users(pool)
     return pool

@@ -76,7 +76,10 @@ def triage_params() -> dict[str, str]:
 
 def _problems(error: InvalidQuery) -> list[dict[str, Any]]:
     return [
-        {"field": ".".join(str(p) for p in problem["loc"][1:]) or "query", "problem": problem["msg"]}
+        {
+            "field": ".".join(str(p) for p in problem["loc"][1:]) or "query",
+            "problem": problem["msg"],
+        }
         for problem in error.problems
     ]
 
@@ -108,7 +111,9 @@ def history_view(merchant_id: str, params: dict[str, str]) -> ListView:
     columns = ("createdAt", "orderId", "code", "level", "status", "message")
     view = ListView(params, columns)
     try:
-        query = HistoryQuery.parse({**params, "limit": str(PAGE_SIZE), "columns": ",".join(columns)})
+        query = HistoryQuery.parse(
+            {**params, "limit": str(PAGE_SIZE), "columns": ",".join(columns)}
+        )
     except InvalidQuery as error:
         view.problems = _problems(error)
         return view
@@ -122,4 +127,3 @@ def history_view(merchant_id: str, params: dict[str, str]) -> ListView:
 def filter_of(params: Mapping[str, str]) -> dict[str, str]:
     """The filters alone (what "select all matching" acts on): no paging, no columns."""
     return {k: v for k, v in params.items() if k in ALERT_FILTERS}
-

@@ -75,6 +75,4 @@ def sign_out() -> Response[str]:
         session.check_csrf(current.csrf, {"csrf": first(form(), "csrf")})
     except NotSignedIn:
         pass  # nothing to end; the cookie is cleared all the same
-    return redirect(
-        f"{base()}/sign-in", cookies=[session.cookie(session.SESSION_COOKIE, "", 0)]
-    )
+    return redirect(f"{base()}/sign-in", cookies=[session.cookie(session.SESSION_COOKIE, "", 0)])

@@ -1,6 +1,8 @@
 """The overview and the lists: alerts (with the triage view and the column chooser), orders by
 status, and the history."""
 
+from typing import Any
+
 from aws_lambda_powertools.event_handler import Response
 
 from ordersync.catalog.codes import catalog
@@ -38,7 +40,7 @@ def _choices() -> dict[str, list[str]]:
     }
 
 
-def _alert_list(active: str, params: dict[str, str], **extra: object) -> Response[str]:
+def _alert_list(active: str, params: dict[str, str], **extra: Any) -> Response[str]:
     current = current_session()
     view = lists.alert_view(current.caller.merchant_id, params)
     return page(

@@ -15,7 +15,18 @@ from ordersync.history.listing import story
 
 # The shipping fields an operator may correct before resending (Missing Shipping Data names
 # the ones that are missing).
-SHIPPING_FIELDS = {"carrier": "Carrier", "trackingNumber": "Tracking number", "trackingUrl": "Tracking URL"}
+SHIPPING_FIELDS = {
+    "carrier": "Carrier",
+    "trackingNumber": "Tracking number",
+    "trackingUrl": "Tracking URL",
+}
+
+
+CONTENTS = (
+    ("Source (from the channel)", "content_source"),
+    ("Translated", "content_translated"),
+    ("Destination (the platform's answer)", "content_destination"),
+)
 
 
 def pretty(content: str | None) -> str:
@@ -57,7 +68,10 @@ def order_page(alertId: str) -> Response[str]:  # named as in the API's routes
         contents=[
             ("Source (from the channel)", pretty(latest.content_source if latest else None)),
             ("Translated", pretty(latest.content_translated if latest else None)),
-            ("Destination (the platform's answer)", pretty(latest.content_destination if latest else None)),
+            (
+                "Destination (the platform's answer)",
+                pretty(latest.content_destination if latest else None),
+            ),
         ],
         entry=entry,
         refusal=current.action_refusal(),

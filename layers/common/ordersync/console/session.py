@@ -21,13 +21,13 @@ from typing import Any
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
+from ordersync.console.settings import console_settings
 from ordersync.core import aws
+from ordersync.core.settings import resettable
 from ordersync.merchants import service
 from ordersync.merchants.directory import MERCHANT_ATTRIBUTE
 from ordersync.merchants.models import Caller, Me
 from ordersync.merchants.tokens import TokenVerifier, pool_issuer
-from ordersync.core.settings import resettable
-from ordersync.console.settings import console_settings
 
 SESSION_COOKIE = "ordersync_console"
 SIGN_IN_COOKIE = "ordersync_sign_in"

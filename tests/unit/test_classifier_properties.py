@@ -136,6 +136,14 @@ REACHED_ELSEWHERE = {
     "Verification Overdue",
     "Verification Rejected",
 }
+# What a person did (ordersync.actions.record): reached by the action tests, not a classifier.
+REACHED_ELSEWHERE |= {
+    "Retry Requested",
+    "Resent With Changes",
+    "Marked Synced",
+    "Alert Ignored",
+    "Alert Unignored",
+}
 # Raised by the sweeper about an operation waiting in the queue, not by a delivery.
 TRANSIENT_WITHOUT_A_DELIVERY_ERROR = {"Queued"}
 

@@ -5,16 +5,16 @@ import json
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2, SQSEvent
 
 from local.template import LocalTemplate
-from ordersync.api.payloads import (
+from ordersync.core.models import OperationMessage
+from ordersync.merchants.models import InviteRequest, UserUpdate
+from ordersync.operations.models import RecordedOutcome, WorkflowInput
+from ordersync.orders.payloads import (
     CancelOrderRequest,
     CreateOrderRequest,
     InvoiceRequest,
     RefundRequest,
     ShipmentRequest,
 )
-from ordersync.core.models import OperationMessage
-from ordersync.merchants.models import InviteRequest, UserUpdate
-from ordersync.operations.models import RecordedOutcome, WorkflowInput
 from tests.factories import EVENTS, load_event
 
 TEMPLATE = LocalTemplate.load()

@@ -23,6 +23,7 @@ ROOMS = [
     "operations",
     "delivery",
     "callbacks",
+    "actions",
     "api",
     "console",
 ]

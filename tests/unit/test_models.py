@@ -1,9 +1,9 @@
 import pytest
 from pydantic import ValidationError
 
-from ordersync.api.payloads import CreateOrderRequest
 from ordersync.api.problems import describe_problems
 from ordersync.core.models import OperationMessage, entity_key
+from ordersync.orders.payloads import CreateOrderRequest
 
 
 def test_the_sample_order_is_valid(order_request):

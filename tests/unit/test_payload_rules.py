@@ -10,13 +10,13 @@ from pydantic import ValidationError
 
 from local.lambdas import LambdaContext
 from ordersync.api import app as api
-from ordersync.api.payloads import (
+from ordersync.api.problems import describe_problems
+from ordersync.orders.payloads import (
     CreateOrderRequest,
     InvoiceRequest,
     RefundRequest,
     ShipmentRequest,
 )
-from ordersync.api.problems import describe_problems
 from tests.conftest import load_event
 
 

@@ -58,3 +58,39 @@ def record(
         ),
         unless_changed_since=guard,
     )
+
+
+# ---------------------------------------------------------------------- a person's steps
+# Each writes over the alert as the caller read it, only if nothing replaced it meanwhile (a
+# run's outcome, another person): False if something did. They keep `updatedAt` (the time of
+# the latest response, which the lists sort by) unless a new outcome comes with the step.
+
+
+def set_ignored(seen: Alert, ignored: bool, *, store: AlertStore | None = None) -> bool:
+    """Hide the alert from the default view (ignored), or show it again; nothing is deleted.
+    The next response about the entity writes a new alert, which is shown again."""
+    changed = seen.model_copy(update={"ignored": ignored})
+    return (store or AlertStore()).upsert(changed, unless_changed_since=seen)
+
+
+def await_run(seen: Alert, *, next_step: str, store: AlertStore | None = None) -> bool:
+    """A person sent the operation again: the alert stays open (its outcome is still the latest
+    response) and says what comes next, shown again if it was ignored."""
+    changed = seen.model_copy(update={"ignored": False, "next_step": next_step})
+    return (store or AlertStore()).upsert(changed, unless_changed_since=seen)
+
+
+def resolve_by_hand(seen: Alert, outcome: Outcome, *, store: AlertStore | None = None) -> bool:
+    """A person keyed the entity into the platform themselves: `outcome` (a success) closes it."""
+    moment = now()
+    changed = seen.model_copy(
+        update={
+            "outcome": outcome,
+            "status": AlertStatus.RESOLVED,
+            "ignored": False,
+            "next_step": "none: synced by hand",
+            "updated_at": moment,
+            "resolved_at": moment,
+        }
+    )
+    return (store or AlertStore()).upsert(changed, unless_changed_since=seen)

@@ -8,9 +8,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from ordersync.api.fields import ID_MAX_LENGTH, ORDER_ID_DESCRIPTION, ORDER_ID_PATTERN
 from ordersync.api.identity import calling_channel
-from ordersync.api.payloads import (
+from ordersync.core.models import OperationType
+from ordersync.operations import intake
+from ordersync.operations.models import AcceptedOperation
+from ordersync.orders.fields import ID_MAX_LENGTH, ORDER_ID_DESCRIPTION, ORDER_ID_PATTERN
+from ordersync.orders.payloads import (
     CamelModel,
     CancelOrderRequest,
     CreateOrderRequest,
@@ -18,14 +21,11 @@ from ordersync.api.payloads import (
     RefundRequest,
     ShipmentRequest,
 )
-from ordersync.core.models import OperationType
-from ordersync.operations import intake
-from ordersync.operations.models import AcceptedOperation
 
 router = APIGatewayHttpRouter()
 metrics = Metrics()
 
-# The same rule as the body's orderId (ordersync.api.fields), so a path cannot name an order a
+# The same rule as the body's orderId (ordersync.orders.fields), so a path cannot name an order a
 # body could not create, nor a "." or ".." segment.
 OrderId = Annotated[
     str,

@@ -34,6 +34,7 @@ class ResponseType(StrEnum):
     DESTINATION_MAPPING = "destination mapping"
     API_REQUEST = "API request"
     PENDING = "pending"
+    PERSON_ACTION = "person action"  # not a response: what a merchant's user did (history only)
 
 
 class RetryClass(StrEnum):

@@ -19,6 +19,9 @@ class HistoryRecord(Record):
     feed_id: str | None = None
     attempt: int
     step: str = "order"  # what this response answered: the order, or its customer, or a callback
+    # Who did it, when a person acted on the order (step "action"): a user's email, or
+    # "resolve link of <contact email>". None for what the platform answered.
+    actor: str | None = None
     outcome: Outcome
     content_source: str | None = None
     content_translated: str | None = None

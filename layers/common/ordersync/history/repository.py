@@ -68,6 +68,7 @@ class HistoryStore:
             "feedId": record.feed_id,
             "attempt": record.attempt,
             "step": record.step,
+            "actor": record.actor,
             "createdAt": created,
             "expiresAt": int(expires.timestamp()),
             **outcome_attributes(record.outcome),

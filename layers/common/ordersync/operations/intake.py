@@ -63,7 +63,7 @@ def _accept(request: AcceptRequest) -> AcceptedOperation:
         if store.payload_hash_of(message.operation_id) != payload_hash(request.payload):
             return _resend(store, message)
         return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
-    _queue(message)
+    queue(message)
     return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
 
 
@@ -88,7 +88,7 @@ def _message_for(request: AcceptRequest) -> OperationMessage:
     )
 
 
-def _queue(message: OperationMessage) -> None:
+def queue(message: OperationMessage) -> None:
     aws.sqs().send_message(
         QueueUrl=get_settings().operations_queue_url,
         MessageBody=message.model_dump_json(by_alias=True),
@@ -115,7 +115,7 @@ def _resend(store: OperationStore, message: OperationMessage) -> AcceptedOperati
     )
     if not waiting or last is None or not store.resend(message, last.code):
         raise ConflictingRepeat(message.operation_id)
-    _queue(message)
+    queue(message)
     return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
 
 

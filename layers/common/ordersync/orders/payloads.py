@@ -1,5 +1,5 @@
 """What channels send: the bodies of the order routes, validated before anything is accepted.
-The field rules (ids, counts, moments, money) are in `ordersync.api.fields`."""
+The field rules (ids, counts, moments, money) are in `ordersync.orders.fields`."""
 
 from decimal import Decimal
 from typing import Annotated
@@ -17,7 +17,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from ordersync.api.fields import Count, Identifier, Moment, Money, OrderId
+from ordersync.orders.fields import Count, Identifier, Moment, Money, OrderId
 
 
 class CamelModel(BaseModel):

@@ -1,0 +1,71 @@
+"""Who acts on an alert, the actions, and what each answered."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from ordersync.core.models import Record
+
+
+class Action(StrEnum):
+    """What a person may do to an alert's operation (the route's last segment)."""
+
+    RETRY = "retry"
+    RESEND = "resend"
+    IGNORE = "ignore"
+    UNIGNORE = "unignore"
+    MARK_SYNCED = "mark-synced"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, already allowed to: the merchant whose alerts they act on, and the name the
+    history records (a user's email, or "resolve link of <contact email>")."""
+
+    merchant_id: str
+    name: str
+    user_id: str | None = None
+
+    @classmethod
+    def resolve_link(cls, merchant_id: str, contact_email: str) -> "Actor":
+        """The holder of an emailed resolve link: the link's signature is the permission."""
+        return cls(merchant_id=merchant_id, name=f"resolve link of {contact_email}")
+
+
+class ActionRefused(Exception):
+    """The action does not apply to the alert as it is now (409); the message says why."""
+
+
+class InvalidPayload(ValueError):
+    """A resend's body the client must fix: every problem, shaped as pydantic's errors."""
+
+    def __init__(self, problems: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the body")
+        self.problems = problems
+
+
+class Done(Record):
+    """An action that took effect: the alert and its operation as they are now."""
+
+    alert_id: str
+    action: Action
+    alert_status: str
+    ignored: bool
+    operation_id: str
+    operation_status: str
+    by: str
+    at: datetime
+
+
+Outcome = Literal["done", "refused", "not_found"]
+
+
+class ItemResult(Record):
+    """One alert of a bulk request: done, refused (and why), or not found."""
+
+    alert_id: str
+    result: Outcome
+    reason: Literal["status", "permission"] | None = None
+    message: str | None = None
+    operation_status: str | None = None

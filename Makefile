@@ -19,7 +19,7 @@ export PYTHONUNBUFFERED := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup lock run test test-slow test-all test-unit test-integration test-e2e lint format build docs soak bench redrive clean
+.PHONY: help setup lock browser run test test-slow test-all test-unit test-integration test-e2e lint format build docs soak bench redrive clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -41,6 +41,15 @@ setup: $(STAMP) ## Create .venv (python3.13) with everything the project needs, 
 lock: $(UV) ## Lock pyproject.toml in uv.lock (UPGRADE=1: newest allowed) and regenerate the layer's requirements.txt
 	$(UV) lock $(if $(UPGRADE),--upgrade)
 	$(PY) -m tools.layer_requirements
+
+# Debian's chromium and its driver for the browser tests (Playwright drives /usr/bin/chromium; it
+# never downloads a browser of its own). Quick and silent when both are already there.
+browser: setup ## Install Debian's chromium + chromium-driver (apt-get, as root) for the browser tests
+	@if [ "$$(dpkg-query -W -f='$${db:Status-Status}\n' chromium chromium-driver 2>/dev/null | grep -cx installed)" = 2 ]; then \
+	  echo "chromium and chromium-driver: installed"; \
+	else \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; \
+	fi
 
 run: setup ## Start the local stack on 127.0.0.1:3000 (PORT=, PLATFORM_PORT=; Ctrl-C stops it)
 	$(PY) -m local --port $(PORT) --platform-port $(PLATFORM_PORT)

@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
+from ordersync.actions.models import ActionRefused
 from ordersync.alerts.ids import UnknownAlert
 from ordersync.console import routes_auth, routes_lists, routes_order, routes_settings, web
 from ordersync.console.render import page, redirect
@@ -29,6 +30,7 @@ REFUSED: dict[type[Exception], tuple[int, str]] = {
     UserConflict: (409, "That cannot be done"),
     InvalidGrant: (422, "That cannot be granted"),
     InvalidQuery: (422, "The request has problems"),
+    ActionRefused: (409, "That does not apply now"),
 }
 
 

@@ -7,10 +7,12 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
+from ordersync.actions.models import Action, ActionRefused, InvalidPayload
 from ordersync.alerts.ids import find
 from ordersync.catalog.codes import catalog
+from ordersync.console import acting
 from ordersync.console.render import page
-from ordersync.console.web import common, current_session, router
+from ordersync.console.web import base, checked_form, common, current_session, first, router
 from ordersync.history.listing import story
 
 # The shipping fields an operator may correct before resending (Missing Shipping Data names
@@ -76,6 +78,83 @@ def order_page(alertId: str) -> Response[str]:  # named as in the API's routes
         entry=entry,
         refusal=current.action_refusal(),
         shipping=SHIPPING_FIELDS,
-        shipping_values=shipping_values(latest.content_source if latest else None),
+        shipping_values=shipping_values(json.dumps(acting.current_body(alert.operation_id))),
         resendable=alert.operation.value == "shipment",
     )
+
+
+def _result_page(
+    current: Any, results: list[Any], action: str, more: bool = False
+) -> Response[str]:
+    return page(
+        "results.html",
+        **common(current, "alerts"),
+        results=results,
+        action=action,
+        more=more,
+    )
+
+
+@router.post("/console/alerts/<alertId>/act")
+def act_on_order(alertId: str) -> Response[str]:
+    current = current_session()
+    fields = checked_form(current)
+    action = _action(first(fields, "action"), (*acting.BULK_ACTIONS, Action.UNIGNORE))
+    result = acting.one(current.caller, action, alertId)
+    return _result_page(current, [result], action.value)
+
+
+@router.post("/console/alerts/<alertId>/resend")
+def resend_order(alertId: str) -> Response[str]:
+    current = current_session()
+    fields = checked_form(current)
+    alert = find(current.caller.merchant_id, alertId)
+    corrections = {name: first(fields, name).strip() for name in SHIPPING_FIELDS}
+    body = acting.resend_body(alert.operation_id, corrections)
+    try:
+        result = acting.one(current.caller, Action.RESEND, alertId, body)
+    except InvalidPayload as invalid:
+        problems = [
+            f"{'.'.join(map(str, p['loc'][1:])) or 'body'}: {p['msg']}" for p in invalid.problems
+        ]
+        return page(
+            "refused.html",
+            422,
+            base=base(),
+            title="The correction has problems; nothing was sent",
+            reason="; ".join(problems),
+        )
+    return _result_page(current, [result], "resend")
+
+
+@router.post("/console/bulk")
+def bulk_action() -> Response[str]:
+    current = current_session()
+    fields = checked_form(current)
+    action = _action(first(fields, "action"), acting.BULK_ACTIONS)
+    more = False
+    if first(fields, "scope") == "matching":
+        filters = {
+            name.removeprefix("filter."): values[0]
+            for name, values in fields.items()
+            if name.startswith("filter.") and values and values[0]
+        }
+        ids, more = acting.matching(current.caller, filters)
+    else:
+        ids = fields.get("ids", [])
+    if not ids:
+        return page(
+            "refused.html",
+            422,
+            base=base(),
+            title="Nothing selected",
+            reason="Tick the orders to act on, or select all matching the filters.",
+        )
+    return _result_page(current, acting.bulk(current.caller, action, ids), action.value, more)
+
+
+def _action(raw: str, allowed: tuple[Action, ...]) -> Action:
+    for action in allowed:
+        if raw == action.value:
+            return action
+    raise ActionRefused(f"unknown action {raw!r}; one of {', '.join(a.value for a in allowed)}")

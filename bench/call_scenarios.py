@@ -113,6 +113,16 @@ def merchant_admin(run: Driver) -> None:
             raise RuntimeError(f"role change: {changed.status_code} {changed.text}")
 
 
+def console(run: Driver) -> None:
+    """An order the platform rejects, then worked through in the console."""
+    from bench.console_scenario import console as in_console
+
+    order = f"IAM-{run.tag}-K"
+    run.fault(kind="reject", message="no such ship method", orderId=platform_id(order))
+    run.until(run.send(order, "create"), "failed")
+    in_console(run, order)
+
+
 def platform_id(order: str) -> str:
     """The simulated platform knows an order as <channel>.<order id>."""
     from ordersync.core.models import external_order_id

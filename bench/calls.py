@@ -44,6 +44,7 @@ def run(driver: Driver) -> dict[str, Any]:
             scenarios.rejected_later,
             scenarios.budget_spent,
             scenarios.merchant_admin,
+            scenarios.console,
         )
         for future in [pool.submit(scenario, driver) for scenario in concurrent]:
             future.result()

@@ -11,6 +11,8 @@ One run that reaches every function and every kind of call its code makes, in a 
   postpones the message, then moves it to the dead-letter queue;
 - a create sent again: with the same body (the first answer), with another (a conflict), and
   with another body (a 409);
+- an operator's actions on rejected orders, one by one, by ids and as bulk jobs by filter
+  (`bench.action_scenarios`);
 - a sweep over one overdue operation of each kind (queued, unverified, retry whose message is
   gone), which flags, alerts and requeues.
 
@@ -29,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bench import action_scenarios
 from bench import call_scenarios as scenarios
 from bench.calls_driver import Driver
 
@@ -45,6 +48,7 @@ def run(driver: Driver) -> dict[str, Any]:
             scenarios.budget_spent,
             scenarios.merchant_admin,
             scenarios.console,
+            action_scenarios.merchant_actions,
         )
         for future in [pool.submit(scenario, driver) for scenario in concurrent]:
             future.result()

@@ -3,6 +3,7 @@ function), as `bench.instrument`'s hooks report it: `Counts`, and the `Recorder`
 which function is running on the current thread and counts for it.
 """
 
+import contextvars
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -45,7 +46,11 @@ class Recorder:
         self.counts = Counts()
         self.active = 0
         self._lock = threading.Lock()
-        self._local = threading.local()
+        # A context variable, not a thread-local: work a handler hands to a thread pool in a
+        # copy of its context (ordersync.actions.bulk) is still put down to the handler.
+        self._actor: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+            "actor", default=None
+        )
         self._meter = DynamoMeter(
             {stack.resources[logical]: shape for logical, shape in shapes.items()}
         )
@@ -56,22 +61,21 @@ class Recorder:
 
     # ---------------------------------------------------------------- who is calling
     def actor(self) -> str | None:
-        current = getattr(self._local, "actor", None)
+        current = self._actor.get()
         if current is None and threading.current_thread().name.startswith("poller-"):
             return POLLER
         return current
 
     @contextmanager
     def acting(self, actor: str) -> Iterator[None]:
-        previous = getattr(self._local, "actor", None)
-        self._local.actor = actor
+        token = self._actor.set(actor)
         busy = not actor.startswith(SCHEDULED)  # a sweep is not an operation's work
         with self._lock:
             self.active += busy
         try:
             yield
         finally:
-            self._local.actor = previous
+            self._actor.reset(token)
             with self._lock:
                 self.active -= busy
 

@@ -23,6 +23,8 @@ from bench.grants import grants
 from bench.permissions import Allowance, Call, check
 from local.template import ROOT, LocalTemplate
 
+# Functions fed by an SQS event-source mapping (AWSLambdaSQSQueueExecutionRole is attached).
+SQS_FED = ("DispatcherFunction", "BulkActionsFunction")
 RUNTIME = "the Lambda runtime, not the code, calls it with the function's role"
 # Grants no local run can show being used, each with why the function needs it.
 ALLOWANCES = [
@@ -45,20 +47,33 @@ ALLOWANCES = [
     # AWSLambdaSQSQueueExecutionRole, attached for the dispatcher's SQS event: the event-source
     # mapping polls with the dispatcher's role. The local poller's ReceiveMessage and
     # DeleteMessageBatch are recorded; reading the queue's attributes it does not imitate.
-    Allowance(
-        "DispatcherFunction",
-        "sqs:GetQueueAttributes",
-        "*",
-        "Lambda's SQS event-source mapping reads the queue's attributes",
+    *(
+        Allowance(
+            function,
+            "sqs:GetQueueAttributes",
+            "*",
+            "Lambda's SQS event-source mapping reads the queue's attributes",
+        )
+        for function in SQS_FED
     ),
     *(
         Allowance(
-            "DispatcherFunction",
+            function,
             f"logs:{action}",
             "*",
             f"{RUNTIME} (AWSLambdaSQSQueueExecutionRole grants it a second time)",
         )
+        for function in SQS_FED
         for action in ("CreateLogGroup", "CreateLogStream", "PutLogEvents")
+    ),
+    # A bulk job queues the rest of its matches only when its run's time runs short, which a
+    # local run (its context does not count down) never reaches; tests/integration/actions/
+    # test_jobs.py runs a job in parts.
+    Allowance(
+        "BulkActionsFunction",
+        "sqs:SendMessage*",
+        "arn:aws:sqs:us-east-1:123456789012:BulkActionsQueue",
+        "a long bulk job queues its next part for the next run",
     ),
 ]
 

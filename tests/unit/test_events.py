@@ -32,6 +32,7 @@ FOLDERS = {
     "SweeperFunction": "sweeper",
     "MerchantApiFunction": "merchant_api",
     "ConsoleFunction": "console",
+    "BulkActionsFunction": "bulk_actions",
 }
 HTTP_FOLDERS = ("api", "merchant_api", "console")
 

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from ordersync.alerts.ids import alert_id
-from ordersync.core.models import OperationMessage
+from ordersync.core.models import OperationMessage, OperationType
 from ordersync.merchants.models import Caller, MerchantUser, Permissions, Role
 from ordersync.merchants.repository import UserStore
+from ordersync.operations.intake import operation_id_for
 from ordersync.operations.models import WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 from tests.factories import delivery_summary, unique
@@ -53,7 +54,16 @@ def outcome_of(accepted, order_request) -> Callable[..., tuple[OperationMessage,
 
     def make(code: str = "Order Creation Failed", **overrides: Any) -> tuple[OperationMessage, str]:
         order_id = overrides.pop("order_id", unique("WEB-"))
-        message = accepted({**order_request, "orderId": order_id}, order_id=order_id, **overrides)
+        merchant_id = overrides.pop("merchant_id", "m1")
+        # The id intake derives, so a channel's repeat of this order finds this operation.
+        derived = operation_id_for(merchant_id, "shop", OperationType.CREATE, order_id)
+        message = accepted(
+            {**order_request, "orderId": order_id},
+            order_id=order_id,
+            merchant_id=merchant_id,
+            operation_id=derived,
+            **overrides,
+        )
         summary = delivery_summary(code, order_id=message.order_id, http_code=422)
         record_outcome(WorkflowInput(message=message, delivery=summary))
         return message, alert_id(message.entity_key)

@@ -180,3 +180,37 @@ def test_a_resolve_link_acts_under_its_contact_s_name(stack, outcome_of):
     assert done.by == "resolve link of ops@m1.test"
     [record] = [r for r in _story(message) if r.step == "action"]
     assert record.actor == "resolve link of ops@m1.test"
+
+
+def test_a_channel_s_correction_of_an_ignored_operation_runs_it_again(stack, users, outcome_of):
+    from ordersync.operations import intake
+
+    message, alert_id = outcome_of()
+    service.ignore(users["granted"], alert_id)
+    corrected = {**message.payload, "shippingMethod": "express"}
+    accepted = intake.accept(
+        intake.AcceptRequest(
+            channel_id="shop",
+            merchant_id="m1",
+            integration_id="erp",
+            operation=message.operation,
+            order_id=message.order_id,
+            payload=corrected,
+        )
+    )
+    assert accepted.status.value == "pending"
+    assert _status(message) == "pending"
+
+
+def test_a_hand_synced_order_is_listed_by_status_manually_synced(stack, users, outcome_of):
+    from ordersync.alerts.listing import list_alerts
+    from ordersync.alerts.query import AlertQuery
+
+    _, marked = outcome_of()
+    _, waiting = outcome_of()
+    service.mark_synced(users["granted"], marked)
+    found = list_alerts("m1", AlertQuery.parse({"status": "manually_synced"}))
+    assert [row["alertId"] for row in found.items] == [marked]
+    assert found.items[0]["operationStatus"] == "manually_synced"
+    failed = list_alerts("m1", AlertQuery.parse({"status": "failed"}))
+    assert [row["alertId"] for row in failed.items] == [waiting]

@@ -1,12 +1,12 @@
 """The merchant-facing HTTP API (signed-in merchant users, API Gateway's JWT authorizer on the
-Cognito user pool): one resolver, the merchant router, its exception policy."""
+Cognito user pool): one resolver, the merchant routers, their exception policy."""
 
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-from ordersync.api import merchant, merchant_errors
+from ordersync.api import merchant, merchant_actions, merchant_errors
 
 OPENAPI: dict[str, Any] = {
     "title": "ordersync merchant API",
@@ -22,4 +22,5 @@ OPENAPI: dict[str, Any] = {
 
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(merchant.router)
+app.include_router(merchant_actions.router)
 merchant_errors.register(app)

@@ -88,6 +88,8 @@ def row_status(values: dict[str, Any]) -> str:
         return ListStatus.QUEUED.value
     if code == "Order Not Yet Created":
         return ListStatus.BLOCKED.value
+    if code == "Marked Synced":
+        return ListStatus.MANUALLY_SYNCED.value
     if level in ("success", "warning"):
         return ListStatus.SYNCED.value
     return ListStatus.PENDING_VERIFICATION.value if level == "pending" else ListStatus.FAILED.value

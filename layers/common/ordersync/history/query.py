@@ -35,8 +35,9 @@ class ListStatus(StrEnum):
     only) · synced: level success or warning (as an operation's status is set) · failed: level
     error · pending, pending_verification: level pending (accepted, confirmation awaited) ·
     queued: code Queued (not run in time) · blocked: code Order Not Yet Created (waits for its
-    order's creation). `skipped` and `manually_synced` are not recorded on alerts or history
-    yet, so they are refused rather than answered wrongly."""
+    order's creation) · manually_synced: code Marked Synced (a person keyed it in by hand; it
+    is synced too). `skipped` is not recorded on alerts or history yet, so it is refused rather
+    than answered wrongly."""
 
     OPEN = "open"
     RESOLVED = "resolved"
@@ -47,6 +48,7 @@ class ListStatus(StrEnum):
     PENDING_VERIFICATION = "pending_verification"
     QUEUED = "queued"
     BLOCKED = "blocked"
+    MANUALLY_SYNCED = "manually_synced"
 
 
 # What each status means for the record's outcome: one level, or one code (None: neither).
@@ -56,7 +58,11 @@ STATUS_LEVEL = {
     ListStatus.PENDING_VERIFICATION: Level.PENDING,
 }
 STATUS_LEVELS = {ListStatus.SYNCED: (Level.SUCCESS, Level.WARNING)}
-STATUS_CODE = {ListStatus.QUEUED: "Queued", ListStatus.BLOCKED: "Order Not Yet Created"}
+STATUS_CODE = {
+    ListStatus.QUEUED: "Queued",
+    ListStatus.BLOCKED: "Order Not Yet Created",
+    ListStatus.MANUALLY_SYNCED: "Marked Synced",
+}
 
 
 class InvalidQuery(ValueError):

@@ -96,8 +96,9 @@ def queue(message: OperationMessage) -> None:
 
 
 def _resend(store: OperationStore, message: OperationMessage) -> AcceptedOperation:
-    """A different body for an operation that waits for a person is its correction: it replaces
-    the body and runs again under the same operation id. Any other different body conflicts."""
+    """A different body for an operation that waits for a person (a merchant's ignoring it
+    included) is its correction: it replaces the body and runs again under the same operation
+    id. Any other different body conflicts."""
     current = store.get(message.operation_id)
     if current is not None and current.payload_hash == payload_hash(message.payload):
         return AcceptedOperation(operation_id=message.operation_id, status=current.status)
@@ -106,7 +107,7 @@ def _resend(store: OperationStore, message: OperationMessage) -> AcceptedOperati
         current is not None
         and last is not None
         and (
-            current.status is OperationStatus.SKIPPED
+            current.status in (OperationStatus.SKIPPED, OperationStatus.IGNORED)
             or (
                 current.status is OperationStatus.FAILED
                 and last.retry_class in (RetryClass.NEEDS_ACTION, RetryClass.FINAL)

@@ -155,10 +155,12 @@ class OperationStore:
             .set("payloadHash", payload_hash(message.payload))
             .set("runs", 0)  # a corrected operation gets its whole retry schedule again
             .set_all(deadline_attributes(queued_deadline(now())))
+            .remove("ignoredFrom")
             .when(
-                "#status IN (:failed, :skipped) AND #lastCode = :code",
+                "#status IN (:failed, :skipped, :ignored) AND #lastCode = :code",
                 failed=OperationStatus.FAILED.value,
                 skipped=OperationStatus.SKIPPED.value,
+                ignored=OperationStatus.IGNORED.value,
                 code=waiting_code,
             )
         )

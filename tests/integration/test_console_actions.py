@@ -94,7 +94,7 @@ def test_bulk_ignore_of_ticked_rows_answers_per_alert(failed):
     assert alert_of(second).ignored
 
 
-def test_select_all_matching_acts_on_every_alert_the_filter_matches_and_no_other(failed):
+def test_select_all_matching_starts_a_job_on_every_match_and_no_other(failed, stack):
     mapped = failed(3, code="Ship Method Mapping Missing")
     (other,) = failed(1, code="Order Creation Failed")
     browser = signed_in("operator@demo-merchant.test")
@@ -108,9 +108,29 @@ def test_select_all_matching_acts_on_every_alert_the_filter_matches_and_no_other
             "csrf": csrf_of(page.body),
         },
     )
-    assert "3 of 3 done" in answer.body
+    assert answer.status == 303
+    job_page = answer.location
+    assert job_page.startswith("/console/jobs/")
+    assert "running" in browser.get(job_page).body
+    run_queued_jobs(stack)
+    finished = browser.get(job_page).body
+    assert "finished: 3 matched so far, 3 done" in finished
     assert all(alert_of(shown).ignored for shown in mapped)
     assert alert_of(other).ignored is False
+    assert signed_in("admin@other-merchant.test").get(job_page).status == 404
+
+
+def run_queued_jobs(stack) -> None:
+    """What BulkActionsFunction does with the queued job parts."""
+    from ordersync.actions import jobs
+
+    url = stack.resources["BulkActionsQueue"]
+    while messages := stack.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get(
+        "Messages", []
+    ):
+        for message in messages:
+            jobs.run_part(jobs.JobTask.model_validate_json(message["Body"]), lambda: 300)
+            stack.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
 def test_resend_with_corrected_shipping_data_replaces_the_body(failed):

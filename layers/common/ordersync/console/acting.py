@@ -1,67 +1,53 @@
-"""The console's buttons: one action on one order, a correction resent, or an action on many
-(the ticked rows, or every alert that matches the filters), each through `ordersync.actions`,
-which checks the user's grant again. A bulk run answers per alert: done, refused (and why) or
-not found."""
+"""The console's buttons, each through `ordersync.actions` (which checks the user's grant
+again): one action on one order, a correction resent, an action on the ticked rows (answered
+per alert: done, refused and why, or not found), or on every alert matching the filters (a
+bulk job, whose progress the console shows)."""
 
-from dataclasses import dataclass
 from typing import Any
 
-from ordersync.actions import service
+from ordersync.actions import bulk, jobs, service
+from ordersync.actions.actors import authorize
+from ordersync.actions.jobs import BulkJob
 from ordersync.actions.models import Action, ActionRefused, ItemResult
-from ordersync.alerts.ids import UnknownAlert
-from ordersync.alerts.listing import list_alerts
-from ordersync.alerts.query import AlertQuery
 from ordersync.merchants.models import Caller
 from ordersync.merchants.service import Forbidden
 from ordersync.operations import manual
 
 BULK_ACTIONS = (Action.RETRY, Action.IGNORE, Action.MARK_SYNCED)
-# Alerts one submission acts on: each action is a few keyed writes and a queue message, and
-# the function has 10 seconds. More matching alerts are listed as left for the next submit.
-BULK_LIMIT = 200
-
-
-@dataclass
-class BulkRun:
-    action: Action
-    results: list[ItemResult]
-    more: bool  # alerts past BULK_LIMIT still match the filters
 
 
 def one(caller: Caller, action: Action, alert_id: str, body: Any = None) -> ItemResult:
+    """One order's action, answered as a bulk item is (a refusal is a result, with why)."""
     try:
-        done = service.act(caller, action, alert_id, body)
+        actor = authorize(caller)
     except Forbidden as refused:
         return ItemResult(
             alert_id=alert_id, result="refused", reason="permission", message=str(refused)
         )
+    if action is not Action.RESEND:
+        return bulk.act_on(actor, action, alert_id)
+    try:
+        done = service.resend(actor, alert_id, body)
     except ActionRefused as refused:
         return ItemResult(
             alert_id=alert_id, result="refused", reason="status", message=str(refused)
         )
-    except UnknownAlert:
-        return ItemResult(alert_id=alert_id, result="not_found", message="no such alert")
     return ItemResult(alert_id=alert_id, result="done", operation_status=done.operation_status)
 
 
-def matching(caller: Caller, filters: dict[str, str]) -> tuple[list[str], bool]:
-    """The ids of the alerts the filters match (at most BULK_LIMIT), and whether more match.
-    Planned list Queries, as the page itself was listed."""
-    query = AlertQuery.parse({**filters, "columns": "alertId", "limit": "200"})
-    ids: list[str] = []
-    while True:
-        page = list_alerts(caller.merchant_id, query)
-        ids += [row["alertId"] for row in page.items]
-        if len(ids) > BULK_LIMIT:
-            return ids[:BULK_LIMIT], True
-        if page.cursor is None:
-            return ids, False
-        query = query.model_copy(update={"cursor": page.cursor})
+def by_ids(caller: Caller, action: Action, ids: list[str]) -> list[ItemResult]:
+    """The ticked rows (at most the domain's 1,000), each answered."""
+    return bulk.by_ids(caller, action, ids[: bulk.MAX_IDS]).results
 
 
-def bulk(caller: Caller, action: Action, ids: list[str]) -> list[ItemResult]:
-    unique = list(dict.fromkeys(ids))[:BULK_LIMIT]
-    return [one(caller, action, alert_id) for alert_id in unique]
+def by_filter(caller: Caller, action: Action, filters: dict[str, str]) -> BulkJob:
+    """Every alert matching the filters, however many: a job the bulk-actions queue runs, page
+    by page (the console shows its progress)."""
+    return jobs.start(caller, action, filters)
+
+
+def job(caller: Caller, job_id: str) -> BulkJob:
+    return jobs.JobStore().get(caller.merchant_id, job_id)
 
 
 def resend_body(operation_id: str, corrections: dict[str, str]) -> dict[str, Any] | None:

@@ -8,7 +8,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from ordersync.actions.models import ActionRefused
+from ordersync.actions.jobs import UnknownJob
+from ordersync.actions.models import ActionRefused, InvalidPayload
 from ordersync.alerts.ids import UnknownAlert
 from ordersync.console import routes_auth, routes_lists, routes_order, routes_settings, web
 from ordersync.console.render import page, redirect
@@ -31,6 +32,8 @@ REFUSED: dict[type[Exception], tuple[int, str]] = {
     InvalidGrant: (422, "That cannot be granted"),
     InvalidQuery: (422, "The request has problems"),
     ActionRefused: (409, "That does not apply now"),
+    UnknownJob: (404, "No such job"),
+    InvalidPayload: (422, "The request has problems"),
 }
 
 

@@ -11,7 +11,7 @@ from ordersync.actions.models import Action, ActionRefused, InvalidPayload
 from ordersync.alerts.ids import find
 from ordersync.catalog.codes import catalog
 from ordersync.console import acting
-from ordersync.console.render import page
+from ordersync.console.render import page, redirect
 from ordersync.console.web import base, checked_form, common, current_session, first, router
 from ordersync.history.listing import story
 
@@ -83,16 +83,8 @@ def order_page(alertId: str) -> Response[str]:  # named as in the API's routes
     )
 
 
-def _result_page(
-    current: Any, results: list[Any], action: str, more: bool = False
-) -> Response[str]:
-    return page(
-        "results.html",
-        **common(current, "alerts"),
-        results=results,
-        action=action,
-        more=more,
-    )
+def _result_page(current: Any, results: list[Any], action: str) -> Response[str]:
+    return page("results.html", **common(current, "alerts"), results=results, action=action)
 
 
 @router.post("/console/alerts/<alertId>/act")
@@ -132,16 +124,15 @@ def bulk_action() -> Response[str]:
     current = current_session()
     fields = checked_form(current)
     action = _action(first(fields, "action"), acting.BULK_ACTIONS)
-    more = False
     if first(fields, "scope") == "matching":
         filters = {
             name.removeprefix("filter."): values[0]
             for name, values in fields.items()
             if name.startswith("filter.") and values and values[0]
         }
-        ids, more = acting.matching(current.caller, filters)
-    else:
-        ids = fields.get("ids", [])
+        job = acting.by_filter(current.caller, action, filters)
+        return redirect(f"{base()}/jobs/{job.job_id}")
+    ids = fields.get("ids", [])
     if not ids:
         return page(
             "refused.html",
@@ -150,7 +141,14 @@ def bulk_action() -> Response[str]:
             title="Nothing selected",
             reason="Tick the orders to act on, or select all matching the filters.",
         )
-    return _result_page(current, acting.bulk(current.caller, action, ids), action.value, more)
+    return _result_page(current, acting.by_ids(current.caller, action, ids), action.value)
+
+
+@router.get("/console/jobs/<jobId>")
+def job_page(jobId: str) -> Response[str]:
+    current = current_session()
+    job = acting.job(current.caller, jobId)  # the merchant's own jobs only
+    return page("job.html", **common(current, "alerts"), job=job)
 
 
 def _action(raw: str, allowed: tuple[Action, ...]) -> Action:

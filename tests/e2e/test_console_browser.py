@@ -4,6 +4,7 @@ the local stack, walked as a merchant would. Each step saves a screenshot under
 docs/console/, where the README shows them."""
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

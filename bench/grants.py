@@ -13,8 +13,8 @@ from typing import Any
 
 from bench.arns import ACCOUNT, PARTITION, REGION, resource_arn
 
-# What SAM attaches by ARN (Tracing: Active, an SQS event, every function): AWS's own
-# documents, as published, so their grants are checked like the template's.
+# What SAM attaches by ARN (Tracing: Active, an SQS or a DynamoDB stream event, every function):
+# AWS's own documents, as published, so their grants are checked like the template's.
 MANAGED_POLICIES: dict[str, list[dict[str, Any]]] = {
     "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole": [
         {
@@ -32,6 +32,21 @@ MANAGED_POLICIES: dict[str, list[dict[str, Any]]] = {
                 "xray:GetSamplingRules",
                 "xray:GetSamplingTargets",
                 "xray:GetSamplingStatisticSummaries",
+            ],
+            "Resource": "*",
+        }
+    ],
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole": [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams",
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
             ],
             "Resource": "*",
         }

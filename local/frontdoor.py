@@ -158,6 +158,9 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             body, encoded = base64.b64encode(raw).decode(), True
         route_key = f"{route.method} {route.path}"
+        # Payload 2.0 hands cookies over as a list, not as a header.
+        cookie_header = headers.pop("cookie", "")
+        cookies = [c.strip() for c in cookie_header.replace(",", ";").split(";") if c.strip()]
         return {
             "version": "2.0",
             "routeKey": route_key,
@@ -185,6 +188,7 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             },
             "body": body,
             "isBase64Encoded": encoded,
+            **({"cookies": cookies} if cookies else {}),
         }
 
     def _route(

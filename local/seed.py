@@ -9,6 +9,8 @@ from ordersync.config.repository import ConfigStore
 from ordersync.core.clock import now
 from ordersync.merchants.models import MerchantUser, Permissions, Role
 from ordersync.merchants.repository import UserStore
+from ordersync.notifications.models import Contact, StoredSettings
+from ordersync.notifications.recipients import SettingsStore
 
 if TYPE_CHECKING:
     from local.cognito import UserPool
@@ -129,3 +131,17 @@ def seed_merchant_users(pool: "UserPool", users: UserStore | None = None) -> Non
                 updated_at=moment,
             )
         )
+
+
+# Each merchant's alert contact: told at once (immediate), so `make run` shows an email in
+# GET /_local/outbox as soon as an order fails in a way that needs a person.
+ALERT_CONTACTS = {
+    DEMO_MERCHANT: Contact(name="Demo ops desk", email="alerts@demo-merchant.test"),
+    OTHER_MERCHANT: Contact(name="Other ops desk", email="alerts@other-merchant.test"),
+}
+
+
+def seed_alert_contacts(settings: SettingsStore | None = None) -> None:
+    settings = settings or SettingsStore()
+    for merchant_id, contact in ALERT_CONTACTS.items():
+        settings.put(merchant_id, StoredSettings(contacts=[contact]))

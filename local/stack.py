@@ -14,11 +14,13 @@ from local.cognito import SignInRefused, UserPool, create_user_pools, resolve
 from local.frontdoor import FrontDoor
 from local.jwt_authorizer import JwtAuthorizer
 from local.lambdas import LocalFunctions
+from local.mail import create_mail_resources, outbox
 from local.platform import PlatformServer
 from local.pollers import QueuePoller
 from local.ports import free_port
 from local.schedules import ScheduleRunner
-from local.seed import seed_demo, seed_merchant_users
+from local.seed import seed_alert_contacts, seed_demo, seed_merchant_users
+from local.streams import StreamPoller
 from local.template import LocalTemplate
 
 STACK_NAME = "ordersync-local"
@@ -46,6 +48,7 @@ class LocalStack:
         self.resources: dict[str, str] = {}
         self.cognito: dict[str, dict[str, str]] = {}
         self.pollers: list[QueuePoller] = []
+        self.streams: list[StreamPoller] = []
         self.schedules: list[ScheduleRunner] = []
         self._servers: list[Any] = []
 
@@ -65,9 +68,11 @@ class LocalStack:
         self._servers.append(embedded_aws.start(self.functions, aws_port))
         self._create_stack()
         self._function_environment()
-        # SES only sends from a verified identity; locally the sender is verified at once.
-        self.client("ses").verify_email_identity(EmailAddress=os.environ["SENDER_EMAIL"])
+        create_mail_resources(
+            self.template, self.client("ses"), {**self._template_defaults(), **self._parameters()}
+        )
         seed_demo(self.platform_url)
+        seed_alert_contacts()
         self.user_pool = UserPool(
             self.client("cognito-idp"),
             self.resources["MerchantUserPool"],
@@ -78,6 +83,10 @@ class LocalStack:
         self.platform.start()
         self._servers.append(self.platform)
         self._start_pollers()
+        for mapping in self.template.stream_mappings:
+            stream = StreamPoller(mapping, self.resources[mapping.table_logical_id], self.functions)
+            stream.start()
+            self.streams.append(stream)
         for schedule in self.template.schedules:
             runner = ScheduleRunner(schedule, self.functions, options.time_scale)
             runner.start()
@@ -100,6 +109,8 @@ class LocalStack:
             runner.stop()
         for poller in self.pollers:
             poller.stop()
+        for stream in self.streams:
+            stream.stop()
         for server in reversed(self._servers):
             server.shutdown() if hasattr(server, "shutdown") else server.stop()
 
@@ -174,6 +185,8 @@ class LocalStack:
                 {k: str(v) for k, v in config.get("Environment", {}).get("Variables", {}).items()}
             )
         merged.pop("POWERTOOLS_SERVICE_NAME", None)
+        # The links in emails lead to this front door (the template's default is the API's URL).
+        merged["PUBLIC_BASE_URL"] = self.url
         merged["RETRY_TIME_SCALE"] = str(min(1.0, self.options.time_scale))
         merged["STUCK_GRACE_SECONDS"] = str(15 * 60 * self.options.time_scale)
         for name in ("QUEUED_ALERT_MINUTES", "VERIFICATION_TIMEOUT_MINUTES"):
@@ -219,21 +232,14 @@ class LocalStack:
             return 401, {"message": str(refused)}
 
     def outbox(self) -> list[dict[str, Any]]:
-        from moto.ses.models import ses_backends
+        return outbox()
 
-        sent = []
-        for message in ses_backends[ACCOUNT][REGION].sent_messages:
-            sent.append(
-                {
-                    "id": message.id,
-                    "source": getattr(message, "source", None),
-                    "destinations": getattr(message, "destinations", None),
-                    "subject": getattr(message, "subject", None),
-                    "body": getattr(message, "body", None),
-                    "raw": getattr(message, "raw_data", None),
-                }
-            )
-        return sent
+    def _template_defaults(self) -> dict[str, str]:
+        return {
+            name: str(spec["Default"])
+            for name, spec in self.template.sam.get("Parameters", {}).items()
+            if "Default" in spec
+        }
 
     def describe(self) -> dict[str, Any]:
         sqs = self.client("sqs")
@@ -263,6 +269,6 @@ class LocalStack:
             ],
             "pollers": [
                 {"function": p.mapping.function, "batches": p.batches, "failures": p.failures}
-                for p in self.pollers
+                for p in [*self.pollers, *self.streams]
             ],
         }

@@ -20,6 +20,8 @@ from samcli.yamlhelper import yaml_parse
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 
+from local.template_refs import resolve_created, substitute
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
 REGION = "us-east-1"
@@ -35,6 +37,9 @@ NOT_FOR_MOTO = (
     "AWS::CloudWatch::Dashboard",
     # moto's CloudFormation skips these with a warning; local/cognito.py creates them.
     "AWS::Cognito::",
+    # Skipped by moto too; the local stack verifies the sender and creates the configuration
+    # set through moto's SES API (local/stack.py).
+    "AWS::SES::",
 )
 
 
@@ -73,19 +78,21 @@ class QueueMapping:
 
 
 @dataclass(frozen=True)
+class StreamMapping:
+    function: str
+    table_logical_id: str
+    batch_size: int
+    report_batch_item_failures: bool
+    maximum_retry_attempts: int
+
+
+@dataclass(frozen=True)
 class Schedule:
     function: str
     every_seconds: float
 
 
-_RATE_UNITS = {
-    "minute": 60,
-    "minutes": 60,
-    "hour": 3600,
-    "hours": 3600,
-    "day": 86400,
-    "days": 86400,
-}
+_RATE_UNITS = {"minute": 60, "hour": 3600, "day": 86400}
 
 
 def rate_seconds(expression: str) -> float:
@@ -93,7 +100,7 @@ def rate_seconds(expression: str) -> float:
     match = re.fullmatch(r"rate\((\d+) (minutes?|hours?|days?)\)", expression.strip())
     if match is None:
         raise ValueError(f"only rate() schedules run locally, not {expression!r}")
-    return int(match[1]) * _RATE_UNITS[match[2]]
+    return int(match[1]) * _RATE_UNITS[match[2].rstrip("s")]
 
 
 @dataclass
@@ -104,6 +111,7 @@ class LocalTemplate:
     authorizers: dict[str, str] = field(default_factory=dict)
     jwt_authorizers: dict[str, JwtAuthorizerSpec] = field(default_factory=dict)
     queue_mappings: list[QueueMapping] = field(default_factory=list)
+    stream_mappings: list[StreamMapping] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
 
     @classmethod
@@ -157,6 +165,17 @@ class LocalTemplate:
             )
         elif event["Type"] in ("Schedule", "ScheduleV2"):
             self.schedules.append(Schedule(function, rate_seconds(props["ScheduleExpression"])))
+        elif event["Type"] == "DynamoDB":
+            self.stream_mappings.append(
+                StreamMapping(
+                    function=function,
+                    table_logical_id=_ref_target(props["Stream"]),
+                    batch_size=int(props.get("BatchSize", 100)),
+                    report_batch_item_failures="ReportBatchItemFailures"
+                    in props.get("FunctionResponseTypes", []),
+                    maximum_retry_attempts=int(props.get("MaximumRetryAttempts", 3)),
+                )
+            )
         elif event["Type"] == "SQS":
             self.queue_mappings.append(
                 QueueMapping(
@@ -226,7 +245,17 @@ class LocalTemplate:
             if resource["Type"] == "AWS::Lambda::Function":
                 resource["Properties"].pop("Layers", None)
         cfn.pop("Outputs", None)
-        return resolve_created(cfn, {**self._stand_ins(), **(created or {})})
+        return resolve_created(
+            cfn, {**self._stand_ins(), **self._named(parameters), **(created or {})}
+        )
+
+    def _named(self, parameters: dict[str, str]) -> dict[str, dict[str, str]]:
+        """Refs to resources moto does not create: the HTTP API (the front door stands in for
+        it) and SES's configuration sets (local/mail.py creates them by these names)."""
+        named = {name: {"Ref": "local"} for name in self.resources_of_type("AWS::Serverless::Http")}
+        for name, resource in self.resources_of_type("AWS::SES::ConfigurationSet").items():
+            named[name] = {"Ref": substitute(resource["Properties"]["Name"], parameters)}
+        return named
 
     def _stand_ins(self) -> dict[str, dict[str, str]]:
         """Values for the Cognito resources when nobody created them (the integration tests
@@ -242,29 +271,6 @@ class LocalTemplate:
             }
             for logical_id in self.resources_of_type("AWS::Cognito::")
         }
-
-
-def resolve_created(value: Any, created: dict[str, dict[str, str]]) -> Any:
-    """`value` with every Ref, GetAtt and ${Name} of a resource in `created` replaced."""
-    if not created:
-        return value
-    if isinstance(value, list):
-        return [resolve_created(item, created) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if list(value) == ["Ref"] and value["Ref"] in created:
-        return created[value["Ref"]]["Ref"]
-    if list(value) == ["Fn::GetAtt"]:
-        target = value["Fn::GetAtt"]
-        name, attribute = target if isinstance(target, list) else target.split(".", 1)
-        if name in created:
-            return created[name][attribute]
-    if list(value) == ["Fn::Sub"] and isinstance(value["Fn::Sub"], str):
-        text = value["Fn::Sub"]
-        for name, values in created.items():
-            text = text.replace(f"${{{name}}}", values["Ref"])
-        return {"Fn::Sub": text}
-    return {key: resolve_created(item, created) for key, item in value.items()}
 
 
 def scale_retries(definition: dict[str, Any], time_scale: float) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ordersync.alerts.models import Alert
 from ordersync.catalog.codes import outcome
 from ordersync.core.models import OperationMessage, OperationType
 from ordersync.orders.lifecycle import OrderState, OrderStatus
@@ -136,3 +137,24 @@ def bench_scenario(**overrides: Any) -> dict[str, Any]:
         "log_bytes": {"OrderCreateFunction": 600.0},
     }
     return {**base, **overrides}
+
+
+def an_alert(code: str = "Missing Shipping Data", **changes: Any) -> Alert:
+    """Order WEB-1's open alert of merchant m, for `code` (validated, as the store reads it)."""
+    moment = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "merchant_id": "m",
+        "entity_key": "erp#shop#order#WEB-1",
+        "integration_id": "erp",
+        "channel_id": "shop",
+        "identifier": "WEB-1",
+        "operation_id": "op-1",
+        "operation": "shipment",
+        "status": "open",
+        "attempts": 1,
+        "next_step": "waiting for a person: edit and resend, or retry",
+        "created_at": moment,
+        "updated_at": moment,
+        "outcome": outcome(code, order_id="WEB-1", reference="S-1", problems="carrier"),
+    }
+    return Alert.model_validate({**values, **changes})

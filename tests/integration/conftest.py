@@ -31,6 +31,7 @@ ENVIRONMENT = {
     "SIGNATURES_TABLE": "SignaturesTable",
     "OPERATIONS_QUEUE_URL": "OperationsQueue",
     "DEAD_LETTER_QUEUE_URL": "OperationsDeadLetterQueue",
+    "NOTIFICATIONS_TABLE": "NotificationsTable",
     "BULK_ACTIONS_QUEUE_URL": "BulkActionsQueue",
 }
 

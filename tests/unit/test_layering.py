@@ -24,6 +24,8 @@ ROOMS = [
     "delivery",
     "callbacks",
     "actions",
+    "notifications",
+    "web",
     "api",
     "console",
 ]

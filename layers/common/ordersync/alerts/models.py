@@ -24,6 +24,8 @@ class Alert(Record):
     operation: OperationType
     status: AlertStatus
     ignored: bool = False
+    # A transient failure whose retry schedule is spent: it now waits for a person too.
+    retries_spent: bool = False
     outcome: Outcome
     attempts: int
     history_ref: str | None = None

@@ -21,6 +21,7 @@ def record(
     history_ref: str | None = None,
     entity_key: str | None = None,
     only_once_failed: bool = False,
+    retries_spent: bool = False,
     unless_newer_than: datetime | None = None,
     store: AlertStore | None = None,
 ) -> bool:
@@ -30,7 +31,8 @@ def record(
     `only_once_failed`: a success writes only over an existing alert (the entity gets one of
     its own only once something failed). `unless_newer_than`: skip if the alert changed at or
     after that moment, and write only if nothing replaced it meanwhile (a sweep that began
-    before a run finished must not undo the run's alert)."""
+    before a run finished must not undo the run's alert). `retries_spent`: a transient failure
+    whose retry schedule ran out, so it waits for a person now."""
     alerts = store or AlertStore()
     key = entity_key or subject.entity_key
     closes = outcome.level in CLOSING_LEVELS
@@ -50,6 +52,7 @@ def record(
             status=AlertStatus.RESOLVED if closes else AlertStatus.OPEN,
             outcome=outcome,
             attempts=attempts,
+            retries_spent=retries_spent and not closes,
             history_ref=history_ref,
             next_step=next_step,
             created_at=moment,

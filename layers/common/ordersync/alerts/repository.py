@@ -16,14 +16,19 @@ def alert_fields(alert: Alert) -> dict[str, Any]:
     """The attributes an alert's item holds besides its key and createdAt (None: removed).
 
     Index keys: merchantId (by updated and created time), merchantCode, merchantLevel, and
-    needsAction only while the alert is open, not ignored and waiting for a person."""
+    needsAction only while the alert is open, not ignored and waiting for a person: an error
+    retrying cannot mend, or a transient one whose retries are spent. The alert emails go out for
+    exactly these (ordersync.notifications.rules)."""
     outcome = alert.outcome
     open_ = alert.status is AlertStatus.OPEN
     needs_action = (
         open_
         and not alert.ignored
         and outcome.level is Level.ERROR
-        and outcome.retry_class in (RetryClass.NEEDS_ACTION, RetryClass.FINAL)
+        and (
+            outcome.retry_class in (RetryClass.NEEDS_ACTION, RetryClass.FINAL)
+            or alert.retries_spent
+        )
     )
     return {
         "merchantId": alert.merchant_id,
@@ -38,6 +43,7 @@ def alert_fields(alert: Alert) -> dict[str, Any]:
         "operation": alert.operation.value,
         "status": alert.status.value,
         "ignored": alert.ignored,
+        "retriesSpent": alert.retries_spent,
         "attempts": alert.attempts,
         "historyRef": alert.history_ref,
         "nextStep": alert.next_step,
@@ -144,6 +150,11 @@ class AlertPage:
     cursor: dict[str, Any] | None  # where the next page starts; None after the last
     scanned: int  # items read to answer (DynamoDB's ScannedCount): what the page costs
     index: str
+
+
+def alert_from_item(item: dict[str, Any]) -> Alert:
+    """An alert from its item as DynamoDB writes it (a stream record's image included)."""
+    return _alert(from_item(item))
 
 
 def _alert(values: dict[str, Any]) -> Alert:

@@ -10,6 +10,7 @@ from ordersync.core.settings import get_settings, reset_all, resettable
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_ses import SESClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_stepfunctions import SFNClient
 
@@ -42,6 +43,11 @@ def stepfunctions() -> "SFNClient":
 @resettable
 def cognito_idp() -> "CognitoIdentityProviderClient":
     return boto3.client("cognito-idp", config=_config())
+
+
+@resettable
+def ses() -> "SESClient":
+    return boto3.client("ses", config=_config())
 
 
 def reset_clients() -> None:

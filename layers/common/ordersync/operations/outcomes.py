@@ -122,6 +122,7 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         next_step=next_step,
         attempts=attempts,
         history_ref=summary.get("historyRef"),
+        retries_spent=disposition == "dead_letter",
     )
     logger.info("outcome recorded", extra={"code": outcome.code, "status": status.value})
     metrics.outcome_recorded(message.merchant_id, message.operation, outcome.code, outcome.level)

@@ -1,0 +1,19 @@
+"""Scheduled: the digests due at the end of each window (ordersync.notifications)."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ordersync.core.pii import PiiMaskingFormatter
+from ordersync.notifications.service import send_digests
+
+logger = Logger(logger_formatter=PiiMaskingFormatter())
+tracer = Tracer()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    sent = send_digests()
+    return {"digests": sent.digests, "recipients": len(sent.recipients)}

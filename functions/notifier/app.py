@@ -1,0 +1,39 @@
+"""The alerts table's stream: an alert that newly waits for a person is emailed, or put into
+its recipients' digests (ordersync.notifications)."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ordersync.core.pii import PiiMaskingFormatter
+from ordersync.notifications.rules import newly_waiting
+from ordersync.notifications.service import notify
+
+logger = Logger(logger_formatter=PiiMaskingFormatter())
+tracer = Tracer()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def _record_handler(record: DynamoDBRecord) -> str:
+    alert = newly_waiting(record.raw_event)
+    if alert is None:
+        return "nothing to tell"
+    sent = notify(alert)
+    return f"{sent.immediate} sent, {sent.digests_due} for a digest"
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=_record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,75 @@
+"""A merchant's notification settings (the config table) and the recipients they make: named
+contacts, and users an admin granted notifications to, each at their frequency."""
+
+from typing import Any
+
+from ordersync.core import aws
+from ordersync.core.dynamo import from_item, key, to_item
+from ordersync.core.settings import get_settings
+from ordersync.merchants.models import MerchantUser
+from ordersync.merchants.repository import UserRepository, UserStore
+from ordersync.notifications.models import Frequency, Recipient, StoredSettings
+
+SORT_KEY = "NOTIFICATIONS"
+
+
+def _key(merchant_id: str) -> dict[str, Any]:
+    return key(f"MERCHANT#{merchant_id}", SORT_KEY)
+
+
+class SettingsStore:
+    def __init__(self, table: str | None = None) -> None:
+        self._table = table or get_settings().config_table
+
+    def get(self, merchant_id: str) -> StoredSettings:
+        item = aws.dynamodb().get_item(
+            TableName=self._table, Key=_key(merchant_id), ConsistentRead=True
+        )
+        if "Item" not in item:
+            return StoredSettings()
+        values = from_item(item["Item"])
+        return StoredSettings.model_validate(
+            {k: values[k] for k in ("contacts", "userFrequencies") if k in values}
+        )
+
+    def put(self, merchant_id: str, stored: StoredSettings) -> None:
+        # The whole list is the admin's to replace: a plain put, last writer wins.
+        values = stored.model_dump(by_alias=True, mode="json")
+        aws.dynamodb().put_item(
+            TableName=self._table, Item={**_key(merchant_id), **to_item(values)}
+        )
+
+
+def user_frequency(stored: StoredSettings, user: MerchantUser) -> Frequency:
+    return stored.user_frequencies.get(user.user_id, Frequency.IMMEDIATE)
+
+
+def recipients(
+    merchant_id: str,
+    settings: SettingsStore | None = None,
+    users: UserRepository | None = None,
+) -> list[Recipient]:
+    """Everyone the merchant's configuration says to tell, once each (an address named as a
+    contact and held by a user is told once, at the contact's frequency); `off` is left out."""
+    stored = (settings or SettingsStore()).get(merchant_id)
+    found: dict[str, Recipient] = {}
+    for contact in stored.contacts:
+        recipient = Recipient(
+            key=Recipient.key_of(contact.email),
+            name=contact.name,
+            email=contact.email,
+            frequency=contact.frequency,
+        )
+        found.setdefault(recipient.key, recipient)
+    for user in (users or UserStore()).list(merchant_id):
+        if not user.permissions.notifications:
+            continue
+        recipient = Recipient(
+            key=Recipient.key_of(user.email),
+            name="",
+            email=user.email,
+            frequency=user_frequency(stored, user),
+            user_id=user.user_id,
+        )
+        found.setdefault(recipient.key, recipient)
+    return [r for r in found.values() if r.frequency is not Frequency.OFF]

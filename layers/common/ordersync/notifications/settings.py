@@ -1,0 +1,28 @@
+"""What only the notification functions read from their environment."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ordersync.core.settings import resettable
+
+
+class NotificationSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    notifications_table: str
+    # Where links in emails point (scheme and host, no trailing slash): configuration, never a
+    # request's Host header, so a forged header cannot send a merchant's token elsewhere.
+    public_base_url: str = Field(pattern=r"^https?://[^/\s?#]+(/[^\s?#]*[^/\s?#])?$")
+    mail_configuration_set: str = ""
+    resolve_token_days: float = Field(default=7.0, gt=0, le=90)
+    unsubscribe_token_days: float = Field(default=365.0, gt=0, le=3650)
+    # The fatigue window: a contact gets at most one immediate email per window, the rest of
+    # the window's alerts in one digest at its end.
+    notify_window_minutes: float = Field(default=60.0, gt=0, le=1440)
+    # A digest lists at most this many alerts with their own link (the counts cover them all).
+    digest_links: int = Field(default=50, ge=1, le=500)
+
+
+@resettable
+def notification_settings() -> NotificationSettings:
+    return NotificationSettings()

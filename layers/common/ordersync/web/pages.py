@@ -1,0 +1,49 @@
+"""Rendering a page: the Jinja2 environment (autoescaped, strict), and the headers every page
+carries (a Content-Security-Policy that allows no script at all, no caching, no referrer: the
+URL holds the link's token)."""
+
+import secrets
+from functools import cache
+from typing import Any
+
+import jinja2
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.shared.cookies import Cookie
+
+
+@cache
+def _pages() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("ordersync.web"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def page(
+    name: str, status: int = 200, *, cookies: list[Cookie] | None = None, **values: Any
+) -> Response[str]:
+    nonce = secrets.token_urlsafe(16)  # the one inline stylesheet; no script is allowed
+    body = _pages().get_template(name).render(style_nonce=nonce, **values)
+    return Response(
+        status_code=status,
+        content_type=f"{content_types.TEXT_HTML}; charset=utf-8",
+        body=body,
+        cookies=cookies,
+        headers={
+            "Content-Security-Policy": (
+                f"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self'; "
+                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            ),
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def refused(status: int, reason: str) -> Response[str]:
+    """A link that opens nothing: says so plainly, shows nothing of any alert."""
+    return page("refused.html", status, reason=reason)

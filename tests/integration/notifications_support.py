@@ -1,0 +1,77 @@
+"""What the notification tests share: the alerts table's stream as the notifier receives it,
+the emails moto's SES kept, and a merchant with contacts and users to tell."""
+
+import email
+from datetime import UTC, datetime
+from email.message import Message
+from typing import Any
+
+from moto.ses.models import ses_backends
+
+from local.streams import TableStream
+from ordersync.core.clock import now
+from ordersync.merchants.models import MerchantUser, Permissions, Role
+from ordersync.merchants.repository import UserStore
+from ordersync.notifications.models import Contact, Frequency, StoredSettings
+from ordersync.notifications.recipients import SettingsStore
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+BASE_URL = "https://alerts.ordersync.test"
+SENDER = "alerts@example.com"
+
+
+class AlertStream(TableStream):
+    """The alerts table's stream from now on, as Lambda hands it to the notifier."""
+
+    def event(self) -> dict[str, Any]:
+        records = self.read(10_000)
+        self.advance(len(records))
+        return {"Records": records}
+
+
+def sent_emails() -> list[Message]:
+    return [
+        email.message_from_string(message.raw_data)
+        for message in ses_backends[ACCOUNT][REGION].sent_messages
+    ]
+
+
+def forget_sent() -> None:
+    ses_backends[ACCOUNT][REGION].sent_messages.clear()
+
+
+def part(message: Message, subtype: str) -> str:
+    for piece in message.walk():
+        if piece.get_content_type() == f"text/{subtype}":
+            charset = piece.get_content_charset() or "utf-8"
+            return str(piece.get_payload(decode=True).decode(charset))  # type: ignore[union-attr]
+    raise AssertionError(f"no text/{subtype} part")
+
+
+def merchant_with_recipients(
+    merchant_id: str = "m", frequency: Frequency = Frequency.IMMEDIATE
+) -> None:
+    """Merchant `m`: one named contact, one user granted notifications, one user without."""
+    SettingsStore().put(
+        merchant_id,
+        StoredSettings(
+            contacts=[Contact(name="Ops desk", email="ops@m.test", frequency=frequency)]
+        ),
+    )
+    moment = now()
+    for user_id, granted in (("u-granted", True), ("u-not", False)):
+        UserStore().create(
+            MerchantUser(
+                user_id=user_id,
+                merchant_id=merchant_id,
+                email=f"{user_id}@m.test",
+                role=Role.OPERATOR,
+                permissions=Permissions(notifications=granted),
+                created_at=moment,
+                updated_at=moment,
+            )
+        )
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, 29, hour, minute, tzinfo=UTC)

@@ -39,8 +39,6 @@ class Browser:
         from ordersync.console.app import handle
 
         headers = {"host": "console.test"}
-        if self.jar:
-            headers["cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
         if body is not None:
             headers["content-type"] = "application/x-www-form-urlencoded"
         params: dict[str, str] = {}
@@ -65,6 +63,8 @@ class Browser:
             "body": body,
             "isBase64Encoded": False,
         }
+        if self.jar:  # payload 2.0: the request's cookies as a list
+            event["cookies"] = [f"{k}={v}" for k, v in self.jar.items()]
         answer = handle(event, None)
         for raw in answer.get("cookies") or []:
             morsel = next(iter(SimpleCookie(raw).values()))

@@ -5,7 +5,7 @@ from aws_lambda_powertools.event_handler import Response
 from ordersync.console import session
 from ordersync.console.render import page, redirect, static
 from ordersync.console.session import NotSignedIn, SignInRefused
-from ordersync.console.web import base, first, form, router
+from ordersync.console.web import base, cookie_header, first, form, router
 
 SIGN_IN_SECONDS = 900
 
@@ -46,9 +46,7 @@ def sign_in_page() -> Response[str]:
 def sign_in() -> Response[str]:
     fields = form()
     email, password = first(fields, "email").strip(), first(fields, "password")
-    expected = session.cookies(router.current_event.headers.get("cookie")).get(
-        session.SIGN_IN_COOKIE, ""
-    )
+    expected = session.cookies(cookie_header()).get(session.SIGN_IN_COOKIE, "")
     missing = [name for name, value in (("email", email), ("password", password)) if not value]
     if not expected or first(fields, "csrf") != expected:
         return _sign_in_page(403, "The sign-in form had expired; please try again.", email)
@@ -71,7 +69,7 @@ def sign_in() -> Response[str]:
 def sign_out() -> Response[str]:
     """Ends the session in this browser: the cookie goes, and with it every CSRF token."""
     try:
-        current = session.current(router.current_event.headers.get("cookie"))
+        current = session.current(cookie_header())
         session.check_csrf(current.csrf, {"csrf": first(form(), "csrf")})
     except NotSignedIn:
         pass  # nothing to end; the cookie is cleared all the same

@@ -19,8 +19,13 @@ def base() -> str:
     return raw[: found + len("/console")] if found >= 0 else "/console"
 
 
+def cookie_header() -> str:
+    """The request's cookies: payload 2.0 hands them over as a list, not as a Cookie header."""
+    return "; ".join(router.current_event.cookies or [])
+
+
 def current_session() -> Session:
-    return session.current(router.current_event.headers.get("cookie"))
+    return session.current(cookie_header())
 
 
 def form() -> dict[str, list[str]]:

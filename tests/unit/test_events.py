@@ -33,8 +33,11 @@ FOLDERS = {
     "MerchantApiFunction": "merchant_api",
     "ConsoleFunction": "console",
     "BulkActionsFunction": "bulk_actions",
+    "NotifierFunction": "notifier",
+    "DigestFunction": "digests",
+    "ResolvePageFunction": "resolve_page",
 }
-HTTP_FOLDERS = ("api", "merchant_api", "console")
+HTTP_FOLDERS = ("api", "merchant_api", "resolve_page", "console")
 
 
 def test_every_function_has_sample_events():
@@ -110,3 +113,12 @@ def test_console_events_are_answered_without_a_session(monkeypatch):
     assert sign_in["statusCode"] == 200
     assert 'action="/dev/console/sign-in"' in sign_in["body"]
     reset_clients()
+
+
+def test_the_alert_stream_event_is_a_change_the_notifier_emails_about():
+    from ordersync.notifications.rules import newly_waiting
+
+    (record,) = load_event("notifier/alert_stream.json")["Records"]
+    alert = newly_waiting(record)
+    assert alert is not None
+    assert alert.outcome.code == "Missing Shipping Data"

@@ -15,6 +15,13 @@ from joserfc.jwk import KeySet
 from local.cognito import UserPool, create_user_pools
 from local.seed import seed_merchant_users
 from local.template import LocalTemplate
+from ordersync.alerts import policy
+from ordersync.alerts.ids import alert_id
+from ordersync.catalog.codes import outcome
+from ordersync.core.clock import now
+from ordersync.core.models import OperationMessage
+from ordersync.history.models import HistoryRecord
+from ordersync.history.repository import HistoryStore
 
 
 @dataclass
@@ -113,3 +120,52 @@ def merchant_pool(client: Any) -> UserPool:
     )
     seed_merchant_users(pool)
     return pool
+
+
+def message(merchant: str, n: int, operation: str = "create") -> OperationMessage:
+    return OperationMessage.model_validate(
+        {
+            "operation_id": f"op-{merchant}-{n}",
+            "operation": operation,
+            "merchant_id": merchant,
+            "integration_id": "demo-erp",
+            "channel_id": "demo-shop",
+            "order_id": f"WEB-{merchant[:4]}-{n}",
+            "accepted_at": now(),
+            "payload": {},
+        }
+    )
+
+
+def fail(merchant: str, n: int, code: str = "Ship Method Mapping Missing", **facts) -> str:
+    """Record a failure (alert and history) as the pipeline does; the alert's id."""
+    subject = message(merchant, n)
+    result = outcome(code, order_id=subject.order_id, detail="Express", **facts)
+    policy.record(subject, result, next_step="waits for a person", attempts=1)
+    HistoryStore().append(
+        HistoryRecord(
+            operation_id=subject.operation_id,
+            operation=subject.operation,
+            direction="demo-shop → demo-erp",
+            merchant_id=merchant,
+            integration_id=subject.integration_id,
+            channel_id=subject.channel_id,
+            identifier=subject.order_id,
+            entity_key=subject.entity_key,
+            attempt=1,
+            outcome=result,
+            content_source=f'{{"orderId": "{subject.order_id}", "note": "<script>alert(1)</script>"}}',
+            content_translated=f'{{"externalId": "demo-shop.{subject.order_id}"}}',
+            content_destination='{"error": "unknown ship method"}',
+            created_at=now(),
+        )
+    )
+    return alert_id(subject.entity_key)
+
+
+def signed_in(email: str) -> Browser:
+    browser = Browser()
+    answer = browser.sign_in(email)
+    assert answer.status == 303, answer.body
+    assert answer.location == "/console/overview"
+    return browser

@@ -2,37 +2,8 @@
 bulk actions on ticked rows and on every alert matching the filters, each answered per alert;
 a form without the session's CSRF token does nothing."""
 
-import pytest
-
-from ordersync.alerts.ids import alert_id
 from ordersync.alerts.repository import AlertStore
-from ordersync.operations.models import WorkflowInput
-from ordersync.operations.outcomes import record_outcome
-from tests.console_harness import csrf_of
-from tests.factories import delivery_summary, unique
-from tests.integration.test_console_pages import console, signed_in  # noqa: F401
-
-MERCHANT = {"merchant_id": "demo-merchant", "integration_id": "demo-erp", "channel_id": "demo-shop"}
-
-
-@pytest.fixture
-def failed(console, accepted, order_request):  # noqa: F811
-    """Orders of demo-merchant whose creation failed with `code`; their alert ids."""
-
-    def make(count: int = 1, code: str = "Order Creation Failed", **overrides) -> list[str]:
-        ids = []
-        for _ in range(count):
-            order_id = unique("WEB-")
-            body = {**order_request, "orderId": order_id}
-            if overrides.get("operation") == "shipment":
-                body = {"shipmentId": "S1", "shippedAt": "2026-11-25T08:00:00Z"}
-            message = accepted(body, order_id=order_id, **MERCHANT, **overrides)
-            summary = delivery_summary(code, order_id=message.order_id, http_code=422)
-            record_outcome(WorkflowInput(message=message, delivery=summary))
-            ids.append(alert_id(message.entity_key))
-        return ids
-
-    return make
+from tests.console_harness import csrf_of, signed_in
 
 
 def alert_of(shown: str):

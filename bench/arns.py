@@ -30,6 +30,8 @@ def resource_arn(logical_id: str, resource_type: str) -> str:
             return f"{prefix}:logs:{where}:log-group:{logical_id}:*"
         case "AWS::IAM::Role":
             return f"{prefix}:iam::{ACCOUNT}:role/{logical_id}"
+        case "AWS::S3::Bucket":
+            return f"{prefix}:s3:::{logical_id}"
         case "AWS::Cognito::UserPool":
             return f"{prefix}:cognito-idp:{where}:userpool/{logical_id}"
     raise ValueError(f"no ARN known for {logical_id} ({resource_type})")
@@ -39,5 +41,5 @@ def short(arn: str) -> str:
     """An ARN as the template names it: OperationsTable, OperationsTable/index/by-watch."""
     if arn == "*":
         return "*"
-    tail = re.split(r":(?:table/|function:|stateMachine:|log-group:)|:sqs:[^:]*:[^:]*:", arn)
+    tail = re.split(r":(?:table/|function:|stateMachine:|log-group:)|:sqs:[^:]*:[^:]*:|:s3:::", arn)
     return tail[-1] if len(tail) > 1 else arn

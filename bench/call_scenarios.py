@@ -123,6 +123,45 @@ def console(run: Driver) -> None:
     in_console(run, order)
 
 
+def merchant_exports(run: Driver) -> None:
+    """A viewer exports (the driver's threshold is one row): a list that matches nothing is the
+    CSV file itself; the history as XLSX; then every alert, with a column read from the item
+    (BatchGetItem), and the whole history, each a job the export function writes into S3; their
+    links are read."""
+    signed_in = httpx.post(
+        f"{run.stack.url}/_local/sign-in",
+        json={"email": "viewer@demo-merchant.test", "password": "ordersync-local"},
+    )
+    signed_in.raise_for_status()
+    viewer = httpx.Client(
+        base_url=run.stack.url,
+        headers={"Authorization": f"Bearer {signed_in.json()['token']}"},
+        timeout=30,
+    )
+    with viewer:
+        nothing = {"identifier": f"none-{run.tag}"}
+        for path, format_ in (("/v1/alerts/export", "csv"), ("/v1/history/export", "xlsx")):
+            answer = viewer.get(path, params={**nothing, "format": format_})
+            if answer.status_code != 200:
+                raise RuntimeError(f"{path}: {answer.status_code} {answer.text}")
+        jobs = []
+        for path, params in (
+            ("/v1/alerts/export", {"columns": "orderId,attempts"}),
+            ("/v1/history/export", {"format": "xlsx"}),
+        ):
+            started = viewer.get(path, params=params)
+            if started.status_code != 202:
+                raise RuntimeError(f"{path} as a job: {started.status_code} {started.text}")
+            jobs.append(f"/v1/exports/{started.json()['exportId']}")
+
+        def done() -> bool:
+            return all(viewer.get(job).json()["status"] == "done" for job in jobs)
+
+        run.wait("the export jobs", done)
+        for job in jobs:
+            httpx.get(viewer.get(job).json()["downloadUrl"]).raise_for_status()
+
+
 def platform_id(order: str) -> str:
     """The simulated platform knows an order as <channel>.<order id>."""
     from ordersync.core.models import external_order_id

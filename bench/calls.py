@@ -13,6 +13,8 @@ One run that reaches every function and every kind of call its code makes, in a 
   with another body (a 409);
 - an operator's actions on rejected orders, one by one, by ids and as bulk jobs by filter
   (`bench.action_scenarios`);
+- a merchant viewer's exports: two small enough to be the answer, one run as a job by the
+  export function, its presigned link downloaded;
 - a sweep over one overdue operation of each kind (queued, unverified, retry whose message is
   gone), which flags, alerts and requeues.
 
@@ -53,6 +55,7 @@ def run(driver: Driver) -> dict[str, Any]:
         for future in [pool.submit(scenario, driver) for scenario in concurrent]:
             future.result()
     scenarios.repeats(driver, scenarios.lifecycle_order(driver))
+    scenarios.merchant_exports(driver)  # after the others: it exports their alerts
     scenarios.sweep(driver)
     driver.wait("the stack to go idle", driver.idle)
     counts = driver.recorder.reset()

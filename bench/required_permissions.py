@@ -16,6 +16,13 @@ SINGLE_ACTION = {
     ("sqs", "DeleteMessageBatch"): "DeleteMessage",
     ("sqs", "ChangeMessageVisibilityBatch"): "ChangeMessageVisibility",
 }
+# S3 requests IAM authorizes as another action: a multipart upload is s3:PutObject throughout.
+S3_ACTION = {
+    "CreateMultipartUpload": "PutObject",
+    "UploadPart": "PutObject",
+    "CompleteMultipartUpload": "PutObject",
+    "HeadObject": "GetObject",
+}
 TRANSACT_ACTION = {
     "Put": "PutItem",
     "Update": "UpdateItem",
@@ -44,6 +51,10 @@ def requirements(service: str, operation: str, params: Mapping[str, Any]) -> lis
             index = params.get("IndexName")
             return [(action, f"{table}/index/{index}" if index else table)]
         return [(action, "*")]
+    if service == "s3":
+        action = f"s3:{S3_ACTION.get(operation, operation)}"
+        bucket, object_key = params.get("Bucket", "*"), params.get("Key")
+        return [(action, f"{bucket}/{object_key}" if object_key else str(bucket))]
     for name in ("QueueUrl", "stateMachineArn", "executionArn", "FunctionName", "UserPoolId"):
         if name in params:
             return [(action, str(params[name]))]
@@ -67,6 +78,9 @@ class Names:
         if "/index/" in physical:
             table, index = physical.split("/index/", 1)
             return f"{self.arn(table)}/index/{index}"
+        bucket, slash, object_key = physical.partition("/")
+        if slash and bucket in self._arns and self._arns[bucket].startswith("arn:aws:s3:"):
+            return f"{self._arns[bucket]}/{object_key}"  # an object of a bucket
         if ":function:" in physical:  # a function's ARN, as Lambda accepts it too
             physical = physical.split(":function:", 1)[1].split(":", 1)[0]
         return self._arns.get(physical, f"unknown:{physical}")

@@ -21,6 +21,7 @@ ordersync local stack ready on {url}  (simulated platform on {platform})
   curl -s -X POST {url}/_local/sign-in \
     -d '{{"email": "admin@demo-merchant.test", "password": "{password}"}}'
   curl -s {url}/v1/me -H 'Authorization: Bearer <token>'
+  curl -s -OJ '{url}/v1/alerts/export?format=xlsx' -H 'Authorization: Bearer <token>'
 
   faults:  curl -s -X POST {platform}/_platform/faults \\
              -d '{{"faults": [{{"kind": "status", "status": 500, "times": 3}}]}}'
@@ -48,6 +49,11 @@ def main() -> None:
         type=int,
         help="skip an operation after exactly this many workflow runs (no retry span)",
     )
+    parser.add_argument(
+        "--export-direct-rows",
+        type=int,
+        help="exports of more rows run as jobs (the template's ExportDirectRows, 5000)",
+    )
     args = parser.parse_args()
     # The stack's own lines (a failed invocation's traceback above all) go to stderr.
     logging.basicConfig(
@@ -60,7 +66,14 @@ def main() -> None:
             time_scale=args.time_scale,
             poller_concurrency=args.concurrency,
             log_level=args.log_level,
-            parameters=exactly_runs(args.retry_budget) if args.retry_budget else {},
+            parameters={
+                **(exactly_runs(args.retry_budget) if args.retry_budget else {}),
+                **(
+                    {"ExportDirectRows": str(args.export_direct_rows)}
+                    if args.export_direct_rows
+                    else {}
+                ),
+            },
         )
     ).start()
     print(

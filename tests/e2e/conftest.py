@@ -19,7 +19,8 @@ from local.seed import DEMO_CREDENTIAL
 # Waits at 5% of real time; a retry budget of two runs, so that an operation that keeps failing
 # reaches the dead-letter queue within a test (test_redrive), while one that fails a run and then
 # succeeds (test_order_create's three 500s) is still synced.
-OPTIONS = ("--time-scale", "0.05", "--retry-budget", "2")
+# Exports of more than 3 rows run as jobs, so test_exports sees both paths with a few orders.
+OPTIONS = ("--time-scale", "0.05", "--retry-budget", "2", "--export-direct-rows", "3")
 _launched: StackProcess | None = None
 
 

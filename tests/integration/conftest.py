@@ -33,6 +33,9 @@ ENVIRONMENT = {
     "DEAD_LETTER_QUEUE_URL": "OperationsDeadLetterQueue",
     "NOTIFICATIONS_TABLE": "NotificationsTable",
     "BULK_ACTIONS_QUEUE_URL": "BulkActionsQueue",
+    "EXPORTS_TABLE": "ExportsTable",
+    "EXPORTS_BUCKET": "ExportsBucket",
+    "EXPORTS_QUEUE_URL": "ExportsQueue",
 }
 
 

@@ -24,7 +24,7 @@ from bench.permissions import Allowance, Call, check
 from local.template import ROOT, LocalTemplate
 
 # Functions fed by an SQS event-source mapping (AWSLambdaSQSQueueExecutionRole is attached).
-SQS_FED = ("DispatcherFunction", "BulkActionsFunction")
+SQS_FED = ("DispatcherFunction", "BulkActionsFunction", "ExportFunction")
 RUNTIME = "the Lambda runtime, not the code, calls it with the function's role"
 # Grants no local run can show being used, each with why the function needs it.
 ALLOWANCES = [
@@ -74,6 +74,20 @@ ALLOWANCES = [
         "sqs:SendMessage*",
         "arn:aws:sqs:us-east-1:123456789012:BulkActionsQueue",
         "a long bulk job queues its next part for the next run",
+    ),
+    # A presigned link is signed with the merchant API's role and used by the merchant's
+    # browser: S3 authorizes that GetObject against the role, but the function never calls it.
+    Allowance(
+        "MerchantApiFunction",
+        "s3:GetObject",
+        "arn:aws:s3:::ExportsBucket/exports/*",
+        "the merchant downloads through a link this role presigned",
+    ),
+    Allowance(
+        "ExportFunction",
+        "s3:AbortMultipartUpload",
+        "arn:aws:s3:::ExportsBucket/exports/*",
+        "only a failed run drops its upload's parts (tests/integration/test_exports.py)",
     ),
 ]
 

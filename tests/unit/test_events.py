@@ -36,6 +36,7 @@ FOLDERS = {
     "NotifierFunction": "notifier",
     "DigestFunction": "digests",
     "ResolvePageFunction": "resolve_page",
+    "ExportFunction": "export",
 }
 HTTP_FOLDERS = ("api", "merchant_api", "resolve_page", "console")
 

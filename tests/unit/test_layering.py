@@ -26,6 +26,7 @@ ROOMS = [
     "actions",
     "notifications",
     "web",
+    "exports",
     "api",
     "console",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
-from ordersync.api import merchant, merchant_actions, merchant_errors
+from ordersync.api import merchant, merchant_actions, merchant_errors, merchant_exports
 
 OPENAPI: dict[str, Any] = {
     "title": "ordersync merchant API",
@@ -23,4 +23,5 @@ OPENAPI: dict[str, Any] = {
 app = APIGatewayHttpResolver(enable_validation=True)
 app.include_router(merchant.router)
 app.include_router(merchant_actions.router)
+app.include_router(merchant_exports.router)
 merchant_errors.register(app)

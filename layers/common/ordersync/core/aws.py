@@ -10,6 +10,7 @@ from ordersync.core.settings import get_settings, reset_all, resettable
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
     from mypy_boto3_ses import SESClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_stepfunctions import SFNClient
@@ -48,6 +49,17 @@ def cognito_idp() -> "CognitoIdentityProviderClient":
 @resettable
 def ses() -> "SESClient":
     return boto3.client("ses", config=_config())
+
+
+@resettable
+def s3() -> "S3Client":
+    """Signature v4, which presigned links need; path-style addressing on the local stack,
+    whose one endpoint (127.0.0.1:port) cannot take the bucket as a host name."""
+    local = get_settings().aws_endpoint_url is not None
+    addressing = Config(
+        signature_version="s3v4", s3={"addressing_style": "path" if local else "virtual"}
+    )
+    return boto3.client("s3", config=_config().merge(addressing))
 
 
 def reset_clients() -> None:

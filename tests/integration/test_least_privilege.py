@@ -77,11 +77,14 @@ ALLOWANCES = [
     ),
     # A presigned link is signed with the merchant API's role and used by the merchant's
     # browser: S3 authorizes that GetObject against the role, but the function never calls it.
-    Allowance(
-        "MerchantApiFunction",
-        "s3:GetObject",
-        "arn:aws:s3:::ExportsBucket/exports/*",
-        "the merchant downloads through a link this role presigned",
+    *(
+        Allowance(
+            function,
+            "s3:GetObject",
+            "arn:aws:s3:::ExportsBucket/exports/*",
+            "the merchant downloads through a link this role presigned",
+        )
+        for function in ("MerchantApiFunction", "ConsoleFunction")
     ),
     Allowance(
         "ExportFunction",

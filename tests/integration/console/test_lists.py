@@ -112,3 +112,35 @@ def test_an_alerts_page_is_one_indexed_query_never_a_scan_nor_a_count(console):
             assert page.body.count('class="row"') == 50
     finally:
         client.meta.events.unregister("provide-client-params.dynamodb", record)
+
+
+def test_the_view_exports_to_csv_and_xlsx_with_its_filters_and_columns(console):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    fail("demo-merchant", 1)
+    fail("demo-merchant", 2, code="SKU Not Found", sku="MUG-9")
+    fail("other-merchant", 3, code="SKU Not Found", sku="MUG-9")
+    browser = signed_in("viewer@demo-merchant.test")
+    listed = browser.get("/console/alerts", code="SKU Not Found")
+    assert "/console/export?code=SKU+Not+Found&amp;format=csv" in listed.body
+    answer = browser.get(
+        "/console/export", code="SKU Not Found", format="csv", columns="orderId,code"
+    )
+    assert answer.status == 200
+    assert "attachment" in answer.headers["Content-Disposition"]
+    import base64
+
+    rows = list(csv.reader(io.StringIO(base64.b64decode(answer.body).decode())))
+    assert [row[1:] for row in rows] == [["orderId", "code"], ["WEB-demo-2", "SKU Not Found"]]
+    assert rows[0][0] == "alertId"  # always there: it names the alert to act on
+    sheet = browser.get("/console/export", format="xlsx", columns="orderId")
+    book = load_workbook(io.BytesIO(base64.b64decode(sheet.body)), read_only=True)
+    values = [row[1] for row in book.active.iter_rows(values_only=True)]
+    assert values[0] == "orderId"
+    assert sorted(values[1:]) == ["WEB-demo-1", "WEB-demo-2"]
+    bad = browser.get("/console/export", format="pdf")
+    assert bad.status == 422
+    assert "must be csv or xlsx" in bad.body

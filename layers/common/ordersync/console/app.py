@@ -11,7 +11,14 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from ordersync.actions.jobs import UnknownJob
 from ordersync.actions.models import ActionRefused, InvalidPayload
 from ordersync.alerts.ids import UnknownAlert
-from ordersync.console import routes_auth, routes_lists, routes_order, routes_settings, web
+from ordersync.console import (
+    routes_auth,
+    routes_export,
+    routes_lists,
+    routes_order,
+    routes_settings,
+    web,
+)
 from ordersync.console.render import page, redirect
 from ordersync.console.session import BadCsrf, NotSignedIn
 from ordersync.history.query import InvalidQuery
@@ -21,7 +28,13 @@ from ordersync.merchants.service import Forbidden, UserConflict, UserNotFound
 # Under a named stage the path starts with it (/dev/console/...); routes are written without.
 app = APIGatewayHttpResolver(strip_prefixes=[re.compile(r"^/[^/]+(?=/console(/|$))")])
 app.include_router(web.router)
-ROUTES = (routes_auth, routes_lists, routes_order, routes_settings)  # imported for their routes
+ROUTES = (
+    routes_auth,
+    routes_export,
+    routes_lists,
+    routes_order,
+    routes_settings,
+)  # imported for their routes
 
 REFUSED: dict[type[Exception], tuple[int, str]] = {
     BadCsrf: (403, "This form cannot be accepted"),
@@ -30,7 +43,6 @@ REFUSED: dict[type[Exception], tuple[int, str]] = {
     UserNotFound: (404, "No such user"),
     UserConflict: (409, "That cannot be done"),
     InvalidGrant: (422, "That cannot be granted"),
-    InvalidQuery: (422, "The request has problems"),
     ActionRefused: (409, "That does not apply now"),
     UnknownJob: (404, "No such job"),
     InvalidPayload: (422, "The request has problems"),
@@ -50,6 +62,16 @@ def _sign_in_first(error: NotSignedIn) -> Response[str]:
 def _refused(error: Exception) -> Response[str]:
     status, title = REFUSED[type(error)]
     return _refusal(status, title, str(error))
+
+
+@app.exception_handler(InvalidQuery)
+def _invalid(error: InvalidQuery) -> Response[str]:
+    """Every problem at once, each with the field it is about."""
+    problems = "; ".join(
+        f"{'.'.join(map(str, found['loc'][1:])) or 'query'}: {found['msg']}"
+        for found in error.problems
+    )
+    return _refusal(422, "The request has problems; nothing was done", problems)
 
 
 @app.not_found

@@ -3,6 +3,7 @@ the local stack, walked as a merchant would. Each step saves a screenshot under
 .artefacts/browser/ (the test's artefacts); the alerts page and an order's page are also saved to
 docs/console/, where the README shows them."""
 
+import csv
 import shutil
 import time
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from local.template import ROOT
 from tests.factories import load_event, new_order
@@ -126,6 +128,22 @@ def test_an_operator_triages_bulk_retries_and_resends_and_others_see_what_they_m
     for order in orders:
         assert page.get_by_role("link", name=order).count() == 1
     operator.shot("filtered-by-code", readme="alerts.png")
+
+    # The view exported, and the files opened as a user would open them.
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="CSV").click()
+    csv_file = ARTEFACTS / "export.csv"
+    csv_download.value.save_as(csv_file)
+    with csv_file.open(newline="") as handle:
+        exported = {row["orderId"] for row in csv.DictReader(handle)}
+    assert set(orders) <= exported
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="XLSX").click()
+    xlsx_file = ARTEFACTS / "export.xlsx"
+    xlsx_download.value.save_as(xlsx_file)
+    sheet = load_workbook(xlsx_file, read_only=True).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert set(orders) <= {row[header.index("orderId")] for row in rows}
 
     # The platform is fixed; every matching alert retried at once.
     httpx.delete(f"{local_stack.platform_url}/_platform/faults", timeout=10).raise_for_status()

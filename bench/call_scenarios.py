@@ -142,6 +142,16 @@ def _signed_in(run: Driver, email: str) -> httpx.Client:
     )
 
 
+def console(run: Driver) -> None:
+    """An order the platform rejects, then worked through in the console."""
+    from bench.console_scenario import console as in_console
+
+    order = f"IAM-{run.tag}-K"
+    run.fault(kind="reject", message="no such ship method", orderId=platform_id(order))
+    run.until(run.send(order, "create"), "failed")
+    in_console(run, order)
+
+
 def merchant_exports(run: Driver) -> None:
     """A viewer exports (the driver's threshold is one row): a list that matches nothing is the
     CSV file itself; the history as XLSX; then every alert, with a column read from the item

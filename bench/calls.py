@@ -58,6 +58,7 @@ def run(driver: Driver) -> dict[str, Any]:
             scenarios.blocked_follow_up,
             scenarios.merchant_admin,
             email_scenarios.resolve_links,
+            scenarios.console,
             action_scenarios.merchant_actions,
         )
         for future in [pool.submit(scenario, driver) for scenario in concurrent]:

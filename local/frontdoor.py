@@ -36,7 +36,7 @@ class CompiledRoute:
         return ("+}" in self.route.path, self.route.method == "ANY")
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
-        if method != self.route.method and self.route.method != "ANY":
+        if self.route.method not in (method, "ANY"):  # ANY: the route takes every method
             return None
         found = self.regex.match(path)
         return found.groupdict() if found else None
@@ -129,7 +129,7 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             for name, value in headers.items():
                 if name.lower() not in ("content-length", "connection"):
                     self.send_header(name, value)
-            for cookie in cookies or []:
+            for cookie in cookies or []:  # payload 2.0: each becomes a Set-Cookie header
                 self.send_header("Set-Cookie", cookie)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -153,10 +153,13 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             return self._json(200, self.server.local_routes[url.path]())
         if url.path in self.server.local_posts and self.command == "POST":
             return self._json(*self.server.local_posts[url.path](raw))
-        for compiled in self.server.routes:
-            params = compiled.match(self.command, url.path)
-            if params is not None:
-                return self._route(compiled.route, params, url.path, url.query, raw)
+        # A trailing slash no route takes is tried without it (/console/ is the console's root).
+        paths = [url.path] + ([url.path.rstrip("/")] if url.path.endswith("/") else [])
+        for path in paths:
+            for compiled in self.server.routes:
+                params = compiled.match(self.command, path)
+                if params is not None:
+                    return self._route(compiled.route, params, path, url.query, raw)
         return self._json(404, {"message": "Not Found"})
 
     def _event(
@@ -191,7 +194,7 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
                 "apiId": "local",
                 "domainName": headers.get("host", "127.0.0.1"),
                 "http": {
-                    "method": route.method,
+                    "method": self.command,
                     "path": path,
                     "protocol": "HTTP/1.1",
                     "sourceIp": self.client_address[0],

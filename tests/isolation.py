@@ -51,6 +51,9 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/health"): Sample(),
     # What no route takes: 404, or 405 for a known path asked with another method.
     ("ANY", "/{proxy+}"): Sample(),
+    # The console's pages with a bearer token and no session cookie: sent to sign in.
+    ("GET", "/console"): Sample(),
+    ("ANY", "/console/{proxy+}"): Sample(),
     ("GET", "/v1/openapi"): Sample(query={"format": "json"}),
     ("POST", "/v1/orders"): ORDER_BODY_REFUSED,
     ("POST", "/v1/orders/{orderId}/cancel"): ORDER_BODY_REFUSED,
@@ -108,8 +111,9 @@ def resolver_routes() -> set[tuple[str, str]]:
     from ordersync.api.unrouted import CATCH_ALL
     from ordersync.web import app as pages
 
-    # The channel function's not-found handler answers the catch-all (api/unrouted.py).
-    found = {CATCH_ALL}
+    # The channel function's not-found handler answers the catch-all (api/unrouted.py); the
+    # console function answers everything under /console itself (its session is a cookie).
+    found = {CATCH_ALL, ("GET", "/console"), ("ANY", "/console/{proxy+}")}
     for resolver in (channel.app, merchant.app, pages.app):
         for route in (*resolver._static_routes, *resolver._dynamic_routes):
             found.add((route.method, route.openapi_path))

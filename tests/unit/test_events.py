@@ -31,13 +31,14 @@ FOLDERS = {
     "AlertCallbackFunction": "alert_callback",
     "SweeperFunction": "sweeper",
     "MerchantApiFunction": "merchant_api",
+    "ConsoleFunction": "console",
     "BulkActionsFunction": "bulk_actions",
     "ExportFunction": "export",
     "NotifierFunction": "notifier",
     "DigestFunction": "digests",
     "ResolvePageFunction": "resolve_page",
 }
-HTTP_FOLDERS = ("api", "merchant_api", "resolve_page")
+HTTP_FOLDERS = ("api", "merchant_api", "resolve_page", "console")
 
 
 def test_every_function_has_sample_events():
@@ -97,6 +98,22 @@ def test_queue_and_workflow_events_carry_valid_operations():
     RecordedOutcome.model_validate(callback["recorded"])
     for name in ("delivered.json", "caught_failure.json"):
         WorkflowInput.model_validate(load_event(f"record_outcome/{name}"))
+
+
+def test_console_events_are_answered_without_a_session(monkeypatch):
+    """The root sends to the overview, and the sign-in page is served, under the stage."""
+    from ordersync.console.app import handle
+    from ordersync.core.aws import reset_clients
+
+    monkeypatch.setenv("MERCHANT_USER_POOL_ID", "us-east-1_pool")
+    monkeypatch.setenv("MERCHANT_USER_POOL_CLIENT_ID", "client")
+    reset_clients()
+    root = handle(load_event("console/root.json"), None)
+    assert (root["statusCode"], root["headers"]["Location"]) == (303, "/dev/console/overview")
+    sign_in = handle(load_event("console/sign_in_page.json"), None)
+    assert sign_in["statusCode"] == 200
+    assert 'action="/dev/console/sign-in"' in sign_in["body"]
+    reset_clients()
 
 
 def test_the_alert_stream_event_is_a_change_the_notifier_emails_about():

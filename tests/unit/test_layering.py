@@ -28,6 +28,7 @@ ROOMS = [
     "notifications",
     "web",
     "api",
+    "console",
 ]
 MODULES = sorted(PACKAGE.rglob("*.py"))
 CODE = [

@@ -22,8 +22,8 @@ BY_AUTHORIZER = {"ChannelAuthorizer": GUARDED | {429}, "MerchantAuthorizer": GUA
 WITH_BODY = {400, 413, 415, 422}
 # The document itself; the catch-all that answers 404/405 to what no route takes.
 NOT_DOCUMENTED = {("GET", "/v1/openapi"), ("ANY", "/{proxy+}")}
-# HTML pages an email links to (web/): not part of the JSON API's contract.
-PAGES = ("/resolve/", "/unsubscribe/")
+# HTML pages (an email's links, web/; the console): not part of the JSON API's contract.
+PAGES = ("/resolve/", "/unsubscribe/", "/console")
 # Writes that take no body: an action on one alert is named by its path alone.
 BODILESS = {
     f"/v1/alerts/{{alertId}}/{action}" for action in ("retry", "ignore", "unignore", "mark-synced")

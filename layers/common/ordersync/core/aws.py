@@ -63,6 +63,7 @@ def s3() -> "S3Client":
     return boto3.client("s3", config=_config().merge(addressing))
 
 
+@resettable
 def ses() -> "SESClient":
     return boto3.client("ses", config=_config())
 

@@ -1,0 +1,158 @@
+"""An order's page: its alert, its whole story (every response, every action and who took it),
+what was sent side by side (source, translated, destination), what the code means and what to
+do, and the actions this user may take."""
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from ordersync.actions.models import Action, ActionRefused, InvalidPayload
+from ordersync.alerts.ids import find
+from ordersync.catalog.codes import catalog
+from ordersync.console import acting
+from ordersync.console.render import page, redirect
+from ordersync.console.web import base, checked_form, common, current_session, first, router
+from ordersync.history.stories import story
+
+# The shipping fields an operator may correct before resending (Missing Shipping Data names
+# the ones that are missing).
+SHIPPING_FIELDS = {
+    "carrier": "Carrier",
+    "trackingNumber": "Tracking number",
+    "trackingUrl": "Tracking URL",
+}
+
+
+CONTENTS = (
+    ("Source (from the channel)", "content_source"),
+    ("Translated", "content_translated"),
+    ("Destination (the platform's answer)", "content_destination"),
+)
+
+
+def pretty(content: str | None) -> str:
+    """A content as people read it: JSON indented, anything else as it came."""
+    if not content:
+        return ""
+    try:
+        return json.dumps(json.loads(content), indent=2, ensure_ascii=False)
+    except ValueError:
+        return content
+
+
+def shipping_values(content: str | None) -> dict[str, str]:
+    """The shipping fields of the channel's request, to prefill the correction form."""
+    try:
+        body = json.loads(content or "")
+    except ValueError:
+        return {}
+    if not isinstance(body, dict):
+        return {}
+    return {name: str(body.get(name) or "") for name in SHIPPING_FIELDS}
+
+
+@router.get("/console/alerts/<alertId>")
+def order_page(alertId: str) -> Response[str]:  # named as in the API's routes
+    current = current_session()
+    merchant = current.caller.merchant_id
+    alert = find(merchant, alertId)  # the merchant from the session: another's id is a 404
+    records, _ = story(merchant, [alert.entity_key])
+    latest: Any = next((r for r in reversed(records) if r.content_source), None)
+    entry = catalog().get(alert.outcome.code)
+    return page(
+        "order.html",
+        **common(current, "alerts"),
+        alert=alert,
+        alert_id=alertId,
+        records=records,
+        latest=latest,
+        contents=[
+            ("Source (from the channel)", pretty(latest.content_source if latest else None)),
+            ("Translated", pretty(latest.content_translated if latest else None)),
+            (
+                "Destination (the platform's answer)",
+                pretty(latest.content_destination if latest else None),
+            ),
+        ],
+        entry=entry,
+        refusal=current.action_refusal(),
+        shipping=SHIPPING_FIELDS,
+        shipping_values=shipping_values(json.dumps(acting.current_body(alert.operation_id))),
+        resendable=alert.operation.value == "shipment",
+    )
+
+
+def _result_page(current: Any, results: list[Any], action: str) -> Response[str]:
+    return page("results.html", **common(current, "alerts"), results=results, action=action)
+
+
+@router.post("/console/alerts/<alertId>/act")
+def act_on_order(alertId: str) -> Response[str]:
+    current = current_session()
+    fields = checked_form(current)
+    action = _action(first(fields, "action"), (*acting.BULK_ACTIONS, Action.UNIGNORE))
+    result = acting.one(current.caller, action, alertId)
+    return _result_page(current, [result], action.value)
+
+
+@router.post("/console/alerts/<alertId>/resend")
+def resend_order(alertId: str) -> Response[str]:
+    current = current_session()
+    fields = checked_form(current)
+    alert = find(current.caller.merchant_id, alertId)
+    corrections = {name: first(fields, name).strip() for name in SHIPPING_FIELDS}
+    body = acting.resend_body(alert.operation_id, corrections)
+    try:
+        result = acting.one(current.caller, Action.RESEND, alertId, body)
+    except InvalidPayload as invalid:
+        problems = [
+            f"{'.'.join(map(str, p['loc'][1:])) or 'body'}: {p['msg']}" for p in invalid.problems
+        ]
+        return page(
+            "refused.html",
+            422,
+            base=base(),
+            title="The correction has problems; nothing was sent",
+            reason="; ".join(problems),
+        )
+    return _result_page(current, [result], "resend")
+
+
+@router.post("/console/bulk")
+def bulk_action() -> Response[str]:
+    current = current_session()
+    fields = checked_form(current)
+    action = _action(first(fields, "action"), acting.BULK_ACTIONS)
+    if first(fields, "scope") == "matching":
+        filters = {
+            name.removeprefix("filter."): values[0]
+            for name, values in fields.items()
+            if name.startswith("filter.") and values and values[0]
+        }
+        job = acting.by_filter(current.caller, action, filters)
+        return redirect(f"{base()}/jobs/{job.job_id}")
+    ids = fields.get("ids", [])
+    if not ids:
+        return page(
+            "refused.html",
+            422,
+            base=base(),
+            title="Nothing selected",
+            reason="Tick the orders to act on, or select all matching the filters.",
+        )
+    return _result_page(current, acting.by_ids(current.caller, action, ids), action.value)
+
+
+@router.get("/console/jobs/<jobId>")
+def job_page(jobId: str) -> Response[str]:
+    current = current_session()
+    job = acting.job(current.caller, jobId)  # the merchant's own jobs only
+    return page("job.html", **common(current, "alerts"), job=job)
+
+
+def _action(raw: str, allowed: tuple[Action, ...]) -> Action:
+    for action in allowed:
+        if raw == action.value:
+            return action
+    raise ActionRefused(f"unknown action {raw!r}; one of {', '.join(a.value for a in allowed)}")

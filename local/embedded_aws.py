@@ -18,12 +18,15 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from local import moto_speedups
+from local import moto_retention, moto_speedups
 from local.lambdas import InvocationError, LocalFunctions
 
 _functions: LocalFunctions | None = None
-# Enough for the bench to read a burst's executions back; a soak runs tens of thousands.
-FINISHED_EXECUTIONS_KEPT = 1000
+# AWS keeps no Express execution to list; a few recent ones help whoever debugs the local stack.
+# Each holds its whole history and interpreter state (about 100 KB): 1,000 of them were most of
+# the stack's growth over a 1,000-operation run. The bench, which reads a burst's runs back,
+# keeps more.
+FINISHED_EXECUTIONS_KEPT = 50
 _cleaning = threading.Lock()
 # Connections kept open to moto's server per client: more than the workflows in flight at once.
 CONNECTIONS = 100
@@ -230,6 +233,7 @@ def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
     _signal_when_ended()
     _parse_each_definition_once()
     moto_speedups.apply()
+    moto_retention.apply()
     _reuse_lambda_clients()
     make_dynamodb_writes_atomic()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 
-from local import embedded_aws
+from local import embedded_aws, moto_retention
 from local.cognito import SignInRefused, UserPool, create_user_pools, resolve
 from local.frontdoor import FrontDoor
 from local.jwt_authorizer import JwtAuthorizer
@@ -155,6 +155,7 @@ class LocalStack:
             for resource in page["StackResourceSummaries"]:
                 self.resources[resource["LogicalResourceId"]] = resource["PhysicalResourceId"]
         embedded_aws.adopt_state_machines(machine_types, ACCOUNT, REGION)
+        moto_retention.bound_deleted_handles(ACCOUNT, REGION)
 
     def _resolve_name(self, resource: dict[str, Any]) -> str:
         name = resource["Properties"]["StateMachineName"]

@@ -13,7 +13,7 @@ from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
-from local import embedded_aws, moto_speedups
+from local import embedded_aws, moto_retention, moto_speedups
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 UPDATE = "SET #s = :s, attempts = if_not_exists(attempts, :zero) + :one"
@@ -95,3 +95,39 @@ def test_a_sync_waiter_wakes_when_its_execution_ends(monkeypatch) -> None:
     failed = backend.start_execution(failing.arn, "two", "{}")
     assert embedded_aws._finished(failed).wait(timeout=10)
     assert failed.exec_status.value == "FAILED"
+
+
+@mock_aws
+def test_replaced_items_are_freed_once_moto_stops_tracking_every_instance() -> None:
+    import gc
+    import weakref
+
+    from moto.dynamodb.models import dynamodb_backends
+
+    moto_retention.apply()
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.put_item(TableName="t", Item={"id": {"S": "a"}, "v": {"N": "1"}})
+    table = dynamodb_backends[ACCOUNT][REGION].get_table("t")
+    first = weakref.ref(next(iter(table.all_items())))
+
+    dynamodb.put_item(TableName="t", Item={"id": {"S": "a"}, "v": {"N": "2"}})
+    gc.collect()
+
+    assert first() is None, "the replaced version of the item is still referenced"
+    assert dynamodb.get_item(TableName="t", Key={"id": {"S": "a"}})["Item"]["v"] == {"N": "2"}
+
+
+def test_deleted_receipt_handles_are_remembered_up_to_a_bound() -> None:
+    handles = moto_retention.RecentHandles(kept=3)
+    handles.update(["a", "b", "c"])
+    handles.add("d")
+
+    assert "a" not in handles
+    assert all(handle in handles for handle in "bcd")
+    assert len(handles) == 3

@@ -26,7 +26,13 @@ from local.template import ROOT, LocalTemplate
 
 RESULTS = ROOT / "bench" / "results.json"
 SOURCES = ROOT / "layers" / "common" / "ordersync"
-TARGETS = {"cold_start_ratio_max": 1.3, "cost_per_million_orders_usd": 8.0, "query": 1.2}
+TARGETS = {
+    "cold_start_ratio_max": 1.3,
+    "cost_per_million_orders_usd": 8.0,
+    "query": 1.2,
+    "local_operations_per_second": 10.0,
+    "local_rss_growth_mb_per_1000_operations": 40.0,
+}
 EMAIL_CALLS = ("send_email", "send_raw_email", "send_bulk_templated_email", '"sesv2"', '"ses"')
 
 
@@ -107,7 +113,10 @@ def cost_section(pipeline: dict[str, Any]) -> dict[str, Any]:
 
 
 def assemble(
-    cold: dict[str, Any], query: dict[str, Any], pipeline: dict[str, Any]
+    cold: dict[str, Any],
+    query: dict[str, Any],
+    pipeline: dict[str, Any],
+    load: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     cost = cost_section(pipeline)
     create = pipeline["scenarios"]["create"]
@@ -153,6 +162,19 @@ def assemble(
             "note": "not measurable yet",
         },
     }
+    if load is not None:
+        for key in ("local_operations_per_second", "local_rss_growth_mb_per_1000_operations"):
+            results[key] = load[key]
+        results["targets"]["local operations/s"] = {
+            "value": load["local_operations_per_second"],
+            "limit": TARGETS["local_operations_per_second"],
+            "at_least": True,
+        }
+        results["targets"]["local RSS MB per 1,000 ops"] = {
+            "value": load["local_rss_growth_mb_per_1000_operations"],
+            "limit": TARGETS["local_rss_growth_mb_per_1000_operations"],
+        }
+        results["local_load"] = load
     results.update(
         {
             "cold_start": cold,
@@ -178,7 +200,8 @@ def main() -> int:
     cold = _phase("bench.cold_start", "--runs", "3" if args.quick else "7")
     query = _phase("bench.query", "--sizes", *(["200", "400"] if args.quick else ["1000", "20000"]))
     pipeline = _phase("bench.pipeline", "--burst", "20" if args.quick else "150", "--repeats", "3")
-    results = assemble(cold, query, pipeline)
+    load = _phase("bench.local_load", *(["--warm", "10", "--orders", "20"] if args.quick else []))
+    results = assemble(cold, query, pipeline, load)
     results["seconds"] = round(time.monotonic() - started)
     args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
     sys.stdout.write(render(results))

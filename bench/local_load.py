@@ -33,15 +33,25 @@ CLIENTS = 8
 
 
 class LoadedStack:
-    def __init__(self, root: Path, time_scale: float) -> None:
+    def __init__(self, root: Path, time_scale: float, extra: tuple[str, ...] = ()) -> None:
         port, platform_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{port}"
         (ROOT / ".local").mkdir(exist_ok=True)
         log = (ROOT / ".local" / f"bench-load-{port}.log").open("w")
+        options = {
+            "--port": port,
+            "--platform-port": platform_port,
+            "--time-scale": time_scale,
+            "--concurrency": 8,
+        }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "local", "--port", str(port)]
-            + ["--platform-port", str(platform_port), "--time-scale", str(time_scale)]
-            + ["--concurrency", "8"],
+            [
+                sys.executable,
+                "-m",
+                "local",
+                *(str(x) for pair in options.items() for x in pair),
+                *extra,
+            ],
             cwd=root,
             # Another checkout's own package and handlers, not this one's.
             env={**os.environ, "PYTHONPATH": f"{root}:{root / 'layers/common'}"},
@@ -81,10 +91,17 @@ class LoadedStack:
             self.process.kill()
 
     def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS")
+        """The stack's resident memory with its execution environments' processes."""
+        total, pending = 0, [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            proc = Path(f"/proc/{pid}")
+            for line in (proc / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in (proc / "task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        return total / 1024
 
     def post(self, path: str, body: dict[str, Any]) -> None:
         answer = self.http.post(path, json=body)
@@ -151,8 +168,10 @@ def drive(stack: LoadedStack, first: int, orders: int) -> float:
     return time.monotonic() - started
 
 
-def measure(root: Path, warm: int, orders: int, time_scale: float) -> dict[str, Any]:
-    stack = LoadedStack(root, time_scale)
+def measure(
+    root: Path, warm: int, orders: int, time_scale: float, extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    stack = LoadedStack(root, time_scale, extra)
     try:
         drive(stack, 0, warm)
         rss_before, items_before = stack.rss_mb(), stack.item_bytes()
@@ -164,6 +183,7 @@ def measure(root: Path, warm: int, orders: int, time_scale: float) -> dict[str, 
     per_thousand = 1000 / operations
     return {
         "root": str(root),
+        "stack_options": list(extra),
         "operations": operations,
         "seconds": round(seconds, 1),
         "local_operations_per_second": round(operations / seconds, 2),
@@ -185,8 +205,13 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=250, help="orders measured (4 ops each)")
     parser.add_argument("--time-scale", type=float, default=0.05)
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose stack runs")
+    parser.add_argument(
+        "--stack-option", action="append", default=[], help="passed to python -m local"
+    )
     args = parser.parse_args()
-    result = measure(args.root.resolve(), args.warm, args.orders, args.time_scale)
+    result = measure(
+        args.root.resolve(), args.warm, args.orders, args.time_scale, tuple(args.stack_option)
+    )
     print(json.dumps(result, indent=2))
     return 0
 

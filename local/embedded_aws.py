@@ -131,7 +131,12 @@ def _release_finished_threads() -> None:
     # A thread with no ident is listed but not started yet: it cannot be joined.
     finished = [thread for thread in TMP_THREADS if thread.ident and not thread.is_alive()]
     for thread in finished:
-        thread.join()
+        try:
+            thread.join()
+        except RuntimeError:
+            # Its ident is set a moment before it counts as started (and so as alive): it is
+            # starting, not finished. The next clean-up joins it.
+            continue
         # remove() one at a time: other requests' executions append to the list meanwhile.
         TMP_THREADS.remove(thread)
 

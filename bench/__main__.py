@@ -3,7 +3,9 @@ bench/results.json.
 
 Each part runs in a process of its own, one after the other (the machine's cores are shared):
 cold start (fresh interpreters), query cost (moto in process), then the local stack (AWS
-requests, DynamoDB units, transitions, durations, throughput), from which the cost follows.
+requests, DynamoDB units, transitions, durations, throughput), from which the cost follows, and
+the local stack under steady load as `make run` runs it (`bench.local_load`: operations per
+second and RSS growth per 1,000 operations).
 
 Usage: python -m bench [--quick] [--render]
   --quick   fewer runs and a smaller query table: a check that everything works, not figures

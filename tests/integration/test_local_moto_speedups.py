@@ -24,7 +24,7 @@ def test_one_parsed_update_expression_serves_different_items_and_values() -> Non
     moto_speedups.apply()
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     dynamodb.create_table(
-        TableName="t",
+        TableName="updated",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
@@ -33,7 +33,7 @@ def test_one_parsed_update_expression_serves_different_items_and_values() -> Non
 
     def update(key: str, status: str) -> None:
         dynamodb.update_item(
-            TableName="t",
+            TableName="updated",
             Key={"id": {"S": key}},
             UpdateExpression=UPDATE,
             ExpressionAttributeNames={"#s": "status"},
@@ -48,8 +48,8 @@ def test_one_parsed_update_expression_serves_different_items_and_values() -> Non
     update("b", "failed")
     update("a", "synced")
 
-    a = dynamodb.get_item(TableName="t", Key={"id": {"S": "a"}})["Item"]
-    b = dynamodb.get_item(TableName="t", Key={"id": {"S": "b"}})["Item"]
+    a = dynamodb.get_item(TableName="updated", Key={"id": {"S": "a"}})["Item"]
+    b = dynamodb.get_item(TableName="updated", Key={"id": {"S": "b"}})["Item"]
     assert (a["status"]["S"], a["attempts"]["N"]) == ("synced", "2")
     assert (b["status"]["S"], b["attempts"]["N"]) == ("failed", "1")
     assert UpdateExpressionParser.make.cache_info().hits >= before + 2  # type: ignore[attr-defined]
@@ -107,20 +107,20 @@ def test_replaced_items_are_freed_once_moto_stops_tracking_every_instance() -> N
     moto_retention.apply()
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     dynamodb.create_table(
-        TableName="t",
+        TableName="tracked",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    dynamodb.put_item(TableName="t", Item={"id": {"S": "a"}, "v": {"N": "1"}})
-    table = dynamodb_backends[ACCOUNT][REGION].get_table("t")
+    dynamodb.put_item(TableName="tracked", Item={"id": {"S": "a"}, "v": {"N": "1"}})
+    table = dynamodb_backends[ACCOUNT][REGION].get_table("tracked")
     first = weakref.ref(next(iter(table.all_items())))
 
-    dynamodb.put_item(TableName="t", Item={"id": {"S": "a"}, "v": {"N": "2"}})
+    dynamodb.put_item(TableName="tracked", Item={"id": {"S": "a"}, "v": {"N": "2"}})
     gc.collect()
 
     assert first() is None, "the replaced version of the item is still referenced"
-    assert dynamodb.get_item(TableName="t", Key={"id": {"S": "a"}})["Item"]["v"] == {"N": "2"}
+    assert dynamodb.get_item(TableName="tracked", Key={"id": {"S": "a"}})["Item"]["v"] == {"N": "2"}
 
 
 def test_deleted_receipt_handles_are_remembered_up_to_a_bound() -> None:

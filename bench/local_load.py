@@ -61,6 +61,7 @@ class LoadedStack:
         self.http = httpx.Client(
             base_url=self.url, headers={"Authorization": f"Bearer {DEMO_CREDENTIAL}"}, timeout=120
         )
+        self.server_errors = 0
         self._wait_until_healthy()
         stack = self.http.get("/_local/stack").json()
         endpoint = stack["awsEndpoint"]
@@ -105,6 +106,12 @@ class LoadedStack:
 
     def post(self, path: str, body: dict[str, Any]) -> None:
         answer = self.http.post(path, json=body)
+        for wait in (0.5, 1, 2):  # a channel retries a server error, as the soak's does
+            if answer.status_code < 500:
+                break
+            self.server_errors += 1
+            time.sleep(wait)
+            answer = self.http.post(path, json=body)
         if answer.status_code != 202:
             raise RuntimeError(f"{path}: {answer.status_code} {answer.text[:300]}")
 
@@ -177,6 +184,7 @@ def measure(
         rss_before, items_before = stack.rss_mb(), stack.item_bytes()
         seconds = drive(stack, warm, orders)
         rss_after, items_after = stack.rss_mb(), stack.item_bytes()
+        server_errors = stack.server_errors
     finally:
         stack.stop()
     operations = orders * OPERATIONS_PER_ORDER
@@ -195,6 +203,7 @@ def measure(
         "table_item_mb_per_1000_operations": round(
             (items_after - items_before) / 2**20 * per_thousand, 2
         ),
+        "server_errors_retried": server_errors,
         "load_average": round(os.getloadavg()[0], 1),
     }
 

@@ -101,7 +101,11 @@ class LoadedStack:
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
             for task in (proc / "task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
+                try:
+                    children = (task / "children").read_text().split()
+                except FileNotFoundError:
+                    continue  # a thread that ended meanwhile
+                pending += [int(child) for child in children]
         return total / 1024
 
     def post(self, path: str, body: dict[str, Any]) -> None:

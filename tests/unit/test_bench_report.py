@@ -69,3 +69,17 @@ def test_the_table_shows_every_figure_and_says_what_misses_its_target():
     assert "one code" in table
     assert "write units by table: History 10 (2 index)" in table
     assert "Emails per 1,000 failing orders: not measurable yet" in table
+
+
+def test_a_floor_target_is_met_from_above_and_missed_from_below():
+    from bench.report import _target_rows
+
+    def verdict(value: float) -> str:
+        rows = _target_rows(
+            {"targets": {"ops/s": {"value": value, "limit": 10.0, "at_least": True}}}
+        )
+        return rows[-1]
+
+    assert ">= 10" in verdict(12.5)
+    assert verdict(12.5).rstrip().endswith("met")
+    assert "MISSED by 4.50" in verdict(5.5)

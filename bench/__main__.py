@@ -4,7 +4,9 @@ bench/results.json.
 Each part runs in a process of its own, one after the other (the machine's cores are shared):
 cold start (fresh interpreters), query cost (moto in process), then the local stack (AWS
 requests, DynamoDB units, transitions, durations, throughput), from which the cost follows,
-and the emails a burst of failing orders sends (moto in process).
+the emails a burst of failing orders sends (moto in process), and the local stack under steady
+load as `make run` runs it (`bench.local_load`: operations per second and RSS growth per 1,000
+operations).
 
 Usage: python -m bench [--quick] [--render]
   --quick   fewer runs and a smaller query table: a check that everything works, not figures
@@ -27,7 +29,13 @@ from local.template import ROOT, LocalTemplate
 
 RESULTS = ROOT / "bench" / "results.json"
 SOURCES = ROOT / "layers" / "common" / "ordersync"
-TARGETS = {"cold_start_ratio_max": 1.3, "cost_per_million_orders_usd": 8.0, "query": 1.2}
+TARGETS = {
+    "cold_start_ratio_max": 1.3,
+    "cost_per_million_orders_usd": 8.0,
+    "query": 1.2,
+    "local_operations_per_second": 10.0,
+    "local_rss_growth_mb_per_1000_operations": 40.0,
+}
 EMAIL_CALLS = ("send_email", "send_raw_email", "send_bulk_templated_email", '"sesv2"', '"ses"')
 
 
@@ -128,6 +136,7 @@ def assemble(
     query: dict[str, Any],
     pipeline: dict[str, Any],
     burst: dict[str, Any] | None = None,
+    load: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     cost = cost_section(pipeline)
     create = pipeline["scenarios"]["create"]
@@ -173,6 +182,19 @@ def assemble(
             "note": "a burst within one window" if burst else "not measured",
         },
     }
+    if load is not None:
+        for key in ("local_operations_per_second", "local_rss_growth_mb_per_1000_operations"):
+            results[key] = load[key]
+        results["targets"]["local operations/s"] = {
+            "value": load["local_operations_per_second"],
+            "limit": TARGETS["local_operations_per_second"],
+            "at_least": True,
+        }
+        results["targets"]["local RSS MB per 1,000 ops"] = {
+            "value": load["local_rss_growth_mb_per_1000_operations"],
+            "limit": TARGETS["local_rss_growth_mb_per_1000_operations"],
+        }
+        results["local_load"] = load
     results.update(
         {
             "cold_start": cold,
@@ -199,7 +221,8 @@ def main() -> int:
     query = _phase("bench.query", "--sizes", *(["200", "400"] if args.quick else ["1000", "20000"]))
     pipeline = _phase("bench.pipeline", "--burst", "20" if args.quick else "150", "--repeats", "3")
     burst = _phase("bench.email_burst", "--orders", "200" if args.quick else "1000")
-    results = assemble(cold, query, pipeline, burst)
+    load = _phase("bench.local_load", *(["--warm", "10", "--orders", "20"] if args.quick else []))
+    results = assemble(cold, query, pipeline, burst, load)
     results["seconds"] = round(time.monotonic() - started)
     args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
     sys.stdout.write(render(results))

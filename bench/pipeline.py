@@ -21,6 +21,7 @@ from typing import Any
 from bench.pipeline_driver import TIME_SCALE, Bench
 from bench.profiles import median_profile
 from bench.transitions import walk
+from local import embedded_aws
 from local.seed import DEMO_CHANNEL as CHANNEL
 from local.template import ROOT
 
@@ -31,6 +32,8 @@ def run(burst: int, repeats: int) -> dict[str, Any]:
     warnings.filterwarnings("ignore", "No application metrics to publish")
     warnings.filterwarnings("ignore", "Tried to parse AWS::Scheduler::Schedule")
     logging.getLogger("moto").setLevel(logging.ERROR)
+    # The burst's runs are read back after it (a local stack keeps only a few by default).
+    embedded_aws.FINISHED_EXECUTIONS_KEPT = max(1000, burst * 3)
     bench = Bench()
     try:
         # Warm every handler the scenarios use: their first invocation imports them.

@@ -78,16 +78,19 @@ def _target_rows(results: dict[str, Any]) -> list[str]:
     rows = [["figure", "value", "target", "verdict"]]
     for name, target in results["targets"].items():
         value, limit, money = target["value"], target.get("limit"), bool(target.get("money"))
+        # A target is an upper bound unless it says it is a floor (operations per second).
+        at_least = bool(target.get("at_least"))
         if limit is None:
             verdict = target.get("note", "")
         elif value is None:
             verdict = "not measured"
-        elif value <= limit:
+        elif (value >= limit) if at_least else (value <= limit):
             verdict = "met"
         else:
-            missed = value - limit
+            missed = abs(value - limit)
             verdict = f"MISSED by {_figure(missed, True) if money else f'{missed:.2f}'}"
-        bound = "-" if limit is None else f"<= {_figure(limit, money)}"
+        sign = ">=" if at_least else "<="
+        bound = "-" if limit is None else f"{sign} {_figure(limit, money)}"
         rows.append([name, _figure(value, money), bound, verdict])
     return _rows(rows, right_from=1)
 

@@ -46,6 +46,18 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="SQS poller threads")
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument(
+        "--timeout-factor",
+        type=float,
+        default=3.0,
+        help="stop a function after this many times its timeout (1: exactly as Lambda)",
+    )
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="one process per Lambda execution environment, each with only its function's "
+        "variables and its own modules, stopped past its timeout (as Lambda runs them)",
+    )
+    parser.add_argument(
         "--retry-budget",
         type=int,
         help="skip an operation after exactly this many workflow runs (no retry span)",
@@ -75,6 +87,8 @@ def main() -> None:
             platform_port=args.platform_port,
             time_scale=args.time_scale,
             poller_concurrency=args.concurrency,
+            isolated=args.isolated,
+            timeout_factor=args.timeout_factor,
             log_level=args.log_level,
             parameters={
                 **(exactly_runs(args.retry_budget) if args.retry_budget else {}),

@@ -80,7 +80,8 @@ def wait_until_healthy(started: StackProcess) -> StackProcess:
         if process.poll() is not None:
             raise RuntimeError(f"the local stack exited:\n{started.output()[-4000:]}")
         try:
-            if httpx.get(f"{started.url}/health", timeout=2).status_code == 200:
+            # Generous: the first request starts the API function's environment (its imports).
+            if httpx.get(f"{started.url}/health", timeout=30).status_code == 200:
                 return started
         except httpx.TransportError:
             pass

@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 
-from local import embedded_aws
+from local import embedded_aws, moto_retention
 from local.cognito import SignInRefused, UserPool, create_user_pools, resolve
 from local.frontdoor import FrontDoor
 from local.jwt_authorizer import JwtAuthorizer
@@ -36,6 +36,11 @@ class LocalStackOptions:
     # Below 1, retry waits and SQS backoffs shrink by this factor so soaks finish in minutes.
     time_scale: float = 1.0
     poller_concurrency: int = 4
+    # Each Lambda execution environment a process of its own, as on Lambda (`local.workers`);
+    # off, handlers run in this process (the bench instruments them there).
+    isolated: bool = False
+    # Isolated, a function is stopped after this many times its timeout (see local.workers).
+    timeout_factor: float = 3.0
     log_level: str = "WARNING"
     parameters: dict[str, str] = field(default_factory=dict)
 
@@ -116,6 +121,7 @@ class LocalStack:
             stream.stop()
         for server in reversed(self._servers):
             server.shutdown() if hasattr(server, "shutdown") else server.stop()
+        self.functions.stop()
 
     def client(self, service: str) -> Any:
         return boto3.client(service, region_name=REGION)
@@ -169,6 +175,7 @@ class LocalStack:
             for resource in page["StackResourceSummaries"]:
                 self.resources[resource["LogicalResourceId"]] = resource["PhysicalResourceId"]
         embedded_aws.adopt_state_machines(machine_types, ACCOUNT, REGION)
+        moto_retention.bound_deleted_handles(ACCOUNT, REGION)
 
     def _resolve_name(self, resource: dict[str, Any]) -> str:
         name = resource["Properties"]["StateMachineName"]
@@ -177,24 +184,39 @@ class LocalStack:
         return str(name)
 
     def _function_environment(self) -> None:
-        """Each function's environment, resolved by CloudFormation, becomes this process's."""
+        """Each function's environment, resolved by CloudFormation. Isolated, each function's
+        processes get only their own; otherwise all of them become this process's."""
         lambda_client = self.client("lambda")
-        merged: dict[str, str] = {}
+        own: dict[str, dict[str, str]] = {}
         for logical_id in self.template.functions:
             physical = self.resources[logical_id]
             self.functions.physical_names[physical] = logical_id
             config = lambda_client.get_function_configuration(FunctionName=physical)
-            merged.update(
-                {k: str(v) for k, v in config.get("Environment", {}).get("Variables", {}).items()}
+            variables = config.get("Environment", {}).get("Variables", {})
+            own[logical_id] = self._localised({k: str(v) for k, v in variables.items()})
+        merged = {name: value for variables in own.values() for name, value in variables.items()}
+        if self.options.isolated:
+            # What the runtime sets (region, endpoint, credentials, powertools' local switches)
+            # and the function's own variables; no other function's.
+            base = {k: v for k, v in os.environ.items() if k not in merged}
+            self.functions.isolate(
+                {name: {**base, **own[name]} for name in own}, self.options.timeout_factor
             )
-        merged.pop("POWERTOOLS_SERVICE_NAME", None)
-        # The links in emails lead to this front door (the template's default is the API's URL).
-        merged["PUBLIC_BASE_URL"] = self.url
-        merged["RETRY_TIME_SCALE"] = str(min(1.0, self.options.time_scale))
-        merged["STUCK_GRACE_SECONDS"] = str(15 * 60 * self.options.time_scale)
-        for name in ("QUEUED_ALERT_MINUTES", "VERIFICATION_TIMEOUT_MINUTES"):
-            merged[name] = str(float(merged[name]) * self.options.time_scale)
         os.environ.update(merged)
+
+    def _localised(self, variables: dict[str, str]) -> dict[str, str]:
+        """A function's variables as the local stack runs it: its waits shrunk by the time scale."""
+        scale = self.options.time_scale
+        variables.pop("POWERTOOLS_SERVICE_NAME", None)
+        variables["RETRY_TIME_SCALE"] = str(min(1.0, scale))
+        if "PUBLIC_BASE_URL" in variables:
+            # The links in emails lead to this front door (the template's default: the API's URL).
+            variables["PUBLIC_BASE_URL"] = self.url
+        variables["STUCK_GRACE_SECONDS"] = str(15 * 60 * scale)
+        for name in ("QUEUED_ALERT_MINUTES", "VERIFICATION_TIMEOUT_MINUTES"):
+            if name in variables:
+                variables[name] = str(float(variables[name]) * scale)
+        return variables
 
     def _start_pollers(self) -> None:
         sqs = self.client("sqs")

@@ -6,7 +6,7 @@ import sys
 import pytest
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from local.lambdas import LambdaContext, _load
+from local.lambdas import LambdaContext, load_handler
 from local.template import LocalTemplate
 from ordersync.core import aws
 from ordersync.core.models import OperationMessage
@@ -17,7 +17,7 @@ from ordersync.operations.records import OperationStore
 
 @pytest.fixture
 def handler():
-    _load(LocalTemplate.load().functions["DispatcherFunction"])
+    load_handler(LocalTemplate.load().functions["DispatcherFunction"])
     return sys.modules["ordersync_local_DispatcherFunction"].lambda_handler
 
 

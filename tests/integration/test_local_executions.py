@@ -54,3 +54,21 @@ def test_finished_executions_let_go_of_threads_and_old_ones_are_forgotten(monkey
     TMP_THREADS.remove(about_to_start)
     kept = [e.name for e in backend.describe_state_machine(arn).executions]
     assert kept == ["slow", "quick-3", "quick-4", "quick-5"]
+
+
+def test_a_thread_that_is_starting_is_left_for_the_next_clean_up(monkeypatch) -> None:
+    class Starting(threading.Thread):
+        """Between _set_ident() and _started.set(): an ident, not alive, cannot be joined."""
+
+        @property
+        def ident(self) -> int:
+            return 1
+
+    starting = Starting(target=time.sleep, args=(0,))
+    TMP_THREADS.append(starting)
+    try:
+        embedded_aws._release_finished_threads()
+
+        assert starting in TMP_THREADS
+    finally:
+        TMP_THREADS.remove(starting)

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from local.lambdas import LambdaContext, _load
+from local.lambdas import LambdaContext, load_handler
 from local.template import LocalTemplate
 from ordersync.config import rate_limits
 from ordersync.config.models import Channel
@@ -77,7 +77,7 @@ def test_concurrent_requests_never_pass_more_than_the_burst(stack):
 
 
 def test_a_limited_channel_gets_429_with_retry_after_through_the_api(stack):
-    api = _load(LocalTemplate.load().functions["ApiFunction"])
+    api = load_handler(LocalTemplate.load().functions["ApiFunction"])
     event = load_event("api/get_operation.json")
     event["requestContext"]["authorizer"]["lambda"] |= {"requestsPerSecond": 0.5, "burst": 1}
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from local.lambdas import LambdaContext, _load
+from local.lambdas import LambdaContext, load_handler
 from local.seed import put_secret
 from local.template import LocalTemplate
 from ordersync.catalog.codes import outcome
@@ -62,7 +62,7 @@ def _reject(operation_id):
             SECRET, "POST", f"/v1/callbacks/{operation_id}", stamp, raw.encode()
         ),
     }
-    api = _load(LocalTemplate.load().functions["ApiFunction"])
+    api = load_handler(LocalTemplate.load().functions["ApiFunction"])
     return api(event, LambdaContext("api", 10))["statusCode"]
 
 

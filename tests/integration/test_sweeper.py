@@ -128,10 +128,10 @@ def test_a_run_that_records_again_clears_the_retry_deadline(message):
 
 
 def test_the_sweeper_answers_its_scheduled_event(stack, message):
-    from local.lambdas import LambdaContext, _load
+    from local.lambdas import LambdaContext, load_handler
     from local.template import LocalTemplate
 
-    handler = _load(LocalTemplate.load().functions["SweeperFunction"])
+    handler = load_handler(LocalTemplate.load().functions["SweeperFunction"])
     answer = handler(load_event("sweeper/scheduled.json"), LambdaContext("sweeper", 120))
 
     # The fixture records the operation without queueing it: its message is gone, so it is sent.

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from local.lambdas import LambdaContext, _load
+from local.lambdas import LambdaContext, load_handler
 from local.seed import put_secret
 from local.template import LocalTemplate
 from ordersync.alerts.repository import AlertStore
@@ -26,7 +26,7 @@ OTHER_ID = "00000000-0000-0000-0000-000000000010"
 
 @pytest.fixture
 def api(stack):
-    return _load(LocalTemplate.load().functions["ApiFunction"])
+    return load_handler(LocalTemplate.load().functions["ApiFunction"])
 
 
 @pytest.fixture

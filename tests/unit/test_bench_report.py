@@ -88,3 +88,17 @@ def test_the_emails_figure_stands_beside_its_bound():
     assert figure["value"] == 4.0
     assert figure["bound"] == 4.0
     assert "4 emails for 1000 orders" in figure["note"]
+
+
+def test_a_floor_target_is_met_from_above_and_missed_from_below():
+    from bench.report import _target_rows
+
+    def verdict(value: float) -> str:
+        rows = _target_rows(
+            {"targets": {"ops/s": {"value": value, "limit": 10.0, "at_least": True}}}
+        )
+        return rows[-1]
+
+    assert ">= 10" in verdict(12.5)
+    assert verdict(12.5).rstrip().endswith("met")
+    assert "MISSED by 4.50" in verdict(5.5)

@@ -17,8 +17,8 @@ def refuse(*args, **kwargs):
 socket.socket.connect = refuse
 socket.create_connection = refuse
 from local.template import LocalTemplate
-from local.lambdas import _load
-_load(LocalTemplate.load().functions[sys.argv[1]])
+from local.lambdas import load_handler
+load_handler(LocalTemplate.load().functions[sys.argv[1]])
 print("imported")
 """
 

@@ -83,10 +83,10 @@ def test_every_template_route_is_served_by_the_api_and_the_other_way_round(funct
     import re
     import sys
 
-    from local.lambdas import _load
+    from local.lambdas import load_handler
 
     template = LocalTemplate.load()
-    _load(template.functions[function])
+    load_handler(template.functions[function])
     app = sys.modules[f"ordersync_local_{function}"].app
     served = {
         (route.method, re.sub(r"<\w+>", "{}", route.path))

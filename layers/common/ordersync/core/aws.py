@@ -24,6 +24,10 @@ def _config() -> Config:
         inject_host_prefix=not local,
         # StartSyncExecution waits for the whole workflow.
         read_timeout=310,
+        # A Lambda environment runs one event at a time and needs one connection per service;
+        # the local stack runs many environments' threads through these clients at once, and
+        # past urllib3's default of 10 each request opened a connection and threw it away.
+        max_pool_connections=100 if local else 10,
     )
 
 

@@ -1,0 +1,133 @@
+"""What the local stack caches in moto changes nothing moto answers: the same expression or
+path on other data gives that data's answer, and a StartSyncExecution waiter wakes when its
+execution ends, not on a poll."""
+
+import json
+import threading
+import time
+
+import boto3
+from moto import mock_aws
+from moto.core.config import default_user_config
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+from moto.stepfunctions.parser.asl.utils import json_path
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+from local import embedded_aws, moto_retention, moto_speedups
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+UPDATE = "SET #s = :s, attempts = if_not_exists(attempts, :zero) + :one"
+
+
+@mock_aws
+def test_one_parsed_update_expression_serves_different_items_and_values() -> None:
+    moto_speedups.apply()
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="updated",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    before = UpdateExpressionParser.make.cache_info().hits  # type: ignore[attr-defined]
+
+    def update(key: str, status: str) -> None:
+        dynamodb.update_item(
+            TableName="updated",
+            Key={"id": {"S": key}},
+            UpdateExpression=UPDATE,
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={
+                ":s": {"S": status},
+                ":zero": {"N": "0"},
+                ":one": {"N": "1"},
+            },
+        )
+
+    update("a", "pending")
+    update("b", "failed")
+    update("a", "synced")
+
+    a = dynamodb.get_item(TableName="updated", Key={"id": {"S": "a"}})["Item"]
+    b = dynamodb.get_item(TableName="updated", Key={"id": {"S": "b"}})["Item"]
+    assert (a["status"]["S"], a["attempts"]["N"]) == ("synced", "2")
+    assert (b["status"]["S"], b["attempts"]["N"]) == ("failed", "1")
+    assert UpdateExpressionParser.make.cache_info().hits >= before + 2  # type: ignore[attr-defined]
+
+
+def test_one_compiled_json_path_serves_different_documents() -> None:
+    moto_speedups.apply()
+
+    assert json_path.extract_json("$.message.operation", {"message": {"operation": "create"}}) == (
+        "create"
+    )
+    assert json_path.extract_json("$.message.operation", {"message": {"operation": "cancel"}}) == (
+        "cancel"
+    )
+    assert json_path.parse.cache_info().hits >= 1  # type: ignore[attr-defined]
+
+
+WAIT = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}
+FAIL = {"StartAt": "Fail", "States": {"Fail": {"Type": "Fail", "Error": "Nope", "Cause": "x"}}}
+
+
+@mock_aws
+def test_a_sync_waiter_wakes_when_its_execution_ends(monkeypatch) -> None:
+    monkeypatch.setitem(default_user_config["stepfunctions"], "execute_state_machine", True)
+    embedded_aws._signal_when_ended()
+    backend = stepfunctions_parser_backends[ACCOUNT][REGION]
+    role = f"arn:aws:iam::{ACCOUNT}:role/workflow"
+    waiting = backend.create_state_machine(
+        name="Waits", definition=json.dumps(WAIT), roleArn=role, sm_type="EXPRESS"
+    )
+    failing = backend.create_state_machine(
+        name="Fails", definition=json.dumps(FAIL), roleArn=role, sm_type="EXPRESS"
+    )
+
+    started = time.monotonic()
+    execution = backend.start_execution(waiting.arn, "one", "{}")
+    woke = threading.Event()
+    threading.Thread(target=lambda: embedded_aws._finished(execution).wait() and woke.set()).start()
+    assert woke.wait(timeout=10), "the waiter was never woken"
+    assert execution.exec_status.value == "SUCCEEDED"
+    assert time.monotonic() - started >= 1, "woken when the execution ended, not before"
+
+    failed = backend.start_execution(failing.arn, "two", "{}")
+    assert embedded_aws._finished(failed).wait(timeout=10)
+    assert failed.exec_status.value == "FAILED"
+
+
+@mock_aws
+def test_replaced_items_are_freed_once_moto_stops_tracking_every_instance() -> None:
+    import gc
+    import weakref
+
+    from moto.dynamodb.models import dynamodb_backends
+
+    moto_retention.apply()
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="tracked",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.put_item(TableName="tracked", Item={"id": {"S": "a"}, "v": {"N": "1"}})
+    table = dynamodb_backends[ACCOUNT][REGION].get_table("tracked")
+    first = weakref.ref(next(iter(table.all_items())))
+
+    dynamodb.put_item(TableName="tracked", Item={"id": {"S": "a"}, "v": {"N": "2"}})
+    gc.collect()
+
+    assert first() is None, "the replaced version of the item is still referenced"
+    assert dynamodb.get_item(TableName="tracked", Key={"id": {"S": "a"}})["Item"]["v"] == {"N": "2"}
+
+
+def test_deleted_receipt_handles_are_remembered_up_to_a_bound() -> None:
+    handles = moto_retention.RecentHandles(kept=3)
+    handles.update(["a", "b", "c"])
+    handles.add("d")
+
+    assert "a" not in handles
+    assert all(handle in handles for handle in "bcd")
+    assert len(handles) == 3

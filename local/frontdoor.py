@@ -30,10 +30,11 @@ class CompiledRoute:
         self.regex = re.compile(f"^{pattern}$")
 
     @property
-    def precedence(self) -> tuple[bool, bool]:
+    def precedence(self) -> tuple[bool, bool, int]:
         """As API Gateway chooses: an exact method before ANY, a plain path before a greedy
-        one ({proxy+}), whatever order the template lists them in."""
-        return ("+}" in self.route.path, self.route.method == "ANY")
+        one ({proxy+}), and the longer of two greedy paths first (/console/{proxy+} before the
+        catch-all /{proxy+}), whatever order the template lists them in."""
+        return ("+}" in self.route.path, self.route.method == "ANY", -len(self.route.path))
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
         if self.route.method not in (method, "ANY"):  # ANY: the route takes every method

@@ -63,10 +63,11 @@ Outcome = Literal["done", "refused", "not_found"]
 
 class ItemResult(Record):
     """One alert of a bulk request: done, refused (and why), or not found. The reason is the
-    alert's state ("status"); a user without the permission is refused the whole request."""
+    alert's state ("status"); the API refuses a user without the permission the whole request
+    (403), the console answers its buttons per row ("permission")."""
 
     alert_id: str
     result: Outcome
-    reason: Literal["status"] | None = None
+    reason: Literal["status", "permission"] | None = None
     message: str | None = None
     operation_status: str | None = None

@@ -13,7 +13,7 @@ from ordersync.catalog.codes import catalog
 from ordersync.console import acting
 from ordersync.console.render import page, redirect
 from ordersync.console.web import base, checked_form, common, current_session, first, router
-from ordersync.history.stories import story
+from ordersync.history.stories import first_records
 
 # The shipping fields an operator may correct before resending (Missing Shipping Data names
 # the ones that are missing).
@@ -57,7 +57,7 @@ def order_page(alertId: str) -> Response[str]:  # named as in the API's routes
     current = current_session()
     merchant = current.caller.merchant_id
     alert = find(merchant, alertId)  # the merchant from the session: another's id is a 404
-    records, _ = story(merchant, [alert.entity_key])
+    records = first_records(merchant, alert.entity_key)
     latest: Any = next((r for r in reversed(records) if r.content_source), None)
     entry = catalog().get(alert.outcome.code)
     return page(

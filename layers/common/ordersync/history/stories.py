@@ -95,6 +95,17 @@ def story(
     return records, encode_cursor(merchant_id, fingerprint, {"k": following}) if following else None
 
 
+def first_records(
+    merchant_id: str, entity_key: str, limit: int = STORY_LIMIT
+) -> list[HistoryRecord]:
+    """The first `limit` records of one entity, oldest first; none yet is an empty list (an
+    alert's page shows what there is, where the story route answers 404)."""
+    try:
+        return story(merchant_id, [entity_key], limit=limit)[0]
+    except UnknownOrder:
+        return []
+
+
 def story_row(record: HistoryRecord) -> dict[str, Any]:
     """A record as the story shows it: named as the list rows name things, with its contents
     (and whatever a record carries besides, such as who took an action)."""

@@ -15,7 +15,7 @@ from ordersync.alerts.ids import UnknownAlert, alert_id
 from ordersync.alerts.models import Alert, AlertStatus
 from ordersync.alerts.repository import AlertStore
 from ordersync.catalog.codes import catalog
-from ordersync.history.stories import story
+from ordersync.history.stories import first_records
 from ordersync.merchants.service import Forbidden
 from ordersync.notifications import tokens
 from ordersync.notifications.tokens import Grant, TokenRefused
@@ -66,7 +66,7 @@ def _page(
     entered: dict[str, str] | None = None,
     result: str | None = None,
 ) -> Response[str]:
-    records, _ = story(alert.merchant_id, [alert.entity_key], limit=100)
+    records = first_records(alert.merchant_id, alert.entity_key, limit=100)
     # The alert's own operation as sent to the platform (not its callback or customer steps).
     with_contents = [
         r

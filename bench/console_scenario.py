@@ -106,4 +106,5 @@ def console(run: Driver, order: str) -> None:
             f"/settings/users/{user[1]}",
             data={"role": "operator", "csrf": csrf_of(settings.text)},
         )
-    admin.send("POST", "/sign-out", data={"csrf": csrf_of(settings.text)})
+    # The form as the page shows it now (after the changes above).
+    admin.send("POST", "/sign-out", data={"csrf": csrf_of(admin.send("GET", "/settings").text)})

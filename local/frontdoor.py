@@ -156,8 +156,10 @@ class FrontDoorHandler(BaseHTTPRequestHandler):
             return self._json(*self.server.local_posts[url.path](raw))
         # A trailing slash no route takes is tried without it (/console/ is the console's root).
         paths = [url.path] + ([url.path.rstrip("/")] if url.path.endswith("/") else [])
-        for path in paths:
-            for compiled in self.server.routes:
+        # Routes outer: a plain route for the path without its slash comes before a greedy one
+        # (the catch-all) that would take it with the slash.
+        for compiled in self.server.routes:
+            for path in paths:
                 params = compiled.match(self.command, path)
                 if params is not None:
                     return self._route(compiled.route, params, path, url.query, raw)

@@ -108,5 +108,7 @@ def test_bad_bodies_are_422_with_every_problem_and_change_nothing(merchant_users
         "PUT", "u-admin", "m1", {"users": [{"userId": "u-other", "frequency": "off"}]}
     )
     assert status == 422
-    assert "u-other" in answer["message"]
+    [unknown] = answer["problems"]
+    assert (unknown["field"], unknown["type"]) == ("users", "unknown_user")
+    assert "u-other" in unknown["problem"]
     assert call("GET", "u-admin", "m1")[1]["contacts"] == []

@@ -38,11 +38,28 @@ JOB_STARTED: dict[int, OpenAPIResponse] = {
 }
 
 
+def _one_of_two(schema: dict[str, Any]) -> None:
+    """The document says what the validator below does: ids or filter (neither null), and no
+    bulk resend."""
+    for name in ("ids", "filter"):
+        field = schema["properties"][name]
+        field.update(next(s for s in field.pop("anyOf") if s.get("type") != "null"))
+        field.pop("default", None)
+    schema["oneOf"] = [{"required": ["ids"]}, {"required": ["filter"]}]
+    schema["not"] = {"required": ["action"], "properties": {"action": {"const": "resend"}}}
+
+
 class BulkRequest(BaseModel):
     """One action on the alerts named by `ids` (at most 1,000), answered at once, or on every
     alert `filter` matches (the alert list's filters), run as a job."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        # What the validator below says, in the document: ids or filter, and no bulk resend.
+        json_schema_extra=lambda schema: _one_of_two(schema),
+    )
 
     action: Action
     ids: list[BulkAlertId] | None = Field(default=None, min_length=1, max_length=bulk.MAX_IDS)

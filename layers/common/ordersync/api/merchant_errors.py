@@ -27,7 +27,6 @@ STATUS: dict[type[Exception], int] = {
     UserConflict: 409,
     ActionRefused: 409,
     PayloadTooLarge: 413,
-    UnknownUsers: 422,
 }
 
 # An unknown id's own text is the id the client sent; the answer says what was not found.
@@ -49,6 +48,10 @@ def register(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler([InvalidPayload, InvalidQuery])
     def _invalid(error: InvalidPayload | InvalidQuery) -> Response[Any]:
         return problems(error.problems)
+
+    @app.exception_handler(UnknownUsers)
+    def _unknown_users(error: UnknownUsers) -> Response[Any]:
+        return problems([{"loc": ("body", "users"), "msg": str(error), "type": "unknown_user"}])
 
     @app.exception_handler(InvalidEmail)
     def _invalid_email(error: InvalidEmail) -> Response[Any]:

@@ -17,17 +17,21 @@ CATCH_ALL = ("ANY", "/{proxy+}")
 
 
 @cache
-def _table() -> list[tuple[re.Pattern[str], str]]:
+def _table() -> list[tuple[re.Pattern[str], str, str]]:
     routes = json.loads((files("ordersync.api") / "routes.json").read_text())
     return [
-        (re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)) + "$"), method)
+        (re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)) + "$"), method, path)
         for method, path in routes
     ]
 
 
 def allowed_methods(path: str) -> list[str]:
-    """The methods the API takes on `path` (none: no route has this path)."""
-    return sorted({method for pattern, method in _table() if pattern.match(path)})
+    """The methods the API takes on `path` (none: no route has this path). A path that is a
+    route's own (/v1/alerts/bulk) is that resource, not an id in another (/v1/alerts/{alertId}):
+    its Allow names its own methods, as its document does."""
+    matches = [(method, template) for pattern, method, template in _table() if pattern.match(path)]
+    own = [method for method, template in matches if template == path]
+    return sorted(set(own) or {method for method, _ in matches})
 
 
 def answer(method: str, path: str) -> Response[Any]:

@@ -54,7 +54,12 @@ def _query_parameters(document: dict[str, Any]) -> None:
             if field.get("default", 0) is None:
                 del field["default"]
             if name == "columns":
-                field = {"type": "string", "description": "comma-separated column names"}
+                known = "|".join(sorted(model.COLUMNS, key=len, reverse=True))
+                field = {
+                    "type": "string",
+                    "description": "comma-separated column names",
+                    "pattern": f"^({known})(,({known}))*$",
+                }
             parameters.append({"name": name, "in": "query", "required": False, "schema": field})
 
 

@@ -5,6 +5,7 @@ merchant is never a filter: it comes from the token and is a parameter of every 
 The history room is the lower of the two that list, so the shared model lives here and
 `ordersync.alerts.query` extends it."""
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -93,6 +94,13 @@ def validated[M: BaseModel](
         ]
 
 
+def digits_only(cls: type, value: Any) -> Any:
+    """A count in a query string is digits (pydantic would also read "1.0")."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("a whole number, in digits")
+    return value
+
+
 class ListQuery(BaseModel):
     """The filters both lists share; each may be used alone or with any others."""
 
@@ -124,6 +132,18 @@ class ListQuery(BaseModel):
     columns: tuple[str, ...] | None = None
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(default=None, min_length=1, max_length=4096)
+
+    @field_validator(
+        "created_after", "created_before", "updated_after", "updated_before", mode="before"
+    )
+    @classmethod
+    def _iso_only(cls, value: Any) -> Any:
+        """A moment is ISO 8601 text (pydantic would also read 0.5 as seconds since 1970)."""
+        if isinstance(value, str) and not ISO_DATE.match(value):
+            raise ValueError("an ISO 8601 moment, such as 2026-11-29T08:00:00Z")
+        return value
+
+    _digits = field_validator("limit", "http_code", mode="before")(digits_only)
 
     @field_validator("created_after", "created_before", "updated_after", "updated_before")
     @classmethod
@@ -206,6 +226,7 @@ def _moment(raw: Any) -> datetime | None:
 
 
 _MOMENT = TypeAdapter(datetime)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def last_moment_before(moment: datetime) -> datetime:

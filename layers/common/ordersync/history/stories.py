@@ -11,13 +11,13 @@ partition under the token's merchant."""
 from collections.abc import Mapping
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ordersync.core.dynamo import to_item
 from ordersync.core.settings import get_settings
 from ordersync.history.models import HistoryRecord
 from ordersync.history.paging import Plan, decode_cursor, encode_cursor, refused, run
-from ordersync.history.query import InvalidQuery, validated
+from ordersync.history.query import InvalidQuery, digits_only, validated
 from ordersync.history.repository import HistoryStore
 
 STORY_LIMIT = 200  # records a call, at most (a creation retried hourly for 15 days has ~360)
@@ -33,6 +33,8 @@ class StoryQuery(BaseModel):
     integration: str | None = Field(default=None, min_length=1, max_length=200)
     limit: int = Field(default=100, ge=1, le=STORY_LIMIT)
     cursor: str | None = Field(default=None, min_length=1, max_length=4096)
+
+    _digits = field_validator("limit", mode="before")(digits_only)
 
     @classmethod
     def parse(cls, params: Mapping[str, Any] | None) -> Self:

@@ -19,7 +19,7 @@ export PYTHONUNBUFFERED := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup lock browser run test test-slow test-all test-unit test-integration test-e2e lint format build docs soak bench redrive fuzz clean
+.PHONY: help setup lock browser run test test-slow test-all test-unit test-integration test-e2e lint format build docs soak bench redrive fuzz fuzz-short clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -57,8 +57,11 @@ run: setup ## Start the local stack on 127.0.0.1:3000 (PORT=, PLATFORM_PORT=; Ct
 test: setup ## The fast tests: unit, integration (moto), end-to-end (local stack); not the slow ones
 	$(PY) -m pytest -q -m "not slow"
 
-test-slow: setup ## Only the slow tests: the small soak, the cold-import checks, Ctrl-C (~3 min)
-	$(PY) -m pytest -q -m slow
+test-slow: setup ## Only the slow tests: the small soak, the cold-import checks, Ctrl-C, browsers (~5 min)
+	$(PY) -m pytest -q -m "slow and not fuzz"
+
+fuzz-short: setup ## The short schemathesis run test-all includes (10 examples per operation)
+	$(PY) -m pytest -q -m fuzz
 
 test-all: setup ## Every test, fast and slow
 	$(PY) -m pytest -q

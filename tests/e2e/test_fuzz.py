@@ -11,6 +11,7 @@ from tools.fuzz import fuzz
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 
 
+@pytest.mark.fuzz
 @pytest.mark.slow  # a stack of its own, then about a minute and a half of requests
 def test_schemathesis_finds_nothing(tmp_path):
     assert fuzz(EXAMPLES, report=tmp_path) == 0, "run `make fuzz` and read its report"

@@ -95,7 +95,7 @@ def test_every_problem_is_listed_at_once():
         "httpCode": "int_parsing",
         "limit": "less_than_equal",
         "ignored": "bool_parsing",
-        "createdAfter": "datetime_from_date_parsing",
+        "createdAfter": "datetime_parsing",
         "updatedBefore": "value_error",
         "columns": "value_error",
         "message": "string_too_short",

@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 from ordersync.core.models import Level, ResponseType
 
@@ -97,7 +98,7 @@ def validated[M: BaseModel](
 def digits_only(cls: type, value: Any) -> Any:
     """A count in a query string is digits (pydantic would also read "1.0")."""
     if isinstance(value, str) and not (value.isascii() and value.isdigit()):
-        raise ValueError("a whole number, in digits")
+        raise PydanticCustomError("int_parsing", "a whole number, in digits")
     return value
 
 
@@ -140,7 +141,9 @@ class ListQuery(BaseModel):
     def _iso_only(cls, value: Any) -> Any:
         """A moment is ISO 8601 text (pydantic would also read 0.5 as seconds since 1970)."""
         if isinstance(value, str) and not ISO_DATE.match(value):
-            raise ValueError("an ISO 8601 moment, such as 2026-11-29T08:00:00Z")
+            raise PydanticCustomError(
+                "datetime_parsing", "an ISO 8601 moment, such as 2026-11-29T08:00:00Z"
+            )
         return value
 
     _digits = field_validator("limit", "http_code", mode="before")(digits_only)

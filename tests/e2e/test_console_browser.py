@@ -7,7 +7,6 @@ import csv
 import shutil
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,19 +15,9 @@ import pytest
 from openpyxl import load_workbook
 
 from local.template import ROOT
+from tests.browser import ARTEFACTS, CHROMIUM, FLAGS
 from tests.factories import load_event, new_order
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTEFACTS = ROOT / ".artefacts/browser"
 README_SHOTS = ROOT / "docs/console"
 PASSWORD = "ordersync-local"
 

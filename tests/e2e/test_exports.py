@@ -12,21 +12,7 @@ import httpx
 import openpyxl
 import pytest
 
-from local.seed import USER_PASSWORD
 from tests.factories import load_event, new_order, unique
-
-
-def signed_in(local_stack, email: str) -> httpx.Client:
-    answer = httpx.post(
-        f"{local_stack.url}/_local/sign-in",
-        json={"email": email, "password": USER_PASSWORD},
-        timeout=30,
-    )
-    answer.raise_for_status()
-    token = answer.json()["token"]
-    return httpx.Client(
-        base_url=local_stack.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-    )
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +39,7 @@ def rejected(local_stack) -> list[str]:
 
 
 def test_a_filtered_export_is_the_file_itself(local_stack, rejected):
-    viewer = signed_in(local_stack, "viewer@demo-merchant.test")
+    viewer = local_stack.user("viewer@demo-merchant.test")
     answer = viewer.get(
         "/v1/alerts/export",
         params={"format": "csv", "identifier": rejected[0], "columns": "orderId,code,message"},
@@ -81,7 +67,7 @@ def test_a_filtered_export_is_the_file_itself(local_stack, rejected):
 
 
 def test_a_large_export_is_a_job_whose_link_downloads_the_file(local_stack, rejected):
-    admin = signed_in(local_stack, "admin@demo-merchant.test")
+    admin = local_stack.user("admin@demo-merchant.test")
     started = admin.get(
         "/v1/alerts/export", params={"format": "xlsx", "code": "Order Creation Failed"}
     )
@@ -108,7 +94,7 @@ def test_a_large_export_is_a_job_whose_link_downloads_the_file(local_stack, reje
     assert f"'{rejected[0]}" in order_ids
 
     # Another merchant's admin does not see the job; a bad export is 422 with every problem.
-    other = signed_in(local_stack, "admin@other-merchant.test")
+    other = local_stack.user("admin@other-merchant.test")
     assert other.get(f"/v1/exports/{job['exportId']}").status_code == 404
     refused = admin.get("/v1/history/export", params={"format": "ods", "httpCode": "abc"})
     assert refused.status_code == 422

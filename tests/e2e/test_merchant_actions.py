@@ -5,29 +5,12 @@ viewer cannot act and another merchant cannot see the alerts."""
 
 import time
 
-import httpx
-
-from local.seed import USER_PASSWORD
 from ordersync.alerts.ids import alert_id
 from ordersync.core.models import entity_key
 from tests.factories import new_order, unique
 
 OPERATOR, VIEWER = "operator@demo-merchant.test", "viewer@demo-merchant.test"
 OTHER_ADMIN = "admin@other-merchant.test"
-
-
-def as_user(local_stack, email: str) -> httpx.Client:
-    answer = httpx.post(
-        f"{local_stack.url}/_local/sign-in",
-        json={"email": email, "password": USER_PASSWORD},
-        timeout=30,
-    )
-    answer.raise_for_status()
-    return httpx.Client(
-        base_url=local_stack.url,
-        headers={"Authorization": f"Bearer {answer.json()['token']}"},
-        timeout=30,
-    )
 
 
 def until(what: str, check, seconds: float = 60):
@@ -67,7 +50,7 @@ def test_rejected_orders_bulk_retried_by_filter_end_synced(local_stack, order_re
         for o in orders
     ]
 
-    viewer, other = as_user(local_stack, VIEWER), as_user(local_stack, OTHER_ADMIN)
+    viewer, other = local_stack.user(VIEWER), local_stack.user(OTHER_ADMIN)
     refused = viewer.post(f"/v1/alerts/{ids[0]}/retry")
     assert refused.status_code == 403
     assert "viewer" in refused.json()["message"]
@@ -79,7 +62,7 @@ def test_rejected_orders_bulk_retried_by_filter_end_synced(local_stack, order_re
     )
     assert other.post(f"/v1/alerts/{ids[0]}/retry").status_code == 403  # not granted, anywhere
 
-    operator = as_user(local_stack, OPERATOR)
+    operator = local_stack.user(OPERATOR)
     started = operator.post(
         "/v1/alerts/bulk", json={"action": "retry", "filter": {"feedId": feed, "status": "failed"}}
     )
@@ -119,7 +102,7 @@ def test_an_admin_acts_only_once_granted_and_not_after_the_grant_is_revoked(
     operation_id = local_stack.channel.post("/v1/orders", json=order).json()["operationId"]
     local_stack.wait_for(operation_id, {"failed"})
     alert = alert_id(entity_key("demo-erp", "order", order["orderId"], channel_id="demo-shop"))
-    admin = as_user(local_stack, "admin@demo-merchant.test")
+    admin = local_stack.user("admin@demo-merchant.test")
     me = admin.get("/v1/me").json()
     refused = admin.post(f"/v1/alerts/{alert}/ignore")
     assert refused.status_code == 403

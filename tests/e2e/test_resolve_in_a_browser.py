@@ -6,24 +6,11 @@ in .artefacts/browser/."""
 import shutil
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from local.template import ROOT
+from tests.browser import ARTEFACTS, CHROMIUM, FLAGS
 from tests.e2e.test_alert_emails import email_about, failing_shipment, fresh_contact, resolve_link
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = ROOT / ".artefacts" / "browser"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="run `make browser` first")
 

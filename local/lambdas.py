@@ -64,13 +64,16 @@ class LocalFunctions:
     def __init__(
         self, specs: dict[str, FunctionSpec], serial: frozenset[str] = frozenset()
     ) -> None:
-        """`serial`: functions that run one event at a time across all their environments. An
-        HTTP API function's resolver lives in the shared package (ordersync.api.app), not in
-        the handler's module, and holds the request it is answering (current_event, context):
-        on Lambda every environment is a process of its own, here they share one, so two
-        concurrent requests would read each other's (found by schemathesis: a KeyError 500)."""
+        """`serial`: functions that run one event at a time, all of them together. Powertools'
+        resolvers keep the request they are answering on a class attribute
+        (BaseRouter.current_event, lambda_context) shared by every resolver in the process: on
+        Lambda every environment is a process of its own, here they share one, so two concurrent
+        requests, even to two different functions, would read each other's (found by
+        schemathesis: a KeyError 500; and by bench.calls: a console form checked against the
+        body of another function's request, a 403)."""
         self._specs = specs
-        self._serial = {logical_id: threading.Lock() for logical_id in serial}
+        one_request_at_a_time = threading.Lock()
+        self._serial = dict.fromkeys(serial, one_request_at_a_time)
         self._isolated: dict[str, dict[str, str]] | None = None
         self._workers: set[Any] = set()
         self._timeout_factor = 1.0

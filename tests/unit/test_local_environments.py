@@ -70,8 +70,10 @@ def test_a_failed_invocation_is_logged_with_its_traceback(tmp_path: Path, caplog
     assert "1 / event" in caplog.text, "the traceback shows the line that failed"
 
 
-# State in a module every environment imports (as ordersync.api.app's resolver is): only a
-# function that runs one event at a time keeps one request's state from another's.
+# State in a module every environment of every function imports (as powertools keeps the
+# request on BaseRouter.current_event, a class attribute shared by every resolver): only
+# functions that run one event at a time, all of them together, keep one request's state from
+# another's.
 SHARED = """
 import json, time
 current = None
@@ -84,23 +86,23 @@ def handler(event, context):
 """
 
 
-def test_a_serial_function_keeps_state_shared_across_environments_to_one_request(
+def test_serial_functions_keep_state_shared_across_functions_to_one_request(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "shared_state.py").write_text(SHARED)
     (tmp_path / "app.py").write_text("from shared_state import handler\n")
-    spec = FunctionSpec("Api", tmp_path, "app.handler", 3)
-    functions = LocalFunctions({"Api": spec}, serial=frozenset({"Api"}))
+    specs = {name: FunctionSpec(name, tmp_path, "app.handler", 3) for name in ("Api", "Console")}
+    functions = LocalFunctions(specs, serial=frozenset(specs))
     results: dict[int, int] = {}
 
     def call(n: int) -> None:
-        results[n] = functions.invoke("Api", {"n": n})
+        results[n] = functions.invoke(("Api", "Console")[n % 2], {"n": n})
 
     import sys
 
     sys.path.insert(0, str(tmp_path))
     try:
-        threads = [threading.Thread(target=call, args=(n,)) for n in range(4)]
+        threads = [threading.Thread(target=call, args=(n,)) for n in range(6)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -108,4 +110,4 @@ def test_a_serial_function_keeps_state_shared_across_environments_to_one_request
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("shared_state", None)
-    assert results == {0: 0, 1: 1, 2: 2, 3: 3}
+    assert results == {n: n for n in range(6)}

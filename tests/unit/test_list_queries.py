@@ -181,16 +181,20 @@ def test_the_narrowest_index_the_filters_fix_answers(params, index, partition):
     assert (chosen.index, chosen.partition) == (index, partition)
 
 
+# An alert list leaves ignored alerts out unless it asks for them.
+NOT_IGNORED = eq("ignored", False)
+
+
 def test_the_key_answers_what_it_can_and_the_rest_is_filtered():
     chosen = plan(
         code="Timeout", status="open", updatedAfter="2026-11-01", updatedBefore="2026-11-02"
     )
     assert (chosen.low, chosen.high) == ("2026-11-01T00:00:00.000Z", "2026-11-01T23:59:59.999Z")
-    assert chosen.terms == (eq("status", "open"),)
+    assert chosen.terms == (NOT_IGNORED, eq("status", "open"))
     # createdAfter raises the updated key's lower end and stays a filter
     chosen = plan(createdAfter="2026-11-05", updatedAfter="2026-11-01")
     assert chosen.low == "2026-11-05T00:00:00.000Z"
-    assert chosen.terms == (Term(("createdAt",), "ge", ("2026-11-05T00:00:00.000Z",)),)
+    assert chosen.terms == (NOT_IGNORED, Term(("createdAt",), "ge", ("2026-11-05T00:00:00.000Z",)))
     # a created window: the key is the window; level and keyword are checked on fetched items
     chosen = plan(
         createdAfter="2026-11-01", createdBefore="2026-11-03", level="error", message="sku"
@@ -200,10 +204,13 @@ def test_the_key_answers_what_it_can_and_the_rest_is_filtered():
     assert (chosen.low, chosen.high) == ("2026-11-01T00:00:00.000Z", "2026-11-02T23:59:59.999Z")
     assert chosen.terms == (
         eq("level", "error"),
+        NOT_IGNORED,
         Term(("businessMessage",), "contains", ("sku", "Sku")),
     )
     # status=failed with another level: the key answers one, the other stays (nothing matches)
-    assert plan(status="failed", level="warning").terms == (eq("level", "error"),)
+    assert plan(status="failed", level="warning").terms == (NOT_IGNORED, eq("level", "error"))
+    assert plan(status="ignored").terms == (eq("ignored", True),)
+    assert plan(ignored="true").terms == (eq("ignored", True),)
 
 
 def test_a_plan_is_a_query_never_a_scan():

@@ -57,10 +57,10 @@ run: setup ## Start the local stack on 127.0.0.1:3000 (PORT=, PLATFORM_PORT=; Ct
 test: setup ## The fast tests: unit, integration (moto), end-to-end (local stack); not the slow ones
 	$(PY) -m pytest -q -m "not slow"
 
-test-slow: setup ## Only the slow tests: the small soak, the cold-import checks, Ctrl-C, browsers (~5 min)
-	$(PY) -m pytest -q -m "slow and not fuzz"
+test-slow: setup ## Only the slow tests: the small soak, the cold-import checks, Ctrl-C, browsers, the short fuzz (~6 min)
+	$(PY) -m pytest -q -m slow
 
-fuzz-short: setup ## The short schemathesis run test-all includes (10 examples per operation)
+fuzz-short: setup ## The short schemathesis run alone (10 examples per operation; part of test-slow)
 	$(PY) -m pytest -q -m fuzz
 
 test-all: setup ## Every test, fast and slow

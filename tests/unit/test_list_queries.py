@@ -10,7 +10,7 @@ from ordersync.alerts.planner import plan_alerts
 from ordersync.alerts.query import AlertQuery, alert_row
 from ordersync.history.filters import Term, eq, query_terms
 from ordersync.history.listing import HistoryQuery, plan_history
-from ordersync.history.paging import Plan, decode_cursor, encode_cursor
+from ordersync.history.paging import Page, Plan, decode_cursor, encode_cursor, next_read
 from ordersync.history.query import InvalidQuery, ListStatus
 
 EVERY_FILTER = {
@@ -265,3 +265,14 @@ def test_a_cursor_key_must_lie_in_the_plans_partition():
     assert not chosen.check_start({**mine, "pk": {"S": "m2"}}, "m1".__eq__)
     assert not chosen.check_start({**mine, "extra": {"S": "x"}}, "m1".__eq__)
     assert not chosen.check_start({**mine, "updatedAt": {"N": "1"}}, "m1".__eq__)
+
+
+def test_a_filtered_page_reads_what_it_still_lacks_at_the_share_that_matched():
+    filtered = plan(code="Timeout")  # the default leaves ignored alerts out: one filter term
+    unfiltered = plan_history("m1", HistoryQuery.parse({}), date(2026, 11, 23))
+    assert not unfiltered.terms
+    assert next_read(unfiltered, 50, Page([{}] * 20, None, scanned=20)) == 30
+    assert next_read(filtered, 50, Page([], None)) == 50  # a page's worth first
+    # 45 of 50 matched (ignored ones dropped): 5 missing at 90 %, a fifth more
+    assert next_read(filtered, 50, Page([{}] * 45, None, scanned=50)) == 7
+    assert next_read(filtered, 50, Page([], None, scanned=50)) == 50  # nothing matched yet

@@ -15,22 +15,20 @@ import pytest
 from openpyxl import load_workbook
 
 from local.template import ROOT
-from tests.browser import ARTEFACTS, CHROMIUM, FLAGS
+from tests.browser import ARTEFACTS, CHROMIUM, FLAGS, requires_chromium
 from tests.factories import load_event, new_order
 
 README_SHOTS = ROOT / "docs/console"
 PASSWORD = "ordersync-local"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: run `make browser`"),
-]
+pytestmark = [pytest.mark.slow, requires_chromium]
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
         # launch() gives the browser a new, empty profile directory of its own each time (it
         # refuses --user-data-dir, which is launch_persistent_context's).
         browser = playwright.chromium.launch(

@@ -27,7 +27,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from bench.console_page import page_figures
+from bench.console_page import create_alerts_table, page_figures
 from bench.dynamo_meter import table_shapes
 from bench.dynamo_units import TableShape, item_size, read_units, write_cost
 from local.template import LocalTemplate
@@ -91,17 +91,6 @@ def _environment() -> None:
             **{f"{name}_TABLE": f"bench-{name.lower()}_table" for name in OTHER_TABLES},
             "ALERTS_TABLE": TABLE,
         }
-    )
-
-
-def create_table(dynamodb: Any) -> None:
-    props = LocalTemplate.load().sam["Resources"]["AlertsTable"]["Properties"]
-    dynamodb.create_table(
-        TableName=TABLE,
-        BillingMode=props["BillingMode"],
-        AttributeDefinitions=props["AttributeDefinitions"],
-        KeySchema=props["KeySchema"],
-        GlobalSecondaryIndexes=props["GlobalSecondaryIndexes"],
     )
 
 
@@ -238,7 +227,7 @@ def measure(sizes: list[int]) -> dict[str, Any]:
         with mock_aws():
             reset_clients()
             dynamodb = boto3.client("dynamodb", region_name=REGION)
-            create_table(dynamodb)
+            create_alerts_table(dynamodb, TABLE)
             items = seed(dynamodb, size)
             mean_bytes = round(sum(item_size(item) for item in items) / len(items))
             by_filter = {}

@@ -1,7 +1,7 @@
 """With 20,000 alerts of one merchant (and another merchant's beside them) in an Alerts table
 made from template.yaml, the console's alerts page, rendered by its handler for a signed-in
 user, is one Query on an index per page: no Scan, nothing read to count, and as many items read
-per page at 20,000 alerts as at 1,000. Every DynamoDB call the page makes is recorded with
+per page at 20,000 alerts as at 1,000. The overview's counts stay within their read ceiling. Every DynamoDB call the page makes is recorded with
 botocore's event hooks on the package's client."""
 
 import html
@@ -94,5 +94,15 @@ def test_each_alerts_page_is_one_indexed_query_at_1000_and_at_20000_alerts(volum
         small, large = figures[1_000][name], figures[20_000][name]
         assert [p["rows"] for p in large] == [50, 50], name  # both pages full, a next link
         assert [p["items_read"] for p in large] == [p["items_read"] for p in small], name
+    # The overview counts open alerts by level and code: bounded reads, then "at least".
+    with recorded() as calls:
+        overview = browser.get("/console/overview")
+    assert overview.status == 200
+    assert [c for c in calls.calls if c.operation == "Scan"] == []
+    counted = calls.on(TABLE)
+    assert {c.operation for c in counted} == {"Query"}
+    assert len(counted) <= 15  # 3 levels x 5 pages of 200
+    assert sum(c.scanned or 0 for c in counted) <= 3_000
+    assert '<span class="figure">1000+</span> error' in overview.body  # capped, and says so
     triage = figures[20_000]["triage"]  # errors updated today: a key range on by-level
     assert [p["alert_calls"] for p in triage] == [[("Query", "by-level")]] * 2

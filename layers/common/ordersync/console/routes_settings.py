@@ -1,16 +1,18 @@
 """Settings (admins): the merchant's users, their roles and granted permissions, and inviting
-one. Every change goes through `ordersync.merchants.service`, which checks the caller again."""
+one. Every change goes through `ordersync.merchants.service`, which checks the caller again.
+The page also shows the alert contacts section (`ordersync.console.contacts`)."""
 
 from aws_lambda_powertools.event_handler import Response
 from pydantic import ValidationError
 
+from ordersync.console import contacts
 from ordersync.console.render import page, redirect
 from ordersync.console.web import base, checked_form, common, current_session, first, router
 from ordersync.merchants import service
 from ordersync.merchants.models import InviteRequest, Permissions, Role, UserUpdate
 
 
-def _settings(status: int = 200, problems: list[str] | None = None) -> Response[str]:
+def settings_answer(status: int = 200, problems: list[str] | None = None) -> Response[str]:
     current = current_session()
     users = service.list_users(current.caller)  # Forbidden (403) for a non-admin
     return page(
@@ -20,12 +22,13 @@ def _settings(status: int = 200, problems: list[str] | None = None) -> Response[
         users=users,
         roles=[role.value for role in Role],
         problems=problems or [],
+        **contacts.section(current.caller),
     )
 
 
 @router.get("/console/settings")
 def settings_page() -> Response[str]:
-    return _settings()
+    return settings_answer()
 
 
 def _permissions(fields: dict[str, list[str]]) -> Permissions:
@@ -46,7 +49,7 @@ def update_user(userId: str) -> Response[str]:
     try:
         change = UserUpdate(role=first(fields, "role") or None, permissions=_permissions(fields))
     except ValidationError as error:
-        return _settings(422, _problems(error))
+        return settings_answer(422, _problems(error))
     service.update(current.caller, userId, change)
     return redirect(f"{base()}/settings")
 
@@ -62,6 +65,6 @@ def invite_user() -> Response[str]:
             permissions=_permissions(fields),
         )
     except ValidationError as error:
-        return _settings(422, _problems(error))
+        return settings_answer(422, _problems(error))
     service.invite(current.caller, invitation)
     return redirect(f"{base()}/settings")

@@ -8,7 +8,7 @@ import uuid
 
 import httpx
 
-from tests.e2e.test_alert_emails import email_about, fresh_contact, resolve_link
+from tests.e2e.outbox import email_about, fresh_contact, resolve_link
 
 REJECTION = "shippingAddress.postalCode is not a postal code of shippingAddress.country"
 

@@ -2,9 +2,9 @@
 (ordersync.actions.edits, shared with the resolve page), a bad value answered with a 422 page
 listing every problem, a good one resent into the operation's body."""
 
+from ordersync.alerts.ids import find
 from ordersync.operations import manual
 from tests.console_harness import csrf_of, signed_in
-from tests.integration.console.test_actions import alert_of
 
 ADDRESS_DETAIL = "shippingAddress.postalCode is not a postal code of shippingAddress.country"
 
@@ -29,7 +29,7 @@ def test_an_address_rejection_offers_those_fields_and_a_bad_value_is_a_422(faile
     assert bad.status == 422
     assert "shippingAddress.postalCode: Field required" in bad.body
     assert "shippingAddress.country: String should match pattern" in bad.body
-    operation_id = alert_of(shown).operation_id
+    operation_id = find("demo-merchant", shown).operation_id
     assert manual.read(operation_id).message.payload["shippingAddress"]["country"] == "GB"
 
     good = browser.post(

@@ -15,6 +15,8 @@ from ordersync.notifications.settings import notification_settings
 
 RESOLVE = "resolve"
 UNSUBSCRIBE = "unsubscribe"
+# The daily report's own: it takes the address off the report's recipients, not off alerts.
+REPORT_UNSUBSCRIBE = "unsubscribe-report"
 # token_urlsafe(32): 43 characters of [A-Za-z0-9_-]; anything else is not one of ours.
 TOKEN_LENGTH = 43
 
@@ -85,6 +87,12 @@ def issue_unsubscribe(merchant_id: str, recipient: Recipient, ledger: Ledger | N
         "merchantId": merchant_id,
         "recipient": recipient.model_dump(by_alias=True, mode="json"),
     }
+    return _issue(values, days, ledger)
+
+
+def issue_report_unsubscribe(merchant_id: str, sent_to: str, ledger: Ledger | None = None) -> str:
+    days = notification_settings().unsubscribe_token_days
+    values = {"purpose": REPORT_UNSUBSCRIBE, "merchantId": merchant_id, "sentTo": sent_to}
     return _issue(values, days, ledger)
 
 

@@ -89,3 +89,26 @@ def digest(run: Driver) -> None:
     sent = run.stack.functions.invoke("DigestFunction", {"detail-type": "Scheduled Event"})
     if not sent.get("digests"):
         raise RuntimeError(f"no digest sent: {sent}")
+
+
+def daily_report(run: Driver) -> None:
+    """An admin sets the daily report (due at once: 00:00 UTC), the report function's scheduled
+    run sends it with the day's orders (the other scenarios made them), and its recipient
+    stops it from the email's link."""
+    from bench.call_scenarios import _signed_in
+    from ordersync.reports.mail import SUBJECT
+
+    recipient = "admin@demo-merchant.test"
+    setting = {"sendTime": "00:00", "timeZone": "UTC", "scope": "all", "recipients": [recipient]}
+    with _signed_in(run, recipient) as admin:
+        admin.put("/v1/settings/report", json=setting).raise_for_status()
+        admin.get("/v1/settings/report").raise_for_status()
+    run.stack.functions.invoke("ReportFunction", {"detail-type": "Scheduled Event"})
+    reports = [m for m in run.stack.outbox() if m.get("subject") == SUBJECT]
+    if not reports:
+        raise RuntimeError("no daily report in the outbox")
+    link = re.search(r"/unsubscribe/[A-Za-z0-9_-]{43}", str(reports[-1]))
+    if link is None:
+        raise RuntimeError("the daily report has no unsubscribe link")
+    httpx.get(f"{run.stack.url}{link[0]}", timeout=30).raise_for_status()
+    httpx.post(f"{run.stack.url}{link[0]}", timeout=30).raise_for_status()

@@ -96,12 +96,14 @@ def issue_report_unsubscribe(merchant_id: str, sent_to: str, ledger: Ledger | No
     return _issue(values, days, ledger)
 
 
-def check(token: str, purpose: str, ledger: Ledger | None = None) -> Grant:
-    """What `token` opens, without spending it; TokenRefused if nothing."""
+def check(token: str, purpose: str | tuple[str, ...], ledger: Ledger | None = None) -> Grant:
+    """What `token` opens (a token of `purpose`, or of one of them), without spending it;
+    TokenRefused if nothing."""
+    purposes = (purpose,) if isinstance(purpose, str) else purpose
     if len(token) != TOKEN_LENGTH or not all(c.isalnum() or c in "-_" for c in token):
         raise TokenRefused(403, "This link is not valid.")
     values = (ledger or Ledger()).token(digest_of(token))
-    if values is None or values.get("purpose") != purpose:
+    if values is None or values.get("purpose") not in purposes:
         raise TokenRefused(403, "This link is not valid.")
     expires = datetime.fromisoformat(values["expiresAtIso"])
     if expires <= now():
@@ -109,7 +111,7 @@ def check(token: str, purpose: str, ledger: Ledger | None = None) -> Grant:
     recipient = values.get("recipient")
     return Grant(
         digest=digest_of(token),
-        purpose=purpose,
+        purpose=values["purpose"],
         merchant_id=values["merchantId"],
         entity_key=values.get("entityKey"),
         sent_to=values.get("sentTo"),

@@ -5,8 +5,8 @@ no recipient means no report."""
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
+from importlib import resources
 from typing import Annotated
-from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -32,12 +32,14 @@ class SyncStatus(StrEnum):
 
 @cache
 def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    # tzdata's own list (the layer ships it), not zoneinfo.available_timezones(), which adds
+    # what the machine's /usr/share/zoneinfo holds ("localtime": the server's zone).
+    listed = resources.files("tzdata").joinpath("zones").read_text().split()
+    return frozenset(listed) - {"Factory"}
 
 
 def _known_zone(name: str) -> str:
-    # Only the zone database's own names: a path ("../x"), "localtime" or an empty string
-    # could open a file or mean the server's zone.
+    # Only a name in that list: never a path ("../x") zoneinfo would try to open.
     if name not in _zones():
         raise PydanticCustomError(
             "time_zone",

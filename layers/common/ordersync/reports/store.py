@@ -53,6 +53,26 @@ class ReportStore:
         values = settings.model_dump(by_alias=True, mode="json")
         Update().set_all({k: values[k] for k in FIELDS}).apply(self._table, _key(merchant_id))
 
+    def remove_recipient(self, merchant_id: str, email: str) -> None:
+        """Take `email` off the recipients (an unsubscribe link), unless an admin changed the
+        list meanwhile (then their list stands: read again and retry once)."""
+        for _ in range(2):
+            item = aws.dynamodb().get_item(
+                TableName=self._table, Key=_key(merchant_id), ConsistentRead=True
+            )
+            if "Item" not in item:
+                return
+            seen = _stored(item["Item"]).settings.recipients
+            if email not in seen:
+                return
+            update = Update().set("recipients", [r for r in seen if r != email])
+            if (
+                update.when("#recipients = :seen", seen=seen)
+                .apply(self._table, _key(merchant_id))
+                .done
+            ):
+                return
+
     def every(self) -> Iterator[StoredReport]:
         """Every merchant's settings (the scheduled run; a Query of one partition)."""
         pages = (

@@ -16,6 +16,7 @@ from ordersync.console import (
     routes_export,
     routes_lists,
     routes_order,
+    routes_report,
     routes_settings,
     web,
 )
@@ -33,6 +34,7 @@ ROUTES = (
     routes_export,
     routes_lists,
     routes_order,
+    routes_report,
     routes_settings,
 )  # imported for their routes
 

@@ -24,7 +24,9 @@ One run that reaches every function and every kind of call its code makes, in a 
   (the notifier sends Unsynced Order emails; their digest lists the unsynced orders);
 - shipments that need a person (the alerts stream's notifier emails them; the digest runs on
   its schedule), their emailed resolve links opened and acted on (a resend, a mark-as-synced),
-  and an unsubscribe link (bench.email_scenarios).
+  and an unsubscribe link (bench.email_scenarios);
+- an admin setting the daily report, the report function's scheduled run sending it, and its
+  recipient stopping it from the email's link (bench.email_scenarios.daily_report).
 
 The stack runs in this process, so `bench.instrument` can see each handler's requests.
 
@@ -71,6 +73,7 @@ def run(driver: Driver) -> dict[str, Any]:
     scenarios.sweep(driver)
     email_scenarios.unsynced_digest(driver)
     email_scenarios.digest(driver)
+    email_scenarios.daily_report(driver)  # after the others: it reports their orders
     email_scenarios.unsubscribe(driver)
     driver.wait("the stack to go idle", driver.idle)
     counts = driver.recorder.reset()

@@ -122,3 +122,37 @@ def unsynced_digest(run: Driver) -> None:
     if not sent.get("unsyncedDigests"):
         raise RuntimeError(f"no unsynced digest sent: {sent}")
     opt_in(run, granted=False)
+
+
+def daily_report(run: Driver) -> None:
+    """An admin sets the daily report (due at once: 00:00 UTC), the report function's scheduled
+    run sends it with the day's orders (the other scenarios made them), and its recipient
+    stops it from the email's link."""
+    from ordersync.reports.mail import SUBJECT
+    from ordersync.reports.store import ReportStore
+
+    recipient = "admin@demo-merchant.test"
+    setting = {"sendTime": "00:00", "timeZone": "UTC", "scope": "all", "recipients": [recipient]}
+    with _signed_in(run, recipient) as admin:
+        admin.put("/v1/settings/report", json=setting).raise_for_status()
+        admin.get("/v1/settings/report").raise_for_status()
+    # The stack's own schedule may have sent the seeded report today already: forget that
+    # (outside any function), so a scheduled run, this one or the schedule's, claims the day.
+    for stored in ReportStore().every():
+        if stored.merchant_id == DEMO_MERCHANT and stored.last_sent_on:
+            ReportStore().give_back_day(DEMO_MERCHANT, stored.last_sent_on, None)
+    run.stack.functions.invoke("ReportFunction", {"detail-type": "Scheduled Event"})
+
+    def sent() -> list[dict[str, object]]:
+        return [
+            m
+            for m in run.stack.outbox()
+            if m.get("subject") == SUBJECT and m.get("to") == recipient
+        ]
+
+    run.wait("the daily report in the outbox", lambda: bool(sent()))
+    link = re.search(r"/unsubscribe/[A-Za-z0-9_-]{43}", str(sent()[-1]))
+    if link is None:
+        raise RuntimeError("the daily report has no unsubscribe link")
+    httpx.get(f"{run.stack.url}{link[0]}", timeout=30).raise_for_status()
+    httpx.post(f"{run.stack.url}{link[0]}", timeout=30).raise_for_status()

@@ -17,6 +17,7 @@ from ordersync.console import (
     routes_export,
     routes_lists,
     routes_order,
+    routes_report,
     routes_settings,
     web,
 )
@@ -36,6 +37,7 @@ ROUTES = (
     routes_export,
     routes_lists,
     routes_order,
+    routes_report,
     routes_settings,
 )  # imported for their routes
 

@@ -1,6 +1,8 @@
 """Settings (admins): the merchant's users, their roles and granted permissions, and inviting
-one. Every change goes through `ordersync.merchants.service`, which checks the caller again.
-The page also shows the alert contacts section (`ordersync.console.contacts`)."""
+one; the alert contacts section (`ordersync.console.contacts`) and the daily report's form
+(`routes_report`). Every change goes through the services (`ordersync.merchants.service`,
+`ordersync.notifications.preferences`, `ordersync.reports.preferences`), which check the caller
+again."""
 
 from aws_lambda_powertools.event_handler import Response
 from pydantic import ValidationError
@@ -10,11 +12,18 @@ from ordersync.console.render import page, redirect
 from ordersync.console.web import base, checked_form, common, current_session, first, router
 from ordersync.merchants import service
 from ordersync.merchants.models import InviteRequest, Permissions, Role, UserUpdate
+from ordersync.reports import preferences as report_preferences
 
 
-def settings_answer(status: int = 200, problems: list[str] | None = None) -> Response[str]:
+def settings_answer(
+    status: int = 200, problems: list[str] | None = None, report: dict[str, str] | None = None
+) -> Response[str]:
+    """The page; `report`: the report form as it was posted (refused), else as stored."""
     current = current_session()
     users = service.list_users(current.caller)  # Forbidden (403) for a non-admin
+    if report is None:
+        stored = report_preferences.view(current.caller)
+        report = {**stored.model_dump(mode="json"), "recipients": "\n".join(stored.recipients)}
     return page(
         "settings.html",
         status,
@@ -23,6 +32,7 @@ def settings_answer(status: int = 200, problems: list[str] | None = None) -> Res
         roles=[role.value for role in Role],
         problems=problems or [],
         **contacts.section(current.caller),
+        report=report,
     )
 
 

@@ -160,22 +160,23 @@ def run(
 
 
 def fetch(
-    table: str, keyed: list[dict[str, Any]], keys: tuple[str, str] = ("pk", "sk")
+    table: str, keyed: list[dict[str, Any]], keys: tuple[str, ...] = ("pk", "sk")
 ) -> list[dict[str, Any]]:
-    """The whole items for index entries (BatchGetItem, 100 at a time), in the entries' order."""
+    """The whole items for index entries (BatchGetItem, 100 at a time), in the entries' order;
+    `keys` names the table's key attributes (strings)."""
     wanted = [{name: entry[name] for name in keys} for entry in keyed]
-    found: dict[tuple[str, str], dict[str, Any]] = {}
+    found: dict[tuple[str, ...], dict[str, Any]] = {}
     client = aws.dynamodb()
     for begin in range(0, len(wanted), 100):
         pending: dict[str, Any] = {table: {"Keys": wanted[begin : begin + 100]}}
         while pending:
             answer = client.batch_get_item(RequestItems=pending)
             for item in answer.get("Responses", {}).get(table, []):
-                found[(item[keys[0]]["S"], item[keys[1]]["S"])] = item
+                found[tuple(item[name]["S"] for name in keys)] = item
             pending = dict(answer.get("UnprocessedKeys") or {})
     return [
         found[key]
-        for key in ((entry[keys[0]]["S"], entry[keys[1]]["S"]) for entry in wanted)
+        for key in (tuple(entry[name]["S"] for name in keys) for entry in wanted)
         if key in found
     ]
 

@@ -12,13 +12,15 @@ import sys
 import boto3
 import httpx
 
+from tools.redrive import local_stack_state
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tools.report", description=__doc__)
     parser.add_argument("--url", default="http://127.0.0.1:3000", help="the local stack")
     url = parser.parse_args().url.rstrip("/")
     try:
-        stack = httpx.get(f"{url}/_local/stack", timeout=10).json()
+        stack = local_stack_state(url)
     except httpx.HTTPError as error:
         sys.exit(f"no local stack at {url} ({error}): start one with `make run`")
     # The stack's embedded AWS runs a Lambda invoke with the project's own handler.

@@ -6,7 +6,7 @@ from functools import cache
 from ordersync.config.credentials import credential_hash
 from ordersync.config.models import Channel, ConfigModel, Integration
 from ordersync.core import aws
-from ordersync.core.dynamo import key
+from ordersync.core.dynamo import key, partition
 from ordersync.core.settings import get_settings
 
 
@@ -50,23 +50,8 @@ class ConfigStore:
     def channels(self, merchant_id: str) -> list[Channel]:
         """Every channel of the merchant: one keyed Query of its partition (uncached: read by
         merchant routes, not the hot path)."""
-        pages = (
-            aws.dynamodb()
-            .get_paginator("query")
-            .paginate(
-                TableName=self._table,
-                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-                ExpressionAttributeValues={
-                    ":pk": {"S": f"MERCHANT#{merchant_id}"},
-                    ":prefix": {"S": "CHANNEL#"},
-                },
-            )
-        )
-        return [
-            Channel.model_validate_json(item["doc"]["S"])
-            for page in pages
-            for item in page.get("Items", [])
-        ]
+        items = partition(self._table, f"MERCHANT#{merchant_id}", "CHANNEL#")
+        return [Channel.model_validate_json(item["doc"]["S"]) for item in items]
 
     def put_channel(self, channel: Channel, credential: str) -> None:
         self._put(f"CREDENTIAL#{credential_hash(credential)}", "CHANNEL", channel)

@@ -3,6 +3,7 @@ expressions, so no module hand-writes "SET #a = :a, ..." strings of its own."""
 
 import builtins
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Self
@@ -47,6 +48,24 @@ def _number(value: Any) -> Any:
 
 def key(pk: str, sk: str) -> dict[str, Any]:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def partition(table: str, pk: str, sk_prefix: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every item of one partition, or those whose sort key begins with `sk_prefix`: one keyed
+    Query, followed page by page."""
+    condition, values = "pk = :pk", {":pk": {"S": pk}}
+    if sk_prefix is not None:
+        condition += " AND begins_with(sk, :prefix)"
+        values[":prefix"] = {"S": sk_prefix}
+    pages = (
+        aws.dynamodb()
+        .get_paginator("query")
+        .paginate(
+            TableName=table, KeyConditionExpression=condition, ExpressionAttributeValues=values
+        )
+    )
+    for page in pages:
+        yield from page.get("Items", [])
 
 
 def outcome_attributes(outcome: Outcome) -> dict[str, Any]:

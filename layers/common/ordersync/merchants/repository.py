@@ -7,7 +7,14 @@ from typing import Any, Protocol
 from botocore.exceptions import ClientError
 
 from ordersync.core import aws
-from ordersync.core.dynamo import Update, from_item, is_condition_failure, key, to_item
+from ordersync.core.dynamo import (
+    Update,
+    from_item,
+    is_condition_failure,
+    key,
+    partition,
+    to_item,
+)
 from ordersync.core.settings import get_settings
 from ordersync.merchants.models import MerchantUser
 
@@ -43,19 +50,7 @@ class UserStore:
         return _user(item["Item"]) if "Item" in item else None
 
     def list(self, merchant_id: str) -> list[MerchantUser]:
-        pages = (
-            aws.dynamodb()
-            .get_paginator("query")
-            .paginate(
-                TableName=self._table,
-                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-                ExpressionAttributeValues={
-                    ":pk": {"S": f"MERCHANT#{merchant_id}"},
-                    ":prefix": {"S": PREFIX},
-                },
-            )
-        )
-        return [_user(item) for page in pages for item in page.get("Items", [])]
+        return [_user(item) for item in partition(self._table, f"MERCHANT#{merchant_id}", PREFIX)]
 
     def create(self, user: MerchantUser) -> bool:
         """False if the user already has a record."""

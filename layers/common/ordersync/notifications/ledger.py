@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from ordersync.core import aws
 from ordersync.core.clock import iso
-from ordersync.core.dynamo import Update, from_item, is_condition_failure, key, to_item
+from ordersync.core.dynamo import Update, from_item, is_condition_failure, key, partition, to_item
 from ordersync.notifications.models import Frequency, Recipient
 from ordersync.notifications.settings import notification_settings
 
@@ -97,21 +97,12 @@ class Ledger:
         self, due: datetime, topic: str = ALERTS
     ) -> list[tuple[str, Recipient, dict[str, Any]]]:
         """The digests due at `due`: (merchant, recipient, the item's key)."""
-        pages = (
-            aws.dynamodb()
-            .get_paginator("query")
-            .paginate(
-                TableName=self._table,
-                KeyConditionExpression="pk = :pk",
-                ExpressionAttributeValues={":pk": {"S": f"DIGEST#{topic}{iso(due)}"}},
-            )
-        )
+        items = partition(self._table, f"DIGEST#{topic}{iso(due)}")
         found = []
-        for page in pages:
-            for item in page.get("Items", []):
-                values = from_item(item)
-                recipient = Recipient.model_validate(values["recipient"])
-                found.append((values["merchantId"], recipient, {k: item[k] for k in ("pk", "sk")}))
+        for item in items:
+            values = from_item(item)
+            recipient = Recipient.model_validate(values["recipient"])
+            found.append((values["merchantId"], recipient, {k: item[k] for k in ("pk", "sk")}))
         return found
 
     def digest_sent(self, item_key: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ordersync.core import aws
-from ordersync.core.dynamo import Update, from_item
+from ordersync.core.dynamo import Update, from_item, partition
 from ordersync.core.settings import get_settings
 from ordersync.reports.models import ReportSettings
 
@@ -75,18 +75,8 @@ class ReportStore:
 
     def every(self) -> Iterator[StoredReport]:
         """Every merchant's settings (the scheduled run; a Query of one partition)."""
-        pages = (
-            aws.dynamodb()
-            .get_paginator("query")
-            .paginate(
-                TableName=self._table,
-                KeyConditionExpression="pk = :pk",
-                ExpressionAttributeValues={":pk": {"S": PARTITION}},
-            )
-        )
-        for page in pages:
-            for item in page.get("Items", []):
-                yield _stored(item)
+        for item in partition(self._table, PARTITION):
+            yield _stored(item)
 
     def claim_day(self, merchant_id: str, day: str) -> bool:
         """Mark `day`'s report as sent: True for the one run that did (a conditional update)."""

@@ -19,7 +19,7 @@ from ordersync.notifications.rules import newly_waiting
 from ordersync.notifications.service import notify
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 

@@ -10,4 +10,4 @@ class ActionSettings(EnvironmentSettings):
 
 @resettable
 def action_settings() -> ActionSettings:
-    return ActionSettings()
+    return ActionSettings.from_environment()

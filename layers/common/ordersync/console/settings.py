@@ -16,4 +16,4 @@ class ConsoleSettings(EnvironmentSettings):
 
 @resettable
 def console_settings() -> ConsoleSettings:
-    return ConsoleSettings()
+    return ConsoleSettings.from_environment()

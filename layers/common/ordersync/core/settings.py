@@ -1,7 +1,7 @@
 import os
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,6 +20,11 @@ class EnvironmentSettings(BaseModel):
         if not isinstance(given, dict):
             return given
         return {**{name.lower(): value for name, value in os.environ.items()}, **given}
+
+    @classmethod
+    def from_environment(cls) -> Self:
+        """The settings as the environment gives them (every required one from there)."""
+        return cls.model_validate({})
 
 
 class Settings(EnvironmentSettings):
@@ -88,4 +93,4 @@ def reset_all() -> None:
 @resettable
 def get_settings() -> Settings:
     """Validated once per cold start, on first use (importing a handler reads nothing)."""
-    return Settings()
+    return Settings.from_environment()

@@ -20,4 +20,4 @@ class ExportSettings(EnvironmentSettings):
 
 @resettable
 def export_settings() -> ExportSettings:
-    return ExportSettings()
+    return ExportSettings.from_environment()

@@ -9,4 +9,4 @@ class MerchantSettings(EnvironmentSettings):
 
 @resettable
 def merchant_settings() -> MerchantSettings:
-    return MerchantSettings()
+    return MerchantSettings.from_environment()

@@ -22,4 +22,4 @@ class NotificationSettings(EnvironmentSettings):
 
 @resettable
 def notification_settings() -> NotificationSettings:
-    return NotificationSettings()
+    return NotificationSettings.from_environment()

@@ -19,7 +19,7 @@ export PYTHONUNBUFFERED := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup lock browser run test test-slow test-all test-unit test-integration test-e2e lint format build docs soak bench redrive fuzz fuzz-short clean
+.PHONY: help setup lock browser run report test test-slow test-all test-unit test-integration test-e2e lint format build docs soak bench redrive fuzz fuzz-short clean
 
 help: ## Show this list
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -54,13 +54,16 @@ browser: setup ## Install Debian's chromium + chromium-driver (apt-get, as root)
 run: setup ## Start the local stack on 127.0.0.1:3000 (PORT=, PLATFORM_PORT=; Ctrl-C stops it)
 	$(PY) -m local --port $(PORT) --platform-port $(PLATFORM_PORT)
 
+report: setup ## Send every merchant's daily report now on the running local stack (PORT=), then read /_local/outbox
+	$(PY) -m tools.report --url http://127.0.0.1:$(PORT)
+
 test: setup ## The fast tests: unit, integration (moto), end-to-end (local stack); not the slow ones
 	$(PY) -m pytest -q -m "not slow"
 
-test-slow: setup ## Only the slow tests: the small soak, the cold-import checks, Ctrl-C, browsers (~5 min)
-	$(PY) -m pytest -q -m "slow and not fuzz"
+test-slow: setup ## Only the slow tests: the small soak, the cold-import checks, Ctrl-C, browsers, the short fuzz (~6 min)
+	$(PY) -m pytest -q -m slow
 
-fuzz-short: setup ## The short schemathesis run test-all includes (10 examples per operation)
+fuzz-short: setup ## The short schemathesis run alone (10 examples per operation; part of test-slow)
 	$(PY) -m pytest -q -m fuzz
 
 test-all: setup ## Every test, fast and slow

@@ -20,10 +20,13 @@ One run that reaches every function and every kind of call its code makes, in a 
 - a merchant viewer's exports: two small enough to be the answer, one run as a job by the
   export function, its presigned link downloaded;
 - a sweep over one overdue operation of each kind (queued, unverified, retry whose message is
-  gone), which flags, alerts and requeues;
+  gone), which flags, alerts and requeues, with a user opted in to order-sync notifications
+  (the notifier sends Unsynced Order emails; their digest lists the unsynced orders);
 - shipments that need a person (the alerts stream's notifier emails them; the digest runs on
   its schedule), their emailed resolve links opened and acted on (a resend, a mark-as-synced),
-  and an unsubscribe link (bench.email_scenarios).
+  and an unsubscribe link (bench.email_scenarios);
+- an admin setting the daily report, the report function's scheduled run sending it, and its
+  recipient stopping it from the email's link (bench.email_scenarios.daily_report).
 
 The stack runs in this process, so `bench.instrument` can see each handler's requests.
 
@@ -66,8 +69,11 @@ def run(driver: Driver) -> dict[str, Any]:
     scenarios.repeats(driver, scenarios.lifecycle_order(driver))
     scenarios.merchant_lists(driver, scenarios.lifecycle_order(driver))
     scenarios.merchant_exports(driver)  # after the others: it exports their alerts
+    email_scenarios.opt_in(driver)
     scenarios.sweep(driver)
+    email_scenarios.unsynced_digest(driver)
     email_scenarios.digest(driver)
+    email_scenarios.daily_report(driver)  # after the others: it reports their orders
     email_scenarios.unsubscribe(driver)
     driver.wait("the stack to go idle", driver.idle)
     counts = driver.recorder.reset()

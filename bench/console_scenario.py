@@ -1,6 +1,7 @@
 """What `python -m bench.calls` does in the merchant console, as a browser would: an operator
 signs in, reads the overview, the lists and a failed order's page, retries it and ignores
-every alert matching a filter; an admin grants a user a permission and invites another."""
+every alert matching a filter; an admin grants a user a permission, invites another and sets
+a user's alert email frequency."""
 
 import re
 from typing import Any
@@ -106,5 +107,13 @@ def console(run: Driver, order: str) -> None:
             f"/settings/users/{user[1]}",
             data={"role": "operator", "csrf": csrf_of(settings.text)},
         )
+    contact = re.search(r'settings/contacts/users/([^"]+)"', settings.text)
+    if contact is None:
+        raise RuntimeError("the settings page has no alert contacts section")
+    admin.send(
+        "POST",
+        f"/settings/contacts/users/{contact[1]}",
+        data={"frequency": "daily", "csrf": csrf_of(settings.text)},
+    )
     # The form as the page shows it now (after the changes above).
     admin.send("POST", "/sign-out", data={"csrf": csrf_of(admin.send("GET", "/settings").text)})

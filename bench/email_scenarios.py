@@ -1,12 +1,14 @@
 """What `python -m bench.calls` does to reach the resolve page's every call: shipments that
 fail for missing tracking (the notifier emails them, or puts them in a digest), then their
 resolve links opened and acted on (a resend with the tracking filled in, and a
-mark-as-synced), and an unsubscribe link."""
+mark-as-synced), and an unsubscribe link. And the Unsynced Order emails: a user opted in
+before the sweep flags orders, then their digest."""
 
 import re
 
 import httpx
 
+from bench.call_scenarios import _signed_in
 from bench.calls_driver import Driver
 from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT
 
@@ -89,3 +91,68 @@ def digest(run: Driver) -> None:
     sent = run.stack.functions.invoke("DigestFunction", {"detail-type": "Scheduled Event"})
     if not sent.get("digests"):
         raise RuntimeError(f"no digest sent: {sent}")
+
+
+def opt_in(run: Driver, granted: bool = True) -> None:
+    """The demo admin grants (or takes back) the operator's order-sync notification opt-in, as
+    an admin does (PUT /v1/users/{id}): the sweep's flags then send Unsynced Order emails."""
+    with _signed_in(run, "admin@demo-merchant.test") as admin:
+        users = admin.get("/v1/users").json()["users"]
+        (operator,) = [u for u in users if u["email"] == "operator@demo-merchant.test"]
+        answer = admin.put(
+            f"/v1/users/{operator['userId']}", json={"permissions": {"notifications": granted}}
+        )
+        if answer.status_code != 200:
+            raise RuntimeError(f"opt-in: {answer.status_code} {answer.text}")
+
+
+def unsynced_digest(run: Driver) -> None:
+    """After the sweep: an unsynced-orders digest due in a window that has ended, and a run of
+    the digest function, which lists the merchant's unsynced orders (the by-code index) and
+    reads since when each waits. Then the opt-in is taken back."""
+    from datetime import timedelta
+
+    from ordersync.core.clock import now
+    from ordersync.notifications.ledger import UNSYNCED, Ledger
+    from ordersync.notifications.recipients import opted_in_users
+
+    (recipient,) = opted_in_users(DEMO_MERCHANT)
+    Ledger().digest_due(DEMO_MERCHANT, recipient, now() - timedelta(hours=2), UNSYNCED)
+    sent = run.stack.functions.invoke("DigestFunction", {"detail-type": "Scheduled Event"})
+    if not sent.get("unsyncedDigests"):
+        raise RuntimeError(f"no unsynced digest sent: {sent}")
+    opt_in(run, granted=False)
+
+
+def daily_report(run: Driver) -> None:
+    """An admin sets the daily report (due at once: 00:00 UTC), the report function's scheduled
+    run sends it with the day's orders (the other scenarios made them), and its recipient
+    stops it from the email's link."""
+    from ordersync.reports.mail import SUBJECT
+    from ordersync.reports.store import ReportStore
+
+    recipient = "admin@demo-merchant.test"
+    setting = {"sendTime": "00:00", "timeZone": "UTC", "scope": "all", "recipients": [recipient]}
+    with _signed_in(run, recipient) as admin:
+        admin.put("/v1/settings/report", json=setting).raise_for_status()
+        admin.get("/v1/settings/report").raise_for_status()
+    # The stack's own schedule may have sent the seeded report today already: forget that
+    # (outside any function), so a scheduled run, this one or the schedule's, claims the day.
+    for stored in ReportStore().every():
+        if stored.merchant_id == DEMO_MERCHANT and stored.last_sent_on:
+            ReportStore().give_back_day(DEMO_MERCHANT, stored.last_sent_on, None)
+    run.stack.functions.invoke("ReportFunction", {"detail-type": "Scheduled Event"})
+
+    def sent() -> list[dict[str, object]]:
+        return [
+            m
+            for m in run.stack.outbox()
+            if m.get("subject") == SUBJECT and m.get("to") == recipient
+        ]
+
+    run.wait("the daily report in the outbox", lambda: bool(sent()))
+    link = re.search(r"/unsubscribe/[A-Za-z0-9_-]{43}", str(sent()[-1]))
+    if link is None:
+        raise RuntimeError("the daily report has no unsubscribe link")
+    httpx.get(f"{run.stack.url}{link[0]}", timeout=30).raise_for_status()
+    httpx.post(f"{run.stack.url}{link[0]}", timeout=30).raise_for_status()

@@ -8,8 +8,9 @@ The Alerts table is created from its definition in template.yaml, on moto, and s
 writes of items shaped as AlertStore writes them (`alert_fields`): five merchants, the one
 queried holding 40%, codes, levels and statuses drawn from the catalog with fixed weights, so
 both sizes have the same mix. Pages come from `ordersync.alerts.listing.list_alerts` (the
-planner's one keyed Query, newest first). Newest-first cannot be had from a Scan without
-reading every item, so the Scan baseline reads the whole table.
+planner's one keyed Query, newest first), and so do the console alerts page's figures (Queries,
+Scans and items read per page, by `bench.console_page`). Newest-first cannot be had from a Scan
+without reading every item, so the Scan baseline reads the whole table.
 
 Usage: python -m bench.query [--sizes 1000 20000]   (prints JSON)
 """
@@ -26,6 +27,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from bench.console_page import create_alerts_table, page_figures
 from bench.dynamo_meter import table_shapes
 from bench.dynamo_units import TableShape, item_size, read_units, write_cost
 from local.template import LocalTemplate
@@ -42,6 +44,7 @@ from ordersync.history.filters import Term, filter_expression, query_terms
 
 REGION = "us-east-1"
 TABLE = "bench-alerts"
+OTHER_TABLES = ("HISTORY", "CONFIG", "OPERATIONS", "ORDERS", "SIGNATURES")
 PAGE = 50
 MERCHANTS = {"m-0": 0.4, "m-1": 0.15, "m-2": 0.15, "m-3": 0.15, "m-4": 0.15}
 QUERIED = "m-0"
@@ -85,29 +88,9 @@ def _environment() -> None:
             "AWS_DEFAULT_REGION": REGION,
             "AWS_ACCESS_KEY_ID": "bench",
             "AWS_SECRET_ACCESS_KEY": "bench",
-            **{
-                name: f"bench-{name.lower()}"
-                for name in (
-                    "HISTORY_TABLE",
-                    "CONFIG_TABLE",
-                    "OPERATIONS_TABLE",
-                    "ORDERS_TABLE",
-                    "SIGNATURES_TABLE",
-                )
-            },
+            **{f"{name}_TABLE": f"bench-{name.lower()}_table" for name in OTHER_TABLES},
             "ALERTS_TABLE": TABLE,
         }
-    )
-
-
-def create_table(dynamodb: Any) -> None:
-    props = LocalTemplate.load().sam["Resources"]["AlertsTable"]["Properties"]
-    dynamodb.create_table(
-        TableName=TABLE,
-        BillingMode=props["BillingMode"],
-        AttributeDefinitions=props["AttributeDefinitions"],
-        KeySchema=props["KeySchema"],
-        GlobalSecondaryIndexes=props["GlobalSecondaryIndexes"],
     )
 
 
@@ -244,7 +227,7 @@ def measure(sizes: list[int]) -> dict[str, Any]:
         with mock_aws():
             reset_clients()
             dynamodb = boto3.client("dynamodb", region_name=REGION)
-            create_table(dynamodb)
+            create_alerts_table(dynamodb, TABLE)
             items = seed(dynamodb, size)
             mean_bytes = round(sum(item_size(item) for item in items) / len(items))
             by_filter = {}
@@ -269,7 +252,10 @@ def measure(sizes: list[int]) -> dict[str, Any]:
                         ),
                     },
                 }
-            results["sizes"][str(size)] = {"mean_item_bytes": mean_bytes, "filters": by_filter}
+            figures = {"mean_item_bytes": mean_bytes, "filters": by_filter}
+            # The console's alerts page (its list call): a first page and its "Next page".
+            figures["console_alerts_page"] = page_figures(QUERIED, TABLE)
+            results["sizes"][str(size)] = figures
             if size == max(sizes):
                 results["projections"] = projections(items, shape)
             reset_clients()

@@ -75,6 +75,7 @@ class LocalFunctions:
         one_request_at_a_time = threading.Lock()
         self._serial = dict.fromkeys(serial, one_request_at_a_time)
         self._isolated: dict[str, dict[str, str]] | None = None
+        self._forks: Any = None
         self._workers: set[Any] = set()
         self._timeout_factor = 1.0
         self._busiest = ENVIRONMENTS_PER_FUNCTION
@@ -88,9 +89,13 @@ class LocalFunctions:
     def isolate(self, environments: dict[str, dict[str, str]], timeout_factor: float = 1.0) -> None:
         """From now on each execution environment is a process of its own (`local.workers`)
         with exactly `environments[function]` as its variables, not a module copy here; one
-        is stopped once it runs `timeout_factor` times its function's timeout."""
+        is stopped once it runs `timeout_factor` times its function's timeout. A fork server
+        (`local.forkserver`) starts them."""
+        from local.forkserver import ForkServer
+
         self._isolated = environments
         self._timeout_factor = timeout_factor
+        self._forks = ForkServer()
 
     @contextmanager
     def environment(self, logical_id: str) -> Iterator[Handler]:
@@ -153,6 +158,7 @@ class LocalFunctions:
                 worker = Worker(
                     self._specs[logical_id],
                     self._isolated[logical_id],  # type: ignore[index]
+                    self._forks,
                     self._timeout_factor,
                 )
             except BaseException:
@@ -196,6 +202,8 @@ class LocalFunctions:
             self._workers.clear()
         for worker in workers:
             worker.stop()
+        if self._forks is not None:
+            self._forks.stop()
 
 
 def raise_lambda_error(logical_id: str, request_id: str, error: BaseException | None) -> None:

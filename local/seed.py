@@ -14,6 +14,8 @@ from ordersync.merchants.models import MerchantUser, Permissions, Role
 from ordersync.merchants.repository import UserStore
 from ordersync.notifications.models import Contact, StoredSettings
 from ordersync.notifications.recipients import SettingsStore
+from ordersync.reports.models import ReportSettings
+from ordersync.reports.store import ReportStore
 
 if TYPE_CHECKING:
     from local.cognito import UserPool
@@ -170,3 +172,14 @@ def seed_alert_contacts(settings: SettingsStore | None = None) -> None:
     settings = settings or SettingsStore()
     for merchant_id, contact in ALERT_CONTACTS.items():
         settings.put(merchant_id, StoredSettings(contacts=[contact]))
+
+
+# The demo merchant's daily report (08:00 in Paris, every order), so `make report` has one to
+# send; the other merchant has none until an admin sets it.
+DAILY_REPORT = ReportSettings(
+    send_time="08:00", time_zone="Europe/Paris", recipients=["reports@demo-merchant.test"]
+)
+
+
+def seed_daily_report() -> None:
+    ReportStore().put(DEMO_MERCHANT, DAILY_REPORT)

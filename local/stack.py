@@ -19,7 +19,7 @@ from local.platform import PlatformServer
 from local.pollers import QueuePoller
 from local.ports import free_port
 from local.schedules import ScheduleRunner
-from local.seed import seed_alert_contacts, seed_demo, seed_merchant_users
+from local.seed import seed_alert_contacts, seed_daily_report, seed_demo, seed_merchant_users
 from local.streams import StreamPoller
 from local.template import LocalTemplate
 
@@ -81,6 +81,7 @@ class LocalStack:
         )
         seed_demo(self.platform_url)
         seed_alert_contacts()
+        seed_daily_report()
         self.user_pool = UserPool(
             self.client("cognito-idp"),
             self.resources["MerchantUserPool"],

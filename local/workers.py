@@ -4,21 +4,24 @@ current request, logger keys and caches is never shared with another environment
 event at a time, and is stopped when it runs past the function's timeout. Running the handlers
 outside the stack's process also lets them use the second core while moto uses the first.
 
-The parent (`Worker`) and the child (`python -m local.workers`) speak over two pipes, one JSON
-document per message; the handler's own output (its logs) goes to the stack's output.
+Each environment is forked by the fork server (`local.forkserver`), which has imported the
+common libraries once. The stack (`Worker`) and the environment speak over one Unix socket,
+one JSON document per message; the handler's own output (its logs) goes to the stack's output.
 """
 
+import contextlib
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from local.template import ROOT, FunctionSpec
+from local.template import FunctionSpec
+
+if TYPE_CHECKING:
+    from local.forkserver import ForkServer
 
 # How long an environment may take to import its handler (Lambda's init phase allows 10 s;
 # a shared machine needs more).
@@ -36,7 +39,11 @@ class WorkerDied(Exception):
 
 class Worker:
     def __init__(
-        self, spec: FunctionSpec, variables: dict[str, str], timeout_factor: float = 1.0
+        self,
+        spec: FunctionSpec,
+        variables: dict[str, str],
+        forks: "ForkServer",
+        timeout_factor: float = 1.0,
     ) -> None:
         self.spec = spec
         # Lambda gives each environment its own CPU; on a shared 2-core machine the same work
@@ -49,18 +56,7 @@ class Worker:
             "LOCAL_HANDLER": spec.handler,
             "LOCAL_TIMEOUT": str(spec.timeout),
         }
-        request_read, request_write = os.pipe()
-        reply_read, reply_write = os.pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "local.workers", str(request_read), str(reply_write)],
-            cwd=ROOT,
-            env=environment,
-            pass_fds=(request_read, reply_write),
-        )
-        os.close(request_read)
-        os.close(reply_write)
-        self._requests = Connection(request_write, readable=False)
-        self._replies = Connection(reply_read, writable=False)
+        self.pid, self._connection = forks.spawn(environment)
         self._ready = False
 
     def invoke(self, event: Any, request_id: str) -> dict[str, Any]:
@@ -68,27 +64,31 @@ class Worker:
         if not self._ready:
             self._await(INIT_SECONDS + self.allowed_seconds)
             self._ready = True
-        self._requests.send_bytes(json.dumps({"event": event, "requestId": request_id}).encode())
+        self._connection.send_bytes(json.dumps({"event": event, "requestId": request_id}).encode())
         reply: dict[str, Any] = self._await(self.allowed_seconds)
         return reply
 
     def _await(self, seconds: float) -> dict[str, Any]:
-        if not self._replies.poll(seconds):
+        if not self._connection.poll(seconds):
             self.stop()
             raise WorkerTimedOut(f"Task timed out after {self.spec.timeout:.2f} seconds")
         try:
-            answer: dict[str, Any] = json.loads(self._replies.recv_bytes())
+            answer: dict[str, Any] = json.loads(self._connection.recv_bytes())
         except EOFError as ended:
             self.stop()
-            raise WorkerDied(f"exit status {self.process.poll()}") from ended
+            raise WorkerDied(f"environment process {self.pid} ended") from ended
         return answer
 
     def stop(self) -> None:
-        for connection in (self._requests, self._replies):
-            connection.close()
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        """Kill the environment and wait until it is gone (the fork server's children are
+        reaped by the kernel, a moment after they die)."""
+        self._connection.close()
+        deadline = time.monotonic() + 5
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+            while time.monotonic() < deadline:
+                os.kill(self.pid, 0)
+                time.sleep(0.005)
 
 
 def serve(requests: Connection, replies: Connection) -> None:
@@ -119,9 +119,3 @@ def serve(requests: Connection, replies: Connection) -> None:
         except Exception as error:
             reply = {"error": error_document(error), "expected": expected_failure(error)}
         jobs += 1
-
-
-if __name__ == "__main__":
-    serve(
-        Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False)
-    )

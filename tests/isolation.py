@@ -87,6 +87,11 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("PUT", "/v1/settings/notifications"): Sample(
         body={"users": [{"userId": "{user}", "frequency": "off"}]}
     ),
+    ("GET", "/v1/settings/report"): Sample(query={"merchantId": "other-merchant"}),
+    # A valid setting: an admin's own merchant gets it, nobody reaches the other's.
+    ("PUT", "/v1/settings/report"): Sample(
+        body={"sendTime": "06:00", "timeZone": "UTC", "recipients": ["admin@demo-merchant.test"]}
+    ),
     ("GET", "/resolve/{token}"): Sample(),
     ("POST", "/resolve/{token}"): Sample(),
     ("GET", "/unsubscribe/{token}"): Sample(),

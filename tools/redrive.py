@@ -8,6 +8,7 @@ Usage: python -m tools.redrive --stack-name ordersync-dev          (AWS)
 """
 
 import argparse
+import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -109,8 +110,23 @@ def local_client(stack: dict[str, Any], service: str) -> Any:
     )
 
 
+def local_stack_state(url: str, attempts: int = 5) -> dict[str, Any]:
+    """What /_local/stack says. A stack working through a backlog on a busy machine can take
+    longer than a read timeout to answer; that is the observer's problem, not a failure of the
+    stack, so it is asked again (a soak of 2,000 orders once died of one timed-out look)."""
+    for _ in range(attempts - 1):
+        with contextlib.suppress(httpx.TimeoutException):
+            return _stack_state(url)
+    return _stack_state(url)
+
+
+def _stack_state(url: str) -> dict[str, Any]:
+    answer: dict[str, Any] = httpx.get(f"{url}/_local/stack", timeout=30).json()
+    return answer
+
+
 def redrive_local(url: str, report: Callable[[int, int], None] = _progress) -> int:
-    stack = httpx.get(f"{url}/_local/stack", timeout=10).json()
+    stack = local_stack_state(url)
     sqs = local_client(stack, "sqs")
     return move_by_hand(sqs, stack["resources"][DEAD_LETTERS], stack["resources"][SOURCE], report)
 

@@ -23,7 +23,7 @@ import httpx
 from local.process import StackProcess, start
 from local.seed import DEMO_CREDENTIAL
 from ordersync.operations.records import operation_from_item
-from tools.redrive import local_client
+from tools.redrive import local_client, local_stack_state
 from tools.soak_accounting import account, settled
 from tools.soak_redrive import passed, redrive_until_empty
 
@@ -95,7 +95,7 @@ class Soak:
 
         GET /v1/operations/{id} answers the same with the history and the alert, but reading
         thousands that way took longer than running them; the accounting reads the record."""
-        stack = httpx.get(f"{self.url}/_local/stack", timeout=10).json()
+        stack = local_stack_state(self.url)
         dynamodb = local_client(stack, "dynamodb")
         table = stack["resources"]["OperationsTable"]
         found: dict[str, dict[str, Any]] = {}
@@ -120,7 +120,7 @@ class Soak:
         deadline = time.monotonic() + deadline_seconds
         found: dict[str, dict[str, Any]] = {}
         while True:
-            queues = httpx.get(f"{self.url}/_local/stack", timeout=10).json()["queues"]
+            queues = local_stack_state(self.url)["queues"]
             source = queues["OperationsQueue"]
             if source["visible"] + source["inFlight"] == 0:
                 pending = [key for key in self.accepted if not settled(found.get(key, {}))]
@@ -215,7 +215,7 @@ def run(
         redrives, identity = redrive_until_empty(soak, found, settle_seconds)
         found = soak.statuses(list(soak.accepted))
         stats = httpx.get(f"{platform}/_platform/stats").json()
-        stack = httpx.get(f"{url}/_local/stack").json()
+        stack = local_stack_state(url)
         result = account(found, stats, stack, soak, time.monotonic() - started)
         injected = (LOGS / log_name).read_text().count("aws fault injected:")
         return result | {"redrives": redrives, "identity": identity, "aws_faults": injected}

@@ -3,9 +3,7 @@ exactly one message per skipped operation, and the verdict on the whole run."""
 
 from typing import Any, Protocol
 
-import httpx
-
-from tools.redrive import local_client, redrive_local
+from tools.redrive import local_client, local_stack_state, redrive_local
 from tools.soak_accounting import dead_letter_identity, peek
 
 
@@ -24,7 +22,7 @@ def redrive_until_empty(
     """Redrive the DLQ and settle, until it is empty; before each round, check that every
     message in it is exactly one skipped operation. The messages moved each round, and what
     broke the identity (nothing, when it held every time)."""
-    stack = httpx.get(f"{soak.url}/_local/stack", timeout=10).json()
+    stack = local_stack_state(soak.url)
     sqs = local_client(stack, "sqs")
     moved: list[int] = []
     broken: dict[str, list[str]] = {}

@@ -1,5 +1,6 @@
-"""The alerts table's stream: an alert that newly waits for a person is emailed, or put into
-its recipients' digests (ordersync.notifications)."""
+"""The alerts table's stream: an alert that newly waits for a person, or an order newly
+unsynced (queued, pending verification), is emailed or put into its recipients' digests
+(ordersync.notifications)."""
 
 from typing import Any
 
@@ -15,8 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ordersync.core.pii import PiiMaskingFormatter
-from ordersync.notifications.rules import newly_waiting
-from ordersync.notifications.service import notify
+from ordersync.notifications.changes import tell
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer(patch_modules=["botocore"])
@@ -24,11 +24,7 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def _record_handler(record: DynamoDBRecord) -> str:
-    alert = newly_waiting(record.raw_event)
-    if alert is None:
-        return "nothing to tell"
-    sent = notify(alert)
-    return f"{sent.immediate} sent, {sent.digests_due} for a digest"
+    return tell(record.raw_event)
 
 
 @logger.inject_lambda_context

@@ -15,22 +15,20 @@ import pytest
 from openpyxl import load_workbook
 
 from local.template import ROOT
-from tests.browser import ARTEFACTS, CHROMIUM, FLAGS
+from tests.browser import ARTEFACTS, CHROMIUM, FLAGS, requires_chromium
 from tests.factories import load_event, new_order
 
 README_SHOTS = ROOT / "docs/console"
 PASSWORD = "ordersync-local"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: run `make browser`"),
-]
+pytestmark = [pytest.mark.slow, requires_chromium]
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
         # launch() gives the browser a new, empty profile directory of its own each time (it
         # refuses --user-data-dir, which is launch_persistent_context's).
         browser = playwright.chromium.launch(
@@ -187,3 +185,24 @@ def test_an_operator_triages_bulk_retries_and_resends_and_others_see_what_they_m
         assert other.page.get_by_role("link", name=order).count() == 0
     other.shot("none-of-demo")
     other.close()
+
+    # An admin, on a phone, sets the operator's alert emails to hourly; the API reads it back.
+    admin = Walk(chromium, local_stack.url, "admin", width=375)
+    admin.sign_in("admin@demo-merchant.test")
+    admin.page.goto(f"{local_stack.url}/console/settings#alert-contacts")
+    operator_contact = admin.page.get_by_role(
+        "group", name="operator@demo-merchant.test (operator)"
+    )
+    operator_contact.get_by_label("Email frequency").select_option("hourly")
+    admin.shot("alert-contacts-at-375px")
+    operator_contact.get_by_role("button", name="Save frequency").click()
+    admin.page.wait_for_url("**/console/settings#alert-contacts")
+    settings = local_stack.user("admin@demo-merchant.test").get("/v1/settings/notifications")
+    users = {user["email"]: user["frequency"] for user in settings.json()["users"]}
+    assert users["operator@demo-merchant.test"] == "hourly"
+    admin.shot("alert-contacts-saved")
+    # Back as seeded: the stack is shared with the other end-to-end tests.
+    operator_contact.get_by_label("Email frequency").select_option("immediate")
+    operator_contact.get_by_role("button", name="Save frequency").click()
+    admin.page.wait_for_url("**/console/settings#alert-contacts")
+    admin.close()

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import ARTEFACTS, CHROMIUM, FLAGS
-from tests.e2e.test_alert_emails import email_about, failing_shipment, fresh_contact, resolve_link
+from tests.browser import ARTEFACTS, CHROMIUM, FLAGS, requires_chromium
+from tests.e2e.outbox import email_about, failing_shipment, fresh_contact, resolve_link
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="run `make browser` first")
+pytestmark = requires_chromium
 
 
 @pytest.fixture

@@ -2,18 +2,25 @@
 the emails moto's SES kept, and a merchant with contacts and users to tell."""
 
 import email
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import Message
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import boto3
+import pytest
 from moto.ses.models import ses_backends
 
 from local.streams import TableStream
+from ordersync.core.aws import reset_clients
 from ordersync.core.clock import now
 from ordersync.merchants.models import MerchantUser, Permissions, Role
 from ordersync.merchants.repository import UserStore
 from ordersync.notifications.models import Contact, Frequency, StoredSettings
 from ordersync.notifications.recipients import SettingsStore
+
+if TYPE_CHECKING:  # the conftest imports this module: its fixture `mail` is shared from there
+    from tests.integration.conftest import Stack
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 BASE_URL = "https://alerts.ordersync.test"
@@ -27,6 +34,18 @@ class AlertStream(TableStream):
         records = self.read(10_000)
         self.advance(len(records))
         return {"Records": records}
+
+
+@pytest.fixture
+def mail(stack: "Stack", monkeypatch: pytest.MonkeyPatch) -> Iterator[AlertStream]:
+    """SES ready to send (a verified sender, an empty store) and the alerts table's stream."""
+    monkeypatch.setenv("PUBLIC_BASE_URL", BASE_URL)
+    monkeypatch.setenv("SENDER_EMAIL", SENDER)
+    reset_clients()
+    boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress=SENDER)
+    forget_sent()
+    yield AlertStream(stack.resources["AlertsTable"])
+    forget_sent()
 
 
 def sent_emails() -> list[Message]:
@@ -51,11 +70,14 @@ def part(message: Message, subtype: str) -> str:
 def merchant_with_recipients(
     merchant_id: str = "m", frequency: Frequency = Frequency.IMMEDIATE
 ) -> None:
-    """Merchant `m`: one named contact, one user granted notifications, one user without."""
+    """Merchant `m`: one named contact, one user granted notifications, one user without, all
+    at <name>@<merchant>.test."""
     SettingsStore().put(
         merchant_id,
         StoredSettings(
-            contacts=[Contact(name="Ops desk", email="ops@m.test", frequency=frequency)]
+            contacts=[
+                Contact(name="Ops desk", email=f"ops@{merchant_id}.test", frequency=frequency)
+            ]
         ),
     )
     moment = now()
@@ -64,7 +86,7 @@ def merchant_with_recipients(
             MerchantUser(
                 user_id=user_id,
                 merchant_id=merchant_id,
-                email=f"{user_id}@m.test",
+                email=f"{user_id}@{merchant_id}.test",
                 role=Role.OPERATOR,
                 permissions=Permissions(notifications=granted),
                 created_at=moment,

@@ -39,9 +39,12 @@ def merchant_users(stack) -> None:
         )
 
 
-def call(method: str, user_id: str, merchant: str, body: Any = None) -> tuple[int, Any]:
+def call(
+    method: str, user_id: str, merchant: str, body: Any = None, event: str = "notification_settings"
+) -> tuple[int, Any]:
+    """A settings route (events/merchant_api/{get,put}_<event>.json) as `user_id` of `merchant`."""
     name = "get" if method == "GET" else "put"
-    event = load_event(f"merchant_api/{name}_notification_settings.json")
+    event = load_event(f"merchant_api/{name}_{event}.json")
     claims = event["requestContext"]["authorizer"]["jwt"]["claims"]
     claims.update({"sub": user_id, "custom:merchant_id": merchant})
     event["body"] = json.dumps(body) if body is not None else None

@@ -3,44 +3,25 @@ and the fatigue bound under a burst."""
 
 import importlib
 import re
-from collections.abc import Iterator
 from datetime import timedelta
-
-import boto3
-import pytest
 
 from local.lambdas import LambdaContext
 from ordersync.alerts import policy
 from ordersync.catalog.codes import outcome
-from ordersync.core.aws import reset_clients
 from ordersync.notifications.ledger import Ledger
 from ordersync.notifications.models import Frequency
 from ordersync.notifications.service import notify, send_digests
 from tests.factories import an_alert, operation_message
-from tests.integration.conftest import Stack
 from tests.integration.notifications_support import (
     BASE_URL,
-    SENDER,
     AlertStream,
     at,
-    forget_sent,
     merchant_with_recipients,
     part,
     sent_emails,
 )
 
 notifier = importlib.import_module("functions.notifier.app")
-
-
-@pytest.fixture
-def mail(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[AlertStream]:
-    monkeypatch.setenv("PUBLIC_BASE_URL", BASE_URL)
-    monkeypatch.setenv("SENDER_EMAIL", SENDER)
-    reset_clients()
-    boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress=SENDER)
-    forget_sent()
-    yield AlertStream(stack.resources["AlertsTable"])
-    forget_sent()
 
 
 def _record(code: str, order_id: str = "WEB-1", **changes: object) -> None:

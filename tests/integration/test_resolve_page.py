@@ -1,5 +1,6 @@
 """The resolve page on moto, through its handler as API Gateway calls it: a link shows its one
-alert, acts once, and every bad link gets a plain 403 or 410 page."""
+alert and the fields its code points at, acts once, and every bad link gets a plain 403 or 410
+page."""
 
 import importlib
 import json
@@ -21,7 +22,7 @@ from ordersync.notifications import tokens
 from ordersync.operations.models import OperationStatus, WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
-from tests.factories import delivery_summary, unique
+from tests.factories import delivery_summary, load_event, unique
 
 page_function = importlib.import_module("functions.resolve_page.app")
 SHIPMENT = {"shipmentId": "SHP-1", "shippedAt": "2026-11-25T08:00:00Z", "carrier": "DHL"}
@@ -181,3 +182,59 @@ def test_an_expired_link_is_410(failed_shipment, monkeypatch) -> None:
     assert answer["statusCode"] == 410
     assert "expired" in answer["body"]
     assert message.order_id not in answer["body"]
+
+
+ORDER = load_event("requests/create_order.json")
+BODIES: dict[str, tuple[dict[str, Any], str | None]] = {
+    "create": (ORDER, None),
+    "shipment": ({"shipmentId": "S1", "shippedAt": "2026-11-25T08:00:00Z"}, "S1"),
+    "invoice": (
+        {"invoiceNumber": "I1", "issuedAt": "2026-11-25T08:00:00Z", "currency": "EUR", "total": 1},
+        "I1",
+    ),
+    "refund": ({"refundId": "R1", "amount": "5.00", "currency": "EUR"}, "R1"),
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "operation", "facts", "fields"),
+    [
+        (
+            "Missing Shipping Data",
+            "shipment",
+            {"problems": "a carrier"},
+            ["carrier", "trackingUrl"],
+        ),
+        ("Ship Method Mapping Missing", "create", {"detail": "EXPRESS"}, ["shippingMethod"]),
+        (
+            "Insufficient Data",
+            "create",
+            {"problems": "postalCode is missing"},
+            ["shippingAddress.postalCode"],
+        ),
+        (
+            "Order Creation Failed",
+            "create",
+            {"detail": "the shipping address is incomplete"},
+            ["shippingAddress.line1", "shippingAddress.country"],
+        ),
+        ("Order Invoice Creation Failed", "invoice", {"detail": "bad total"}, ["total"]),
+        ("Refund Creation Failed", "refund", {"detail": "amount too high"}, ["amount"]),
+    ],
+)
+def test_each_codes_form_renders_the_fields_it_points_at(
+    stack, accepted, monkeypatch, code, operation, facts, fields
+) -> None:
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://alerts.ordersync.test")
+    reset_clients()
+    body, reference = BODIES[operation]
+    message = accepted(body, order_id=unique("WEB-"), operation=operation, reference=reference)
+    summary = delivery_summary(code, order_id=message.order_id, reference=reference, **facts)
+    record_outcome(WorkflowInput(message=message, delivery=summary))
+    token = tokens.issue_resolve(message.merchant_id, message.entity_key, "ops@m.test")
+
+    page = request("GET", f"/resolve/{token}")["body"]
+    assert 'id="resend-form"' in page
+    for name in fields:
+        assert f'name="{name}"' in page, name
+    assert 'name="orderId"' not in page

@@ -36,6 +36,7 @@ FOLDERS = {
     "ExportFunction": "export",
     "NotifierFunction": "notifier",
     "DigestFunction": "digests",
+    "ReportFunction": "report",
     "ResolvePageFunction": "resolve_page",
 }
 HTTP_FOLDERS = ("api", "merchant_api", "resolve_page", "console")

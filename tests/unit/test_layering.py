@@ -26,6 +26,7 @@ ROOMS = [
     "actions",
     "exports",
     "notifications",
+    "reports",
     "web",
     "api",
     "console",

@@ -10,7 +10,7 @@ from ordersync.alerts.planner import plan_alerts
 from ordersync.alerts.query import AlertQuery, alert_row
 from ordersync.history.filters import Term, eq, query_terms
 from ordersync.history.listing import HistoryQuery, plan_history
-from ordersync.history.paging import Plan, decode_cursor, encode_cursor
+from ordersync.history.paging import Page, Plan, decode_cursor, encode_cursor, next_read
 from ordersync.history.query import InvalidQuery, ListStatus
 
 EVERY_FILTER = {
@@ -181,16 +181,20 @@ def test_the_narrowest_index_the_filters_fix_answers(params, index, partition):
     assert (chosen.index, chosen.partition) == (index, partition)
 
 
+# An alert list leaves ignored alerts out unless it asks for them.
+NOT_IGNORED = eq("ignored", False)
+
+
 def test_the_key_answers_what_it_can_and_the_rest_is_filtered():
     chosen = plan(
         code="Timeout", status="open", updatedAfter="2026-11-01", updatedBefore="2026-11-02"
     )
     assert (chosen.low, chosen.high) == ("2026-11-01T00:00:00.000Z", "2026-11-01T23:59:59.999Z")
-    assert chosen.terms == (eq("status", "open"),)
+    assert chosen.terms == (NOT_IGNORED, eq("status", "open"))
     # createdAfter raises the updated key's lower end and stays a filter
     chosen = plan(createdAfter="2026-11-05", updatedAfter="2026-11-01")
     assert chosen.low == "2026-11-05T00:00:00.000Z"
-    assert chosen.terms == (Term(("createdAt",), "ge", ("2026-11-05T00:00:00.000Z",)),)
+    assert chosen.terms == (NOT_IGNORED, Term(("createdAt",), "ge", ("2026-11-05T00:00:00.000Z",)))
     # a created window: the key is the window; level and keyword are checked on fetched items
     chosen = plan(
         createdAfter="2026-11-01", createdBefore="2026-11-03", level="error", message="sku"
@@ -200,10 +204,13 @@ def test_the_key_answers_what_it_can_and_the_rest_is_filtered():
     assert (chosen.low, chosen.high) == ("2026-11-01T00:00:00.000Z", "2026-11-02T23:59:59.999Z")
     assert chosen.terms == (
         eq("level", "error"),
+        NOT_IGNORED,
         Term(("businessMessage",), "contains", ("sku", "Sku")),
     )
     # status=failed with another level: the key answers one, the other stays (nothing matches)
-    assert plan(status="failed", level="warning").terms == (eq("level", "error"),)
+    assert plan(status="failed", level="warning").terms == (NOT_IGNORED, eq("level", "error"))
+    assert plan(status="ignored").terms == (eq("ignored", True),)
+    assert plan(ignored="true").terms == (eq("ignored", True),)
 
 
 def test_a_plan_is_a_query_never_a_scan():
@@ -258,3 +265,14 @@ def test_a_cursor_key_must_lie_in_the_plans_partition():
     assert not chosen.check_start({**mine, "pk": {"S": "m2"}}, "m1".__eq__)
     assert not chosen.check_start({**mine, "extra": {"S": "x"}}, "m1".__eq__)
     assert not chosen.check_start({**mine, "updatedAt": {"N": "1"}}, "m1".__eq__)
+
+
+def test_a_filtered_page_reads_what_it_still_lacks_at_the_share_that_matched():
+    filtered = plan(code="Timeout")  # the default leaves ignored alerts out: one filter term
+    unfiltered = plan_history("m1", HistoryQuery.parse({}), date(2026, 11, 23))
+    assert not unfiltered.terms
+    assert next_read(unfiltered, 50, Page([{}] * 20, None, scanned=20)) == 30
+    assert next_read(filtered, 50, Page([], None)) == 50  # a page's worth first
+    # 45 of 50 matched (ignored ones dropped): 5 missing at 90 %, a fifth more
+    assert next_read(filtered, 50, Page([{}] * 45, None, scanned=50)) == 7
+    assert next_read(filtered, 50, Page([], None, scanned=50)) == 50  # nothing matched yet

@@ -74,22 +74,12 @@ def test_a_failed_invocation_is_logged_with_its_traceback(tmp_path: Path, caplog
 # request on BaseRouter.current_event, a class attribute shared by every resolver): only
 # functions that run one event at a time, all of them together, keep one request's state from
 # another's.
-SHARED = """
-import json, time
-current = None
-
-def handler(event, context):
-    global current
-    current = event["n"]
-    time.sleep(0.1)
-    return current
-"""
 
 
 def test_serial_functions_keep_state_shared_across_functions_to_one_request(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "shared_state.py").write_text(SHARED)
+    (tmp_path / "shared_state.py").write_text(HANDLER)
     (tmp_path / "app.py").write_text("from shared_state import handler\n")
     specs = {name: FunctionSpec(name, tmp_path, "app.handler", 3) for name in ("Api", "Console")}
     functions = LocalFunctions(specs, serial=frozenset(specs))

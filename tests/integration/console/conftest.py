@@ -34,9 +34,12 @@ MERCHANT = {"merchant_id": "demo-merchant", "integration_id": "demo-erp", "chann
 
 @pytest.fixture
 def failed(console, accepted, order_request):
-    """Orders of demo-merchant whose creation failed with `code`; their alert ids."""
+    """Orders of demo-merchant whose creation failed with `code` (the platform's `detail`);
+    their alert ids."""
 
-    def make(count: int = 1, code: str = "Order Creation Failed", **overrides) -> list[str]:
+    def make(
+        count: int = 1, code: str = "Order Creation Failed", detail: str = "?", **overrides
+    ) -> list[str]:
         ids = []
         for _ in range(count):
             order_id = unique("WEB-")
@@ -44,7 +47,9 @@ def failed(console, accepted, order_request):
             if overrides.get("operation") == "shipment":
                 body = {"shipmentId": "S1", "shippedAt": "2026-11-25T08:00:00Z"}
             message = accepted(body, order_id=order_id, **MERCHANT, **overrides)
-            summary = delivery_summary(code, order_id=message.order_id, http_code=422)
+            summary = delivery_summary(
+                code, order_id=message.order_id, http_code=422, detail=detail
+            )
             record_outcome(WorkflowInput(message=message, delivery=summary))
             ids.append(alert_id(message.entity_key))
         return ids

@@ -8,7 +8,7 @@ from ordersync.alerts.models import Alert
 from ordersync.alerts.repository import alert_fields
 from ordersync.core.clock import iso
 from ordersync.history.listing import row_status
-from ordersync.history.query import ListQuery
+from ordersync.history.query import ListQuery, ListStatus
 
 # What an alert row shows (`columns=`) and the item attribute behind each. The list indexes
 # project these (template.yaml), so a page is read from the index alone ...
@@ -64,7 +64,7 @@ DEFAULT_COLUMNS = (
 
 class AlertQuery(ListQuery):
     """The alert list's query. `needsAction=true`: only open, not ignored alerts that wait for
-    a person (the sparse needs-action index)."""
+    a person (the sparse needs-action index). Ignored alerts are left out unless asked for."""
 
     COLUMNS: ClassVar[tuple[str, ...]] = (*ALERT_COLUMNS, *ITEM_COLUMNS)
 
@@ -75,6 +75,13 @@ class AlertQuery(ListQuery):
         if not self.columns:
             return DEFAULT_COLUMNS
         return ("alertId", *(name for name in self.columns if name != "alertId"))
+
+    def ignored_filter(self) -> bool | None:
+        """An ignored alert is hidden from the default view (nothing is deleted): it is listed
+        only when asked for, by `ignored=true` or `status=ignored`."""
+        if self.ignored is None and self.status is not ListStatus.IGNORED:
+            return False
+        return self.ignored
 
     def needs_item(self) -> bool:
         return any(name in ITEM_COLUMNS for name in self.shown())

@@ -5,10 +5,12 @@ bulk job, whose progress the console shows)."""
 
 from typing import Any
 
-from ordersync.actions import bulk, jobs, service
+from ordersync.actions import bulk, edits, jobs, service
 from ordersync.actions.actors import authorize
+from ordersync.actions.edits import EditField
 from ordersync.actions.jobs import BulkJob
 from ordersync.actions.models import Action, ActionRefused, ItemResult
+from ordersync.alerts.models import Alert
 from ordersync.merchants.models import Caller
 from ordersync.merchants.service import Forbidden
 from ordersync.operations import manual
@@ -50,21 +52,18 @@ def job(caller: Caller, job_id: str) -> BulkJob:
     return jobs.JobStore().get(caller.merchant_id, job_id)
 
 
-def resend_body(operation_id: str, corrections: dict[str, str]) -> dict[str, Any] | None:
-    """The operation's current body with the corrected fields (blank ones removed), or None
-    if the operation is no longer kept."""
-    seen = manual.read(operation_id)
+def edit_fields(alert: Alert) -> list[EditField]:
+    """What the alert's code points at in its operation's body (`actions.edits`), as the body
+    holds it now; [] if there is nothing to correct or the operation is no longer kept."""
+    seen = manual.read(alert.operation_id)
+    return edits.fields_for(alert, seen.message.payload) if seen else []
+
+
+def resend_body(alert: Alert, form: dict[str, str]) -> dict[str, Any] | None:
+    """The operation's current body with the form's values for the fields the alert's code
+    points at (a blank one removed), or None if the operation is no longer kept."""
+    seen = manual.read(alert.operation_id)
     if seen is None:
         return None
-    body = dict(seen.message.payload)
-    for name, value in corrections.items():
-        if value:
-            body[name] = value
-        else:
-            body.pop(name, None)
-    return body
-
-
-def current_body(operation_id: str) -> dict[str, Any]:
-    seen = manual.read(operation_id)
-    return dict(seen.message.payload) if seen else {}
+    fields = edits.fields_for(alert, seen.message.payload)
+    return edits.corrected(seen.message.payload, fields, form)

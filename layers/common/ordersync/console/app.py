@@ -13,9 +13,11 @@ from ordersync.actions.models import ActionRefused, InvalidPayload
 from ordersync.alerts.ids import UnknownAlert
 from ordersync.console import (
     routes_auth,
+    routes_contacts,
     routes_export,
     routes_lists,
     routes_order,
+    routes_report,
     routes_settings,
     web,
 )
@@ -24,15 +26,18 @@ from ordersync.console.session import BadCsrf, NotSignedIn
 from ordersync.history.query import InvalidQuery
 from ordersync.merchants.models import InvalidGrant
 from ordersync.merchants.service import Forbidden, UserConflict, UserNotFound
+from ordersync.notifications.preferences import UnknownUsers
 
 # Under a named stage the path starts with it (/dev/console/...); routes are written without.
 app = APIGatewayHttpResolver(strip_prefixes=[re.compile(r"^/[^/]+(?=/console(/|$))")])
 app.include_router(web.router)
 ROUTES = (
     routes_auth,
+    routes_contacts,
     routes_export,
     routes_lists,
     routes_order,
+    routes_report,
     routes_settings,
 )  # imported for their routes
 
@@ -41,6 +46,7 @@ REFUSED: dict[type[Exception], tuple[int, str]] = {
     Forbidden: (403, "Not allowed"),
     UnknownAlert: (404, "No such order"),
     UserNotFound: (404, "No such user"),
+    UnknownUsers: (404, "No such user"),
     UserConflict: (409, "That cannot be done"),
     InvalidGrant: (422, "That cannot be granted"),
     ActionRefused: (409, "That does not apply now"),

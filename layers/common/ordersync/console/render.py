@@ -1,17 +1,18 @@
 """Pages and the headers every console answer carries.
 
-Jinja2 with autoescape on (everything a merchant sees came from a channel or a platform at some
-point: an order note, a platform's error message; escaped, it can only ever be text) and
-StrictUndefined (a template that names a missing value fails its test instead of rendering a
-blank). Static assets are files of this package, served by the console itself."""
+Jinja2 as `ordersync.web.pages.templates` sets it up: autoescape on (everything a merchant sees
+came from a channel or a platform at some point: an order note, a platform's error message;
+escaped, it can only ever be text) and StrictUndefined (a template that names a missing value
+fails its test instead of rendering a blank). Static assets are files of this package, served
+by the console itself."""
 
-from functools import cache
 from importlib import resources
 from typing import Any
 
-import jinja2
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.shared.cookies import Cookie
+
+from ordersync.web.pages import templates
 
 # No inline script or style, nothing from another origin: a value that slipped past escaping
 # could not run. SVG charts are markup in the page, not images, so they need nothing here.
@@ -28,24 +29,13 @@ HEADERS = {
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 
 
-@cache
-def environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("ordersync.console"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def page(
     name: str,
     status: int = 200,
     cookies: list[Cookie] | None = None,
     **values: Any,
 ) -> Response[str]:
-    body = environment().get_template(name).render(**values)
+    body = templates("ordersync.console").get_template(name).render(**values)
     return Response(
         status,
         "text/html; charset=utf-8",

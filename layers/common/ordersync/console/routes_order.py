@@ -15,15 +15,6 @@ from ordersync.console.render import page, redirect
 from ordersync.console.web import base, checked_form, common, current_session, first, router
 from ordersync.history.stories import first_records
 
-# The shipping fields an operator may correct before resending (Missing Shipping Data names
-# the ones that are missing).
-SHIPPING_FIELDS = {
-    "carrier": "Carrier",
-    "trackingNumber": "Tracking number",
-    "trackingUrl": "Tracking URL",
-}
-
-
 CONTENTS = (
     ("Source (from the channel)", "content_source"),
     ("Translated", "content_translated"),
@@ -39,17 +30,6 @@ def pretty(content: str | None) -> str:
         return json.dumps(json.loads(content), indent=2, ensure_ascii=False)
     except ValueError:
         return content
-
-
-def shipping_values(content: str | None) -> dict[str, str]:
-    """The shipping fields of the channel's request, to prefill the correction form."""
-    try:
-        body = json.loads(content or "")
-    except ValueError:
-        return {}
-    if not isinstance(body, dict):
-        return {}
-    return {name: str(body.get(name) or "") for name in SHIPPING_FIELDS}
 
 
 @router.get("/console/alerts/<alertId>")
@@ -77,9 +57,7 @@ def order_page(alertId: str) -> Response[str]:  # named as in the API's routes
         ],
         entry=entry,
         refusal=current.action_refusal(),
-        shipping=SHIPPING_FIELDS,
-        shipping_values=shipping_values(json.dumps(acting.current_body(alert.operation_id))),
-        resendable=alert.operation.value == "shipment",
+        fields=acting.edit_fields(alert),
     )
 
 
@@ -101,8 +79,7 @@ def resend_order(alertId: str) -> Response[str]:
     current = current_session()
     fields = checked_form(current)
     alert = find(current.caller.merchant_id, alertId)
-    corrections = {name: first(fields, name).strip() for name in SHIPPING_FIELDS}
-    body = acting.resend_body(alert.operation_id, corrections)
+    body = acting.resend_body(alert, {name: first(fields, name) for name in fields})
     try:
         result = acting.one(current.caller, Action.RESEND, alertId, body)
     except InvalidPayload as invalid:

@@ -101,7 +101,7 @@ def query_terms(query: ListQuery) -> list[Term]:
         "systemCall": query.system_call,
         "systemIdentifier": query.system_identifier,
         "operationId": query.ordersync_id,
-        "ignored": query.ignored,
+        "ignored": query.ignored_filter(),
     }
     terms += [eq(name, value) for name, value in plain.items() if value is not None]
     if query.status is not None:

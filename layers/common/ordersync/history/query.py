@@ -129,7 +129,11 @@ class ListQuery(BaseModel):
     system_identifier: str | None = Field(default=None, min_length=1, max_length=200)
     ordersync_id: str | None = Field(default=None, min_length=1, max_length=100)
     integration_id: str | None = Field(default=None, min_length=1, max_length=200)
-    ignored: bool | None = None
+    ignored: bool | None = Field(
+        default=None,
+        description="Alerts only. true: only ignored alerts; false: none of them. Unset, the "
+        "alert list leaves ignored alerts out (as status=ignored lists them).",
+    )
     created_after: datetime | None = None
     created_before: datetime | None = None
     updated_after: datetime | None = None
@@ -208,6 +212,10 @@ class ListQuery(BaseModel):
         return []
 
     # ------------------------------------------------------------------ derived bounds
+    def ignored_filter(self) -> bool | None:
+        """Whether the rows must be ignored (True), not ignored (False), or either (None)."""
+        return self.ignored
+
     def created_range(self) -> tuple[datetime | None, datetime | None]:
         return self.created_after, self.created_before
 

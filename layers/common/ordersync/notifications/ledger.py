@@ -14,6 +14,10 @@ from ordersync.notifications.settings import notification_settings
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 WINDOW_KEPT = timedelta(days=2)  # a claim outlives its window a little, then TTL removes it
+# What an email is about: each topic has its own bound (one immediate email and one digest per
+# recipient and window), so an unsynced order never uses up the window of an alert to act on.
+ALERTS = ""
+UNSYNCED = "UNSYNCED#"
 
 
 def window_minutes(frequency: Frequency) -> float:
@@ -61,14 +65,18 @@ class Ledger:
     def __init__(self, table: str | None = None) -> None:
         self._table = table or notification_settings().notifications_table
 
-    def claim_immediate(self, merchant_id: str, recipient: Recipient, moment: datetime) -> bool:
+    def claim_immediate(
+        self, merchant_id: str, recipient: Recipient, moment: datetime, topic: str = ALERTS
+    ) -> bool:
         """The recipient's one immediate email of this window: True only for the first."""
         start, end = window_of(moment, window_minutes(recipient.frequency))
-        item = key(f"SENT#{merchant_id}#{recipient.key}", f"IMMEDIATE#{iso(start)}")
+        item = key(f"SENT#{merchant_id}#{recipient.key}", f"IMMEDIATE#{topic}{iso(start)}")
         expires = {"expiresAt": int((end + WINDOW_KEPT).timestamp())}
         return _put_new(self._table, {**item, **to_item(expires)})
 
-    def digest_due(self, merchant_id: str, recipient: Recipient, moment: datetime) -> datetime:
+    def digest_due(
+        self, merchant_id: str, recipient: Recipient, moment: datetime, topic: str = ALERTS
+    ) -> datetime:
         """Mark that the recipient's digest is due at the end of this window (once)."""
         end = window_of(moment, window_minutes(recipient.frequency))[1]
         values = {
@@ -78,11 +86,16 @@ class Ledger:
         }
         _put_new(
             self._table,
-            {**key(f"DIGEST#{iso(end)}", f"{merchant_id}#{recipient.key}"), **to_item(values)},
+            {
+                **key(f"DIGEST#{topic}{iso(end)}", f"{merchant_id}#{recipient.key}"),
+                **to_item(values),
+            },
         )
         return end
 
-    def digests(self, due: datetime) -> list[tuple[str, Recipient, dict[str, Any]]]:
+    def digests(
+        self, due: datetime, topic: str = ALERTS
+    ) -> list[tuple[str, Recipient, dict[str, Any]]]:
         """The digests due at `due`: (merchant, recipient, the item's key)."""
         pages = (
             aws.dynamodb()
@@ -90,7 +103,7 @@ class Ledger:
             .paginate(
                 TableName=self._table,
                 KeyConditionExpression="pk = :pk",
-                ExpressionAttributeValues={":pk": {"S": f"DIGEST#{iso(due)}"}},
+                ExpressionAttributeValues={":pk": {"S": f"DIGEST#{topic}{iso(due)}"}},
             )
         )
         found = []

@@ -56,15 +56,32 @@ def recipients(
     for contact in stored.contacts:
         recipient = Recipient.of_contact(contact)
         found.setdefault(recipient.key, recipient)
-    for user in (users or UserStore()).list(merchant_id):
-        if not user.permissions.notifications:
-            continue
-        recipient = Recipient(
+    for recipient in _opted_in(merchant_id, stored, users or UserStore()):
+        found.setdefault(recipient.key, recipient)
+    return [r for r in found.values() if r.frequency is not Frequency.OFF]
+
+
+def opted_in_users(
+    merchant_id: str,
+    settings: SettingsStore | None = None,
+    users: UserRepository | None = None,
+) -> list[Recipient]:
+    """The merchant's users an admin granted notifications (the order-sync notification
+    opt-in), at their own frequency; `off` is left out. Named contacts are not users."""
+    stored = (settings or SettingsStore()).get(merchant_id)
+    found = _opted_in(merchant_id, stored, users or UserStore())
+    return [r for r in found if r.frequency is not Frequency.OFF]
+
+
+def _opted_in(merchant_id: str, stored: StoredSettings, users: UserRepository) -> list[Recipient]:
+    return [
+        Recipient(
             key=Recipient.key_of(user.email),
             name="",
             email=user.email,
             frequency=user_frequency(stored, user),
             user_id=user.user_id,
         )
-        found.setdefault(recipient.key, recipient)
-    return [r for r in found.values() if r.frequency is not Frequency.OFF]
+        for user in users.list(merchant_id)
+        if user.permissions.notifications
+    ]

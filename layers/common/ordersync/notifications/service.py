@@ -45,7 +45,7 @@ def resolve_url(merchant_id: str, entity_key: str, sent_to: str, ledger: Ledger)
     return _url(f"/resolve/{tokens.issue_resolve(merchant_id, entity_key, sent_to, ledger)}")
 
 
-def _unsubscribe_url(merchant_id: str, recipient: Recipient, ledger: Ledger) -> str:
+def unsubscribe_url(merchant_id: str, recipient: Recipient, ledger: Ledger) -> str:
     return _url(f"/unsubscribe/{tokens.issue_unsubscribe(merchant_id, recipient, ledger)}")
 
 
@@ -56,11 +56,15 @@ def notify(
     ledger: Ledger | None = None,
     moment: datetime | None = None,
     sent: Sent | None = None,
+    leave_out: frozenset[str] = frozenset(),
 ) -> Sent:
-    """Tell the merchant's recipients that `alert` waits for them."""
+    """Tell the merchant's recipients that `alert` waits for them (but those in `leave_out`,
+    recipient keys told about it otherwise)."""
     mailer, ledger, moment = mailer or SesMailer(), ledger or Ledger(), moment or now()
     sent = sent or Sent()
     for recipient in recipients(alert.merchant_id):
+        if recipient.key in leave_out:
+            continue
         immediate = recipient.frequency is Frequency.IMMEDIATE
         if immediate and ledger.claim_immediate(alert.merchant_id, recipient, moment):
             message = compose(
@@ -68,13 +72,13 @@ def notify(
                 subject=f"Order {alert.identifier} needs you: {alert.outcome.code}",
                 to_name=recipient.name,
                 to_email=recipient.email,
-                unsubscribe_url=_unsubscribe_url(alert.merchant_id, recipient, ledger),
+                unsubscribe_url=unsubscribe_url(alert.merchant_id, recipient, ledger),
                 alert=alert,
                 merchant_id=alert.merchant_id,
                 resolve_url=resolve_url(
                     alert.merchant_id, alert.entity_key, recipient.email, ledger
                 ),
-                days=_days(),
+                days=link_days(),
             )
             mailer.send(message, recipient.email)
             sent.immediate += 1
@@ -85,7 +89,7 @@ def notify(
     return sent
 
 
-def _days() -> str:
+def link_days() -> str:
     return f"{notification_settings().resolve_token_days:g}"
 
 
@@ -160,7 +164,7 @@ def _send_digest(
         subject=f"{total} order{'s' if total != 1 else ''} wait for you: ordersync digest",
         to_name=recipient.name,
         to_email=recipient.email,
-        unsubscribe_url=_unsubscribe_url(merchant_id, recipient, ledger),
+        unsubscribe_url=unsubscribe_url(merchant_id, recipient, ledger),
         merchant_id=merchant_id,
         groups=groups,
         total=total,
@@ -168,7 +172,7 @@ def _send_digest(
         frequency=""
         if recipient.frequency is Frequency.IMMEDIATE
         else f"{recipient.frequency.value} ",
-        days=_days(),
+        days=link_days(),
     )
     mailer.send(message, recipient.email)
     logger.info("digest sent", extra={"merchant": merchant_id, "alerts": total})

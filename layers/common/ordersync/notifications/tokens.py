@@ -15,6 +15,8 @@ from ordersync.notifications.settings import notification_settings
 
 RESOLVE = "resolve"
 UNSUBSCRIBE = "unsubscribe"
+# The daily report's own: it takes the address off the report's recipients, not off alerts.
+REPORT_UNSUBSCRIBE = "unsubscribe-report"
 # token_urlsafe(32): 43 characters of [A-Za-z0-9_-]; anything else is not one of ours.
 TOKEN_LENGTH = 43
 
@@ -88,12 +90,20 @@ def issue_unsubscribe(merchant_id: str, recipient: Recipient, ledger: Ledger | N
     return _issue(values, days, ledger)
 
 
-def check(token: str, purpose: str, ledger: Ledger | None = None) -> Grant:
-    """What `token` opens, without spending it; TokenRefused if nothing."""
+def issue_report_unsubscribe(merchant_id: str, sent_to: str, ledger: Ledger | None = None) -> str:
+    days = notification_settings().unsubscribe_token_days
+    values = {"purpose": REPORT_UNSUBSCRIBE, "merchantId": merchant_id, "sentTo": sent_to}
+    return _issue(values, days, ledger)
+
+
+def check(token: str, purpose: str | tuple[str, ...], ledger: Ledger | None = None) -> Grant:
+    """What `token` opens (a token of `purpose`, or of one of them), without spending it;
+    TokenRefused if nothing."""
+    purposes = (purpose,) if isinstance(purpose, str) else purpose
     if len(token) != TOKEN_LENGTH or not all(c.isalnum() or c in "-_" for c in token):
         raise TokenRefused(403, "This link is not valid.")
     values = (ledger or Ledger()).token(digest_of(token))
-    if values is None or values.get("purpose") != purpose:
+    if values is None or values.get("purpose") not in purposes:
         raise TokenRefused(403, "This link is not valid.")
     expires = datetime.fromisoformat(values["expiresAtIso"])
     if expires <= now():
@@ -101,7 +111,7 @@ def check(token: str, purpose: str, ledger: Ledger | None = None) -> Grant:
     recipient = values.get("recipient")
     return Grant(
         digest=digest_of(token),
-        purpose=purpose,
+        purpose=values["purpose"],
         merchant_id=values["merchantId"],
         entity_key=values.get("entityKey"),
         sent_to=values.get("sentTo"),

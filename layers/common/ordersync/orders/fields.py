@@ -10,6 +10,7 @@ ids, integers, moments and money.
 - A moment carries its time zone and lies between 2000-01-01 and a day from now (a day of
   clock skew and time zones; year 1 is a bug, not an order). The document's pattern states
   the first bound; the second moves with the clock, so only its description can.
+- A calendar date (a delivery date) is YYYY-MM-DD and a day that exists.
 - Money is a non-negative decimal with at most 10 integer and 4 fractional digits: a plain
   decimal string (`"12.50"`; no exponent, sign, spaces, separators or leading zeros), or a
   JSON number, which is a binary fraction anyway (19.99 arrives as 19.989999…) and so is
@@ -17,7 +18,7 @@ ids, integers, moments and money.
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
@@ -134,6 +135,36 @@ Moment = Annotated[
             "format": "date-time",
             "pattern": MOMENT_PATTERN,
             "description": MOMENT_DESCRIPTION,
+        }
+    ),
+]
+
+# A day on the calendar, without a time (a delivery date): ISO 8601's YYYY-MM-DD, and a day
+# that exists (2026-02-30 does not).
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATE_DESCRIPTION = "A calendar date, YYYY-MM-DD (ISO 8601), without a time."
+
+
+def _real_day(text: str) -> str:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise PydanticCustomError(
+            "date_from_datetime_parsing", "{text} is not a day on the calendar", {"text": text}
+        ) from None
+    return text
+
+
+CalendarDate = Annotated[
+    str,
+    Field(pattern=DATE_PATTERN, description=DATE_DESCRIPTION),
+    AfterValidator(_real_day),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_PATTERN,
+            "description": DATE_DESCRIPTION,
         }
     ),
 ]

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from ordersync.orders.fields import (
     WHITESPACE,
     WHITESPACE_CHARS,
+    CalendarDate,
     Count,
     Identifier,
     Moment,
@@ -113,6 +114,14 @@ class CreateOrderRequest(CamelModel):
     )
     shipping_method: str | None = None
     feed_id: Identifier | None = None
+    # Both only fill the daily order-sync report's columns (ordersync.reports); neither is sent
+    # on unless a mapping template uses it.
+    account_id: Identifier | None = Field(
+        default=None, description="The buyer's account with the merchant (the report's Account ID)."
+    )
+    delivery_date: CalendarDate | None = Field(
+        default=None, description="When the order is to be delivered, YYYY-MM-DD."
+    )
 
     @field_validator("grand_total")
     @classmethod

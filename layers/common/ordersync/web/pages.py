@@ -12,9 +12,11 @@ from aws_lambda_powertools.shared.cookies import Cookie
 
 
 @cache
-def _pages() -> jinja2.Environment:
+def templates(package: str) -> jinja2.Environment:
+    """A package's templates folder, as every page of ordersync renders: autoescaped, and an
+    undefined name is an error rather than an empty string."""
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("ordersync.web"),
+        loader=jinja2.PackageLoader(package),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -26,7 +28,7 @@ def page(
     name: str, status: int = 200, *, cookies: list[Cookie] | None = None, **values: Any
 ) -> Response[str]:
     nonce = secrets.token_urlsafe(16)  # the one inline stylesheet; no script is allowed
-    body = _pages().get_template(name).render(style_nonce=nonce, **values)
+    body = templates("ordersync.web").get_template(name).render(style_nonce=nonce, **values)
     return Response(
         status_code=status,
         content_type=f"{content_types.TEXT_HTML}; charset=utf-8",

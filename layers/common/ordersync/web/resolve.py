@@ -3,11 +3,13 @@ it takes (POST, which spends it once). The link's token is the only credential; 
 names is read by the merchant and entity it was issued for, so nothing of another is shown."""
 
 import json
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import Response
 
+from ordersync.actions import edits
 from ordersync.actions import service as actions
 from ordersync.actions.bodies import corrected_body
 from ordersync.actions.models import Action, ActionRefused, Actor, InvalidPayload
@@ -23,15 +25,6 @@ from ordersync.operations import manual
 from ordersync.web import csrf
 from ordersync.web.pages import page, refused
 
-# The fields a code points at, which the page lets a person fill in before resending:
-# (body field, label, input type).
-EDITABLE: dict[str, list[tuple[str, str, str]]] = {
-    "Missing Shipping Data": [
-        ("carrier", "Carrier", "text"),
-        ("trackingNumber", "Tracking number", "text"),
-        ("trackingUrl", "Tracking URL", "url"),
-    ],
-}
 DONE = {
     Action.RETRY: "Sent again as it was: the alert closes when the platform accepts it.",
     Action.RESEND: "Resent with your changes: the alert closes when the platform accepts it.",
@@ -75,11 +68,9 @@ def _page(
         and r.step == "order"
         and (r.content_source or r.content_destination)
     ] or [r for r in records if r.content_source or r.content_destination]
-    seen = manual.read(alert.operation_id)
-    payload = seen.message.payload if seen else {}
     fields = [
-        {"name": name, "label": label, "type": kind, "value": (entered or payload).get(name) or ""}
-        for name, label, kind in EDITABLE.get(alert.outcome.code, [])
+        replace(field, value=(entered or {}).get(field.name, field.value))
+        for field in _fields(alert)
     ]
     cookie, form_token = csrf.issue(grant.digest, secure)
     entry = catalog().get(alert.outcome.code)
@@ -100,6 +91,12 @@ def _page(
         result=result,
         pretty=_pretty,
     )
+
+
+def _fields(alert: Alert) -> list[edits.EditField]:
+    """What the alert's code points at in its operation's body, as the body holds it now."""
+    seen = manual.read(alert.operation_id)
+    return edits.fields_for(alert, seen.message.payload) if seen else []
 
 
 def _pretty(content: str | None) -> str:
@@ -125,9 +122,7 @@ def act(token: str, body: str, cookies: list[str], secure: bool) -> Response[str
         action = Action(form.get("action", ""))
     except ValueError:
         return _page(grant, alert, secure, status=422, problems=["Choose an action."])
-    edited = {
-        name: form.get(name, "").strip() for name, _, _ in EDITABLE.get(alert.outcome.code, [])
-    }
+    edited = {f.name: form[f.name].strip() for f in _fields(alert) if f.name in form}
     return _run(grant, alert, action, edited, secure)
 
 
@@ -139,7 +134,8 @@ def _run(
     if action is Action.RESEND:
         seen = manual.read(alert.operation_id)
         if seen is not None:
-            body = {**seen.message.payload, **{k: v for k, v in edited.items() if v}}
+            fields = edits.fields_for(alert, seen.message.payload)
+            body = edits.corrected(seen.message.payload, fields, edited)
             try:  # checked before the link is spent: fields to fix leave it usable
                 corrected_body(seen.message, body)
             except InvalidPayload as invalid:

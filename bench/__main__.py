@@ -30,8 +30,8 @@ from local.template import ROOT, LocalTemplate
 RESULTS = ROOT / "bench" / "results.json"
 SOURCES = ROOT / "layers" / "common" / "ordersync"
 TARGETS = {
-    "cold_start_ratio_max": 1.3,
-    "cost_per_million_orders_usd": 8.0,
+    "cold_start_ratio_max": 1.5,  # issue 18; 1.3 and $8 are the steps after it
+    "cost_per_million_orders_usd": 15.0,
     "query": 1.2,
     "local_operations_per_second": 10.0,
     "local_rss_growth_mb_per_1000_operations": 40.0,

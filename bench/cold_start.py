@@ -34,7 +34,7 @@ LAYER = ROOT / "layers" / "common"
 RUNTIME_PROVIDES = ("boto3",)
 FACTORY = re.compile(r"def (\w+)\(\)[^:]*:\s+return boto3\.client\(\"(\w+)\"")
 CLIENT_CALL = re.compile(r"\baws\.(\w+)\(\)")
-TARGET_RATIO = 1.3
+TARGET_RATIO = 1.5
 
 
 def requirements() -> list[str]:

@@ -18,8 +18,8 @@ from ordersync.api.contract import declare_errors
 
 
 def openapi_document() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(channel.app.get_openapi_json_schema(**channel.OPENAPI))
-    merchant_part = json.loads(merchant.app.get_openapi_json_schema(**merchant.OPENAPI))
+    document: dict[str, Any] = json.loads(channel.app.get_openapi_json_schema(**channel.openapi()))
+    merchant_part = json.loads(merchant.app.get_openapi_json_schema(**merchant.openapi()))
     document["info"]["description"] = (
         "Channel routes take the channel's credential; merchant routes a merchant user's "
         "Cognito id token (JWT); GET /v1/catalog and GET /health take none."

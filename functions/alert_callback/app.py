@@ -11,7 +11,7 @@ from ordersync.core.pii import PiiMaskingFormatter
 from ordersync.operations.models import RecordedOutcome
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore", "httpx"])
 
 
 @logger.inject_lambda_context

@@ -11,7 +11,7 @@ from ordersync.api.orders import metrics
 from ordersync.core.pii import PiiMaskingFormatter
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -16,7 +16,7 @@ from ordersync.actions.jobs import JobTask, run_part
 from ordersync.core.pii import PiiMaskingFormatter
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 

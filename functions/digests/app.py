@@ -11,7 +11,7 @@ from ordersync.notifications import unsynced
 from ordersync.notifications.service import send_digests
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 
 
 @logger.inject_lambda_context

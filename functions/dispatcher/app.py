@@ -15,7 +15,7 @@ from ordersync.core.pii import PiiMaskingFormatter
 from ordersync.operations.dispatch import RetryLater, dispatch
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics()
 # Every record sets its own visibility backoff, so even an all-failed batch is answered per record.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)

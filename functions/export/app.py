@@ -16,7 +16,7 @@ from ordersync.core.pii import PiiMaskingFormatter
 from ordersync.exports.service import run_job
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 

@@ -19,7 +19,7 @@ from ordersync.core.pii import PiiMaskingFormatter
 from ordersync.notifications.changes import tell
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 

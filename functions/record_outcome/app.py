@@ -10,7 +10,7 @@ from ordersync.operations.models import WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 
 
 @logger.inject_lambda_context

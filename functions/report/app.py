@@ -10,7 +10,7 @@ from ordersync.core.pii import PiiMaskingFormatter
 from ordersync.reports.service import send_due, send_now
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 
 
 @logger.inject_lambda_context

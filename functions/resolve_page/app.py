@@ -9,7 +9,7 @@ from ordersync.core.pii import PiiMaskingFormatter
 from ordersync.web.app import app
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])
 
 
 @logger.inject_lambda_context

@@ -5,7 +5,7 @@ from ordersync.alerts.repository import AlertStore
 from ordersync.catalog.codes import outcome
 from ordersync.core.models import OperationType
 from ordersync.history.models import HistoryRecord
-from ordersync.history.repository import COMPRESS_ABOVE_BYTES, HistoryStore
+from ordersync.history.repository import HistoryStore
 from ordersync.operations.models import OperationStatus
 from ordersync.operations.records import OperationStore, message_from_item
 
@@ -59,7 +59,7 @@ def test_a_transient_error_is_open_but_does_not_need_action(stack):
 
 def test_history_is_append_only_and_large_content_is_compressed(stack):
     store = HistoryStore()
-    big = '{"lines": "' + "x" * (COMPRESS_ABOVE_BYTES * 10) + '"}'  # under the keep limit
+    big = '{"lines": "' + "x" * 40_000 + '"}'  # under the keep limit
     for attempt in (1, 2):
         store.append(
             HistoryRecord(
@@ -88,11 +88,41 @@ def test_history_is_append_only_and_large_content_is_compressed(stack):
         KeyConditionExpression="pk = :pk",
         ExpressionAttributeValues={":pk": {"S": "m1#erp#order#WEB-1"}},
     )["Items"][0]
-    assert "contentSourceGz" in raw
+    assert "contentsZ" in raw  # the contents, compressed together
     assert "contentSource" not in raw
-    assert len(raw["contentSourceGz"]["S"]) < len(big) / 10
+    assert len(raw["contentsZ"]["B"]) < len(big) / 10
     assert raw["merchantDay"] == {"S": "m1#2026-11-24"}
     assert int(raw["expiresAt"]["N"]) > T0.timestamp()
+
+
+def test_a_record_written_with_its_contents_compressed_one_by_one_still_reads(stack):
+    import base64
+    import zlib
+
+    answer = '{"error": "' + "y" * 5000 + '"}'
+    ref = HistoryStore().append(
+        HistoryRecord(
+            operation_id="op-9",
+            operation=OperationType.CREATE,
+            direction="shop → erp",
+            merchant_id="m1",
+            integration_id="erp",
+            channel_id="shop",
+            identifier="WEB-9",
+            entity_key="erp#order#WEB-9",
+            attempt=1,
+            outcome=outcome("Order Created", order_id="WEB-9"),
+            created_at=T0,
+        )
+    )
+    pk, sk = ref.split("|")
+    item = stack.item("HistoryTable", {"pk": {"S": pk}, "sk": {"S": sk}})
+    legacy = base64.b64encode(zlib.compress(answer.encode())).decode()
+    item |= {"contentSource": {"S": "{}"}, "contentDestinationGz": {"S": legacy}}
+    stack.dynamodb.put_item(TableName=stack.resources["HistoryTable"], Item=item)
+    (record,) = HistoryStore().for_entity("m1", "erp#order#WEB-9")
+    assert (record.content_source, record.content_destination) == ("{}", answer)
+    assert record.content_translated is None
 
 
 def test_an_oversized_platform_answer_is_cut_so_the_record_still_fits(stack):

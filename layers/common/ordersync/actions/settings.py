@@ -1,17 +1,13 @@
 """What only the bulk actions read from their environment."""
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from ordersync.core.settings import resettable
+from ordersync.core.settings import EnvironmentSettings, resettable
 
 
-class ActionSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
-
+class ActionSettings(EnvironmentSettings):
     # Where a bulk job by filter is queued, and where it queues its next part.
     bulk_actions_queue_url: str
 
 
 @resettable
 def action_settings() -> ActionSettings:
-    return ActionSettings()
+    return ActionSettings.from_environment()

@@ -14,7 +14,7 @@ POWERTOOLS_422 = "Validation Error"
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, alias_generator=to_camel, populate_by_name=True)
 
 
 class ErrorBody(_Body):

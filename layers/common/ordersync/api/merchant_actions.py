@@ -54,6 +54,7 @@ class BulkRequest(BaseModel):
     alert `filter` matches (the alert list's filters), run as a job."""
 
     model_config = ConfigDict(
+        defer_build=True,
         alias_generator=to_camel,
         populate_by_name=True,
         extra="forbid",

@@ -12,7 +12,9 @@ from ordersync.core.models import Level, Outcome, ResponseType, RetryClass
 
 
 class CatalogEntry(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = ConfigDict(
+        defer_build=True, alias_generator=to_camel, populate_by_name=True, frozen=True
+    )
 
     code: str
     level: Level

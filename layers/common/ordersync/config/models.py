@@ -10,7 +10,9 @@ from ordersync.core.models import OperationType
 
 
 class ConfigModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = ConfigDict(
+        defer_build=True, alias_generator=to_camel, populate_by_name=True, frozen=True
+    )
 
 
 # A channel id names the channel inside keys and the platform's external order ids

@@ -1,13 +1,9 @@
 """What only the console reads from its environment."""
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from ordersync.core.settings import resettable
+from ordersync.core.settings import EnvironmentSettings, resettable
 
 
-class ConsoleSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
-
+class ConsoleSettings(EnvironmentSettings):
     merchant_user_pool_id: str
     merchant_user_pool_client_id: str
     aws_region: str = "us-east-1"
@@ -20,4 +16,4 @@ class ConsoleSettings(BaseSettings):
 
 @resettable
 def console_settings() -> ConsoleSettings:
-    return ConsoleSettings()
+    return ConsoleSettings.from_environment()

@@ -11,7 +11,9 @@ from pydantic.alias_generators import to_camel
 class Record(BaseModel):
     """What ordersync itself writes and reads back: camelCase on the wire, extra keys ignored."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+    model_config = ConfigDict(
+        defer_build=True, alias_generator=to_camel, populate_by_name=True, extra="ignore"
+    )
 
 
 class OperationType(StrEnum):

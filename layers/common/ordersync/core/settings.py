@@ -1,15 +1,34 @@
+import os
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, Self
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
-class Settings(BaseSettings):
+class EnvironmentSettings(BaseModel):
+    """A settings model read from the process environment (names in any case; keyword arguments
+    win). pydantic-settings did this, but importing it cost about 55 ms CPU of every cold start
+    (its CLI, dotenv and secrets-directory sources) for the one source ordersync reads: every
+    field here is a scalar, which pydantic's lax mode parses from text as pydantic-settings did."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, given: Any) -> Any:
+        if not isinstance(given, dict):
+            return given
+        return {**{name.lower(): value for name, value in os.environ.items()}, **given}
+
+    @classmethod
+    def from_environment(cls) -> Self:
+        """The settings as the environment gives them (every required one from there)."""
+        return cls.model_validate({})
+
+
+class Settings(EnvironmentSettings):
     """Everything a function reads from its environment, validated once per cold start."""
-
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     stage: str = "dev"
     alerts_table: str
@@ -74,4 +93,4 @@ def reset_all() -> None:
 @resettable
 def get_settings() -> Settings:
     """Validated once per cold start, on first use (importing a handler reads nothing)."""
-    return Settings()
+    return Settings.from_environment()

@@ -16,7 +16,7 @@ Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 def delivery_handler(operation: OperationType) -> Handler:
     logger = Logger(logger_formatter=PiiMaskingFormatter())
-    tracer = Tracer()
+    tracer = Tracer(patch_modules=["botocore", "httpx"])
 
     @logger.inject_lambda_context
     @tracer.capture_lambda_handler

@@ -46,7 +46,7 @@ class ExportFile:
 class ExportView(BaseModel):
     """`GET /v1/exports/{exportId}` and the 202 that starts a job."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, alias_generator=to_camel, populate_by_name=True)
 
     export_id: str
     list: ExportKind

@@ -1,14 +1,11 @@
 """What only exports read from their environment."""
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ordersync.core.settings import resettable
+from ordersync.core.settings import EnvironmentSettings, resettable
 
 
-class ExportSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
-
+class ExportSettings(EnvironmentSettings):
     exports_table: str
     exports_bucket: str
     exports_queue_url: str = ""  # only the API, which queues jobs, needs it
@@ -23,4 +20,4 @@ class ExportSettings(BaseSettings):
 
 @resettable
 def export_settings() -> ExportSettings:
-    return ExportSettings()
+    return ExportSettings.from_environment()

@@ -106,7 +106,11 @@ class ListQuery(BaseModel):
     """The filters both lists share; each may be used alone or with any others."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+        defer_build=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
     )
     COLUMNS: ClassVar[tuple[str, ...]] = ()
     ONLY_FOR_ALERTS: ClassVar[tuple[str, ...]] = ()

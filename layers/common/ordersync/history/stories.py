@@ -27,7 +27,7 @@ class StoryQuery(BaseModel):
     """What narrows one order's story: the channel and integration whose order it is (an order
     id two channels share is both their stories without them), a page size and a cursor."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     channel: str | None = Field(default=None, min_length=1, max_length=200)
     integration: str | None = Field(default=None, min_length=1, max_length=200)

@@ -43,7 +43,11 @@ class Permissions(BaseModel):
     """What an admin grants per user; everything is off until granted."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+        defer_build=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
     )
 
     # Strict: 0 and "false" are not booleans (the document says boolean; found by schemathesis).
@@ -71,7 +75,7 @@ class MerchantUser(Record):
 class Caller(BaseModel):
     """Who sent a merchant request, as the JWT authorizer's verified claims say."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     user_id: str
     merchant_id: str
@@ -126,6 +130,7 @@ class InviteRequest(BaseModel):
     """POST /v1/users: the merchant and the user id are the server's, never the body's."""
 
     model_config = ConfigDict(
+        defer_build=True,
         alias_generator=to_camel,
         populate_by_name=True,
         extra="forbid",
@@ -149,6 +154,7 @@ class UserUpdate(BaseModel):
     service's 409."""
 
     model_config = ConfigDict(
+        defer_build=True,
         alias_generator=to_camel,
         populate_by_name=True,
         extra="forbid",

@@ -1,14 +1,11 @@
 """What only the notification functions read from their environment."""
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ordersync.core.settings import resettable
+from ordersync.core.settings import EnvironmentSettings, resettable
 
 
-class NotificationSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
-
+class NotificationSettings(EnvironmentSettings):
     notifications_table: str
     # Where links in emails point (scheme and host, no trailing slash): configuration, never a
     # request's Host header, so a forged header cannot send a merchant's token elsewhere.
@@ -25,4 +22,4 @@ class NotificationSettings(BaseSettings):
 
 @resettable
 def notification_settings() -> NotificationSettings:
-    return NotificationSettings()
+    return NotificationSettings.from_environment()

@@ -1,5 +1,6 @@
 """From the operations queue to one synchronous run of the order-operation workflow."""
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -111,8 +112,11 @@ def _dispatch(record: SQSRecord, remaining_ms: Callable[[], int] | None) -> Reco
         _postpone(record, _seconds_until(message.not_before))
         raise RetryLater(f"{message.operation_id} is not due before {message.not_before}")
     # SQS delivers at least once: a second copy must not run alongside the first. The holder is
-    # this receive; a duplicate delivery shares the message id but not the receipt handle.
-    holder = hashlib.sha256(record.receipt_handle.encode()).hexdigest()[:32]
+    # this receive; a duplicate delivery shares the message id but not the receipt handle. 128
+    # bits as base64url (22 characters, not 32 in hex): the operation item holds it while the
+    # run settles, and each byte counts toward keeping that item under one 1 KB write unit.
+    digest = hashlib.sha256(record.receipt_handle.encode()).digest()[:16]
+    holder = base64.urlsafe_b64encode(digest).decode().rstrip("=")
     limit = _in_flight_limit(message)
     if limit is None:
         return _run_once(record, message, holder)

@@ -11,7 +11,7 @@ from ordersync.core import aws
 from ordersync.core.models import OperationMessage, OperationType, RetryClass
 from ordersync.core.settings import get_settings
 from ordersync.operations.models import AcceptedOperation, OperationStatus
-from ordersync.operations.records import OperationStore, payload_hash
+from ordersync.operations.records import OperationStore, same_payload
 
 # Operation ids are derived, not drawn: the same (merchant, channel, operation, order) always gets
 # the same id, and the conditional put of its record is the API's one idempotency mechanism. The
@@ -60,7 +60,7 @@ def _accept(request: AcceptRequest) -> AcceptedOperation:
     message = _message_for(request)
     store = OperationStore()
     if not store.create(message):
-        if store.payload_hash_of(message.operation_id) != payload_hash(request.payload):
+        if not same_payload(store.payload_hash_of(message.operation_id), request.payload):
             return _resend(store, message)
         return AcceptedOperation(operation_id=message.operation_id, status=OperationStatus.PENDING)
     queue(message)
@@ -100,7 +100,7 @@ def _resend(store: OperationStore, message: OperationMessage) -> AcceptedOperati
     included) is its correction: it replaces the body and runs again under the same operation
     id. Any other different body conflicts."""
     current = store.get(message.operation_id)
-    if current is not None and current.payload_hash == payload_hash(message.payload):
+    if current is not None and same_payload(current.payload_hash, message.payload):
         return AcceptedOperation(operation_id=message.operation_id, status=current.status)
     last = current.last_response if current else None
     waiting = (

@@ -56,7 +56,9 @@ Disposition = Literal["done", "retry", "dead_letter", "blocked"]
 
 
 class WorkflowInput(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+    model_config = ConfigDict(
+        defer_build=True, alias_generator=to_camel, populate_by_name=True, extra="ignore"
+    )
 
     message: OperationMessage
     # Which run of the operation this is (counted with its lease: a duplicate delivery, a
@@ -67,7 +69,7 @@ class WorkflowInput(BaseModel):
 
 
 class RecordedOutcome(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, alias_generator=to_camel, populate_by_name=True)
 
     disposition: Disposition
     status: OperationStatus

@@ -1,6 +1,7 @@
 """The operations table: one item per accepted operation, keyed by its operation id. Every
 change of an operation's status goes through `OperationStore.transition`."""
 
+import base64
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
@@ -27,9 +28,22 @@ FINISHED = frozenset(
 )
 
 
-def payload_hash(payload: dict[str, Any]) -> str:
+def _digest(payload: dict[str, Any]) -> bytes:
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical.encode()).digest()
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    """128 bits of the body's SHA-256, base64url (22 characters): plenty to tell two bodies sent
+    under one operation id apart. The whole digest in hex (64) took a settled operation's item
+    just past 1 KB, and each of its last two writes cost 2 units instead of 1."""
+    return base64.urlsafe_b64encode(_digest(payload)[:16]).decode().rstrip("=")
+
+
+def same_payload(stored: str | None, payload: dict[str, Any]) -> bool:
+    """Whether `stored` (an item's payloadHash) is the hash of `payload`; operations accepted
+    before the hash was shortened hold the whole digest in hex."""
+    return stored is not None and stored in (payload_hash(payload), _digest(payload).hex())
 
 
 def deadline_attributes(deadline: Deadline | None) -> dict[str, str | None]:

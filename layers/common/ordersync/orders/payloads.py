@@ -34,7 +34,9 @@ from ordersync.orders.fields import (
 class CamelModel(BaseModel):
     """JSON speaks camelCase, Python speaks snake_case; unknown fields are a client mistake."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(
+        defer_build=True, alias_generator=to_camel, populate_by_name=True, extra="forbid"
+    )
 
 
 # Trimmed, and not blank: the pattern says so in the document too (a lone form feed passed

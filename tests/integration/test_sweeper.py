@@ -135,5 +135,43 @@ def test_the_sweeper_answers_its_scheduled_event(stack, message):
     answer = handler(load_event("sweeper/scheduled.json"), LambdaContext("sweeper", 120))
 
     # The fixture records the operation without queueing it: its message is gone, so it is sent.
-    assert answer == {"queued": 1, "verification_overdue": 0, "requeued": 1, "requeue_deferred": 0}
+    assert answer == {
+        "queued": 1,
+        "verification_overdue": 0,
+        "requeued": 1,
+        "requeue_deferred": 0,
+        "failed": 0,
+    }
     assert OperationStore().get(message.operation_id).status is OperationStatus.QUEUED
+
+
+def test_an_aws_error_on_one_operation_does_not_stop_the_sweep_of_the_others(
+    accepted, order_request, monkeypatch
+):
+    from botocore.exceptions import ClientError
+
+    from ordersync.alerts import policy
+
+    first, second = (
+        accepted(order_request, reference=f"R-{n}", accepted_at=LONG_AGO) for n in (1, 2)
+    )
+    record = policy.record
+    throttled = []
+
+    def throttle_the_first(operation, *args, **kwargs):
+        if not throttled:
+            throttled.append(operation.operation_id)
+            raise ClientError(
+                {"Error": {"Code": "ProvisionedThroughputExceededException"}}, "UpdateItem"
+            )
+        return record(operation, *args, **kwargs)
+
+    monkeypatch.setattr(policy, "record", throttle_the_first)
+
+    report = sweep()
+
+    assert (report.failed, report.queued) == (1, 1)
+    flagged = {m.operation_id for m in (first, second)} - set(throttled)
+    assert OperationStore().get(flagged.pop()).status is OperationStatus.QUEUED
+    # The one that failed is not lost: it is still watched, due again after the grace.
+    assert throttled[0] in {found for found, _ in watch.overdue(Watch.QUEUED, later(60), 10)}

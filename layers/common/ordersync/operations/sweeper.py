@@ -6,10 +6,12 @@ only then is its message surely gone (a copy beside a message still in flight wo
 operation twice, and a second skip would put two messages in the DLQ).
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
 
 from ordersync.alerts import policy as alerts
 from ordersync.catalog.codes import outcome as catalog_outcome
@@ -29,6 +31,7 @@ class SweepReport:
     verification_overdue: int = 0
     requeued: int = 0
     requeue_deferred: int = 0
+    failed: int = 0  # operations an AWS error kept from their step; the next sweep finds them
 
 
 def sweep(at: datetime | None = None) -> SweepReport:
@@ -36,28 +39,55 @@ def sweep(at: datetime | None = None) -> SweepReport:
     limit = get_settings().sweep_batch
     report = SweepReport()
     not_run = watch.overdue(Watch.QUEUED, at, limit)
-    for operation_id, seen in watch.overdue(Watch.VERIFICATION, at, limit):
+
+    def unverified(operation_id: str, seen: Deadline) -> None:
         report.verification_overdue += _flag_unverified(operation_id, seen, at)
+
+    _each(watch.overdue(Watch.VERIFICATION, at, limit), unverified, report)
     overdue_runs = watch.overdue(Watch.RETRY, at, limit)
     # A late operation is most likely a message still in the queue (waiting its turn in a
     # backlog, or received and in flight on a busy consumer): a copy would be a second run. A
     # message lost for good (a send that failed at intake, a run whose message vanished) shows
     # once the queue is empty, and is sent again then.
     messages_gone = bool(not_run or overdue_runs) and _messages_in_queue() == 0
-    for operation_id, seen in not_run:
+
+    def queued(operation_id: str, seen: Deadline) -> None:
         flagged, sent = _flag_queued(operation_id, seen, at, send=messages_gone)
         report.queued += flagged
         report.requeued += sent
-    if not messages_gone:
-        report.requeue_deferred += len(overdue_runs)
-        overdue_runs = []
-    for operation_id, seen in overdue_runs:
+
+    def rerun(operation_id: str, seen: Deadline) -> None:
         report.requeued += _send_again(operation_id, seen, at)
+
+    _each(not_run, queued, report)
+    if messages_gone:
+        _each(overdue_runs, rerun, report)
+    else:
+        report.requeue_deferred += len(overdue_runs)
     for name, value in vars(report).items():
         if value:
             metrics.count(f"Sweep{name.title().replace('_', '')}", value)
     logger.info("sweep done", extra=vars(report))
     return report
+
+
+def _each(
+    overdue: Iterable[tuple[str, Deadline]],
+    step: Callable[[str, Deadline], None],
+    report: SweepReport,
+) -> None:
+    """`step` for each overdue operation, each apart: an AWS error on one (a throttled write, a
+    failed send) is logged and counted, and the sweep goes on to the next rather than leaving
+    every later one to the next run. Nothing is lost: the failed one is still overdue."""
+    for operation_id, seen in overdue:
+        try:
+            step(operation_id, seen)
+        except ClientError:
+            report.failed += 1
+            logger.exception(
+                "sweep step failed; the next sweep tries again",
+                extra={"operation_id": operation_id},
+            )
 
 
 def _messages_in_queue() -> int:

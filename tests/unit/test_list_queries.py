@@ -272,7 +272,7 @@ def test_a_filtered_page_reads_what_it_still_lacks_at_the_share_that_matched():
     unfiltered = plan_history("m1", HistoryQuery.parse({}), date(2026, 11, 23))
     assert not unfiltered.terms
     assert next_read(unfiltered, 50, Page([{}] * 20, None, scanned=20)) == 30
-    assert next_read(filtered, 50, Page([], None)) == 50  # a page's worth first
+    assert next_read(filtered, 50, Page([], None)) == 60  # a page and a fifth first
     # 45 of 50 matched (ignored ones dropped): 5 missing at 90 %, a fifth more
     assert next_read(filtered, 50, Page([{}] * 45, None, scanned=50)) == 7
     assert next_read(filtered, 50, Page([], None, scanned=50)) == 50  # nothing matched yet

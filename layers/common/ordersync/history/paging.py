@@ -111,16 +111,17 @@ class Page:
 
 
 def next_read(plan: Plan, limit: int, page: Page) -> int:
-    """How many items the next Query reads. Unfiltered, exactly what the page still lacks. A
-    filtered Query reads a page's worth first (fewer round trips), then what the page still
-    lacks at the share that matched so far, with a fifth more so that one more round trip
-    usually completes it: a filter that drops a few items (ignored alerts, say) costs a few
-    items more, not another page. What matches beyond `limit` is cut by the caller."""
+    """How many items the next Query reads. Unfiltered, exactly what the page still lacks.
+    Filtered, a page and a fifth first: the default alert list drops ignored alerts, and a
+    page must still be one Query when a few of its items are dropped (one larger Query also
+    costs no more read units than two, each rounded up to 4 KB). Then what the page still
+    lacks at the share that matched so far, with a fifth more. What matches beyond `limit` is
+    cut by the caller, and the cursor set after the last item kept."""
     missing = limit - len(page.items)
     if not plan.terms:
         return missing
     if not page.scanned:
-        return limit
+        return math.ceil(limit * 1.2)
     matched_share = max(len(page.items), 1) / page.scanned
     return min(limit, math.ceil(missing / matched_share * 1.2))
 

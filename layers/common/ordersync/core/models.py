@@ -16,6 +16,19 @@ class Record(BaseModel):
     )
 
 
+class Setting(BaseModel):
+    """A setting a person sends and ordersync keeps as sent (notification contacts, the daily
+    report, a user's permissions): camelCase on the wire, an unknown field refused, immutable."""
+
+    model_config = ConfigDict(
+        defer_build=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+    )
+
+
 class OperationType(StrEnum):
     CREATE = "create"
     CANCEL = "cancel"

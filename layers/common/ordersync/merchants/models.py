@@ -14,7 +14,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from ordersync.core.models import Record
+from ordersync.core.models import Record, Setting
 
 # The shape the user pool takes as a username (ASCII, starting with a letter or digit, a dotted
 # domain with a top-level part of two letters or more): an address it would refuse is the
@@ -39,16 +39,8 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
-class Permissions(BaseModel):
+class Permissions(Setting):
     """What an admin grants per user; everything is off until granted."""
-
-    model_config = ConfigDict(
-        defer_build=True,
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="forbid",
-        frozen=True,
-    )
 
     # Strict: 0 and "false" are not booleans (the document says boolean; found by schemathesis).
     order_sync: StrictBool = Field(

@@ -4,9 +4,9 @@ import hashlib
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pydantic.alias_generators import to_camel
+from pydantic import Field, StringConstraints
 
+from ordersync.core.models import Setting
 from ordersync.merchants.models import Email
 
 # A display name goes into an email's To header: no CR, LF or other control character, so it
@@ -23,17 +23,7 @@ class Frequency(StrEnum):
     OFF = "off"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        defer_build=True,
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="forbid",
-        frozen=True,
-    )
-
-
-class Contact(_Model):
+class Contact(Setting):
     """An address the merchant's admin named for alerts (not necessarily a user)."""
 
     name: Name = ""
@@ -41,12 +31,12 @@ class Contact(_Model):
     frequency: Frequency = Frequency.IMMEDIATE
 
 
-class UserFrequency(_Model):
+class UserFrequency(Setting):
     user_id: str = Field(min_length=1, max_length=128)
     frequency: Frequency
 
 
-class NotificationSettingsUpdate(_Model):
+class NotificationSettingsUpdate(Setting):
     """PUT /v1/settings/notifications: the whole list of contacts, and the frequency of any
     users named (users not named keep theirs)."""
 
@@ -54,14 +44,14 @@ class NotificationSettingsUpdate(_Model):
     users: list[UserFrequency] = Field(default_factory=list, max_length=500)
 
 
-class StoredSettings(_Model):
+class StoredSettings(Setting):
     """The merchant's item in the config table (pk MERCHANT#<merchant>, sk NOTIFICATIONS)."""
 
     contacts: list[Contact] = Field(default_factory=list)
     user_frequencies: dict[str, Frequency] = Field(default_factory=dict)
 
 
-class UserNotifications(_Model):
+class UserNotifications(Setting):
     user_id: str
     email: str
     role: str
@@ -70,12 +60,12 @@ class UserNotifications(_Model):
     frequency: Frequency
 
 
-class NotificationSettingsView(_Model):
+class NotificationSettingsView(Setting):
     contacts: list[Contact]
     users: list[UserNotifications]
 
 
-class Recipient(_Model):
+class Recipient(Setting):
     """One address an alert may go to, from the merchant's configuration only."""
 
     key: str  # stable and free of the address itself, for the fatigue ledger's keys

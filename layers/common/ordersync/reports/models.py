@@ -8,10 +8,10 @@ from functools import cache
 from importlib import resources
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from ordersync.core.models import Setting
 from ordersync.merchants.models import Email
 
 
@@ -67,17 +67,7 @@ def _once_each(addresses: list[str]) -> list[str]:
     return list(dict.fromkeys(addresses))
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        defer_build=True,
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="forbid",
-        frozen=True,
-    )
-
-
-class ReportSettings(_Model):
+class ReportSettings(Setting):
     """PUT /v1/settings/report (the whole setting) and what GET answers."""
 
     send_time: SendTime = "08:00"
@@ -104,7 +94,7 @@ class ReportSettings(_Model):
         return int(hour), int(minute)
 
 
-class ReportRow(_Model):
+class ReportRow(Setting):
     order_id: str
     distributor: str  # the channel the order came from
     account_id: str | None

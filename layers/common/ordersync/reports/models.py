@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -49,6 +49,10 @@ def _known_zone(name: str) -> str:
     return name
 
 
+def _list_zones(schema: dict[str, Any]) -> None:
+    schema["enum"] = sorted(_zones())
+
+
 SEND_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 SendTime = Annotated[
     str,
@@ -59,7 +63,12 @@ TimeZoneName = Annotated[
     str,
     StringConstraints(max_length=64),
     AfterValidator(_known_zone),
-    Field(description="The IANA time zone of the send time, such as Europe/Paris or UTC."),
+    Field(
+        description="The IANA time zone of the send time, such as Europe/Paris or UTC.",
+        # The document lists the names the API accepts, so a client (and schemathesis) can
+        # know a valid one without trying it; built only when a document is made.
+        json_schema_extra=_list_zones,
+    ),
 ]
 
 

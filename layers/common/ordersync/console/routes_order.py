@@ -2,7 +2,6 @@
 what was sent side by side (source, translated, destination), what the code means and what to
 do, and the actions this user may take."""
 
-import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -14,22 +13,7 @@ from ordersync.console import acting
 from ordersync.console.render import page, redirect
 from ordersync.console.web import base, checked_form, common, current_session, first, router
 from ordersync.history.stories import first_records
-
-CONTENTS = (
-    ("Source (from the channel)", "content_source"),
-    ("Translated", "content_translated"),
-    ("Destination (the platform's answer)", "content_destination"),
-)
-
-
-def pretty(content: str | None) -> str:
-    """A content as people read it: JSON indented, anything else as it came."""
-    if not content:
-        return ""
-    try:
-        return json.dumps(json.loads(content), indent=2, ensure_ascii=False)
-    except ValueError:
-        return content
+from ordersync.web.pages import pretty
 
 
 @router.get("/console/alerts/<alertId>")

@@ -2,6 +2,7 @@
 carries (a Content-Security-Policy that allows no script at all, no caching, no referrer: the
 URL holds the link's token)."""
 
+import json
 import secrets
 from functools import cache
 from typing import Any
@@ -9,6 +10,16 @@ from typing import Any
 import jinja2
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.shared.cookies import Cookie
+
+
+def pretty(content: str | None) -> str:
+    """A stored content as people read it on a page: JSON indented, anything else as it came."""
+    if not content:
+        return ""
+    try:
+        return json.dumps(json.loads(content), indent=2, ensure_ascii=False)
+    except ValueError:
+        return content
 
 
 @cache

@@ -2,7 +2,6 @@
 it takes (POST, which spends it once). The link's token is the only credential; the alert it
 names is read by the merchant and entity it was issued for, so nothing of another is shown."""
 
-import json
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
@@ -23,7 +22,7 @@ from ordersync.notifications import tokens
 from ordersync.notifications.tokens import Grant, TokenRefused
 from ordersync.operations import manual
 from ordersync.web import csrf
-from ordersync.web.pages import page, refused
+from ordersync.web.pages import page, pretty, refused
 
 DONE = {
     Action.RETRY: "Sent again as it was: the alert closes when the platform accepts it.",
@@ -89,7 +88,7 @@ def _page(
         csrf_token=form_token,
         problems=problems or [],
         result=result,
-        pretty=_pretty,
+        pretty=pretty,
     )
 
 
@@ -97,15 +96,6 @@ def _fields(alert: Alert) -> list[edits.EditField]:
     """What the alert's code points at in its operation's body, as the body holds it now."""
     seen = manual.read(alert.operation_id)
     return edits.fields_for(alert, seen.message.payload) if seen else []
-
-
-def _pretty(content: str | None) -> str:
-    if not content:
-        return ""
-    try:
-        return json.dumps(json.loads(content), indent=2, ensure_ascii=False)
-    except ValueError:
-        return content
 
 
 def act(token: str, body: str, cookies: list[str], secure: bool) -> Response[str]:

@@ -175,3 +175,24 @@ def test_an_aws_error_on_one_operation_does_not_stop_the_sweep_of_the_others(
     assert OperationStore().get(flagged.pop()).status is OperationStatus.QUEUED
     # The one that failed is not lost: it is still watched, due again after the grace.
     assert throttled[0] in {found for found, _ in watch.overdue(Watch.QUEUED, later(60), 10)}
+
+
+def test_a_queued_alert_whose_write_failed_is_raised_by_the_next_sweep(message, monkeypatch):
+    from botocore.exceptions import ClientError
+
+    from ordersync.alerts import policy
+
+    record = policy.record
+
+    def throttled(*args, **kwargs):
+        raise ClientError({"Error": {"Code": "ThrottlingException"}}, "UpdateItem")
+
+    monkeypatch.setattr(policy, "record", throttled)
+    assert sweep().failed == 1
+    assert OperationStore().get(message.operation_id).status is OperationStatus.PENDING
+
+    monkeypatch.setattr(policy, "record", record)
+    assert sweep(at=later(60)).queued == 1
+    assert OperationStore().get(message.operation_id).status is OperationStatus.QUEUED
+    alert = AlertStore().get("m1", message.entity_key)
+    assert (alert.status.value, alert.outcome.code) == ("open", "Queued")

@@ -108,26 +108,29 @@ def _minutes_since(moment: datetime, at: datetime) -> int:
 
 def _flag_queued(operation_id: str, seen: Deadline, at: datetime, *, send: bool) -> tuple[int, int]:
     """Flag an operation not run in time as queued (its alert once), keep watching it, and send
-    it again if its message is gone. (flagged now, sent again) as 0 or 1 each."""
+    it again if its message is gone. (flagged now, sent again) as 0 or 1 each.
+
+    The claim only moves the deadline; the status reads `queued` once its alert is written. An
+    alert write that fails leaves the operation pending, so the next sweep raises it again
+    (flagged in the claim, a failed alert would never be raised)."""
     where = (
         "accepted, but its message was lost: sent to the operations queue again"
         if send
         else "accepted but not run yet: waiting in the operations queue"
     )
     next_check = Deadline(watch=Watch.QUEUED, until=at + _grace())
-    claimed = watch.claim_overdue(
-        operation_id, seen, status=OperationStatus.QUEUED, where=where, deadline=next_check
-    )
+    claimed = watch.claim_overdue(operation_id, seen, status=None, where=where, deadline=next_check)
     if claimed is None:
         return 0, 0  # a run (or another sweep) got there first
     operation = claimed.operation
-    flagged = operation.status is not OperationStatus.QUEUED
+    flagged = operation.status is OperationStatus.PENDING
+    if send:
+        _send(claimed, "accepted operation had no message in the queue; sent again", seen)
     if flagged:
         minutes = _minutes_since(operation.accepted_at, at)
         made = catalog_outcome("Queued", **_facts(operation), minutes=minutes)
         _raise_alert(operation, made, where, at)
-    if send:
-        _send(claimed, "accepted operation had no message in the queue; sent again", seen)
+        watch.mark_queued(operation_id, where=where)
     return int(flagged), int(send)
 
 

@@ -78,3 +78,13 @@ def claim_overdue(
         operation_id, where=where, status=status, update=update, ReturnValues="ALL_OLD"
     )
     return Claimed(applied.attributes) if applied.done else None
+
+
+def mark_queued(operation_id: str, *, where: str, store: OperationStore | None = None) -> bool:
+    """A pending operation the sweeper raised its Queued alert for reads `queued`; one a run
+    took in the meantime keeps the status the run gave it."""
+    update = Update().when("#status = :pending", pending=OperationStatus.PENDING.value)
+    applied = (store or OperationStore()).transition(
+        operation_id, where=where, status=OperationStatus.QUEUED, update=update
+    )
+    return applied.done

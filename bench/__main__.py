@@ -99,6 +99,7 @@ def cost_section(pipeline: dict[str, Any]) -> dict[str, Any]:
     scenarios = pipeline["scenarios"]
     express = costs.cost_per_million_orders(scenarios, memory, prices)
     standard = costs.cost_per_million_orders(scenarios, memory, prices, standard=True)
+    provisioned = costs.cost_per_million_orders(scenarios, memory, prices, provisioned=True)
     slower = costs.Assumptions(
         **{
             **costs.describe_assumptions(),
@@ -111,6 +112,7 @@ def cost_section(pipeline: dict[str, Any]) -> dict[str, Any]:
     return {
         "express": express,
         "standard": standard,
+        "provisioned": provisioned,
         # Where a happy create's money goes (USD per million such creates).
         "create_lambda_duration_by_function": {
             function: round(seconds * gb_second_price * 1e6, 2)
@@ -147,6 +149,7 @@ def assemble(
         "cold_start_ratio_max": cold["cold_start_ratio_max"],
         "cost_per_million_orders_usd": cost["express"]["total_without_email"],
         "cost_per_million_orders_standard_usd": cost["standard"]["total_without_email"],
+        "cost_per_million_orders_provisioned_usd": cost["provisioned"]["total_without_email"],
         "query_scanned_ratio_max": query["query_scanned_ratio_max"],
         "transitions_per_create": create["transitions"],
         "emails_per_1000_failing_orders": email["value"],
@@ -166,6 +169,12 @@ def assemble(
             "limit": None,
             "money": True,
             "note": "for comparison",
+        },
+        "on provisioned capacity": {
+            "value": results["cost_per_million_orders_provisioned_usd"],
+            "limit": None,
+            "money": True,
+            "note": "steady 1M orders/month, auto scaling",
         },
         "query items read 20k/1k, max": {
             "value": results["query_scanned_ratio_max"],

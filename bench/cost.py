@@ -7,6 +7,12 @@ mapping's receives and deletes included); Step Functions (Express: one request p
 plus its duration in 64 MB chunks and 100 ms steps; Standard: one price per state transition);
 DynamoDB read and write request units, indexes included; SES emails; CloudWatch Logs ingestion.
 
+On provisioned capacity (`provisioned=True`) the DynamoDB lines are priced as a steady load with
+auto scaling holding its target utilisation: a unit a second for an hour is one capacity unit-hour
+at `autoscaling_target_utilization` of the capacity paid for. At a steady rate this is the same
+per order at any volume; each table and index's minimum of one unit only matters far below
+`steady_orders_per_month` (ASSUMPTIONS), which the report names.
+
 Locally the simulated platform answers at once, so durations measured here leave out the time a
 real platform takes: `platform_latency_ms` per platform request is added to the function that
 makes it, to the dispatcher that waits for the whole workflow, and to the Express run.
@@ -47,6 +53,9 @@ class Assumptions:
     express_memory_mb: int = 64
     # Lambda's own START, END and REPORT lines (with the X-Ray trace id) per invocation.
     lambda_platform_log_bytes: int = 400
+    # Provisioned capacity: the steady volume the column is for, and auto scaling's target.
+    steady_orders_per_month: int = 1_000_000
+    autoscaling_target_utilization: float = 0.7
 
 
 ASSUMPTIONS = Assumptions()
@@ -95,6 +104,23 @@ def gb_seconds_by_function(
     return found
 
 
+def unit_prices(
+    prices: dict[str, Any], assumptions: Assumptions = ASSUMPTIONS, *, provisioned: bool = False
+) -> tuple[float, float]:
+    """USD per DynamoDB (write, read) unit: on demand, or provisioned at a steady load, where a
+    unit consumed costs a second of the capacity auto scaling keeps above it."""
+    if not provisioned:
+        return (
+            _price(prices, "dynamodb_write_request_unit"),
+            _price(prices, "dynamodb_read_request_unit"),
+        )
+    paid_seconds = 3600 * assumptions.autoscaling_target_utilization
+    return (
+        _price(prices, "dynamodb_provisioned_wcu_hour") / paid_seconds,
+        _price(prices, "dynamodb_provisioned_rcu_hour") / paid_seconds,
+    )
+
+
 def operation_cost(
     profile: dict[str, Any],
     memory_mb: dict[str, int],
@@ -102,9 +128,11 @@ def operation_cost(
     assumptions: Assumptions = ASSUMPTIONS,
     *,
     standard: bool = False,
+    provisioned: bool = False,
 ) -> dict[str, float]:
     """USD per operation, by line item, for one scenario's per-operation profile. With
-    `standard`, the workflow is a Standard one: billed per transition, and not waited for."""
+    `standard`, the workflow is a Standard one: billed per transition, and not waited for. With
+    `provisioned`, DynamoDB is on provisioned capacity with auto scaling at a steady load."""
     invocations: dict[str, float] = profile["lambda_invocations"]
     executions = float(profile["express_executions"])
     gb_seconds = sum(gb_seconds_by_function(profile, memory_mb, assumptions, standard).values())
@@ -128,6 +156,7 @@ def operation_cost(
             + billed_seconds * gb * _price(prices, "express_gb_second")
         )
     units = profile["dynamodb_units"]
+    write_unit, read_unit = unit_prices(prices, assumptions, provisioned=provisioned)
     log_bytes = (
         sum(profile.get("log_bytes", {}).values())
         + sum(invocations.values()) * assumptions.lambda_platform_log_bytes
@@ -139,9 +168,8 @@ def operation_cost(
         "lambda_duration": gb_seconds * _price(prices, "lambda_arm64_gb_second"),
         "sqs": by_service["SQS"] * _price(prices, "sqs_request"),
         "step_functions": step_functions,
-        "dynamodb_write": (units["write"] + units["index_write"])
-        * _price(prices, "dynamodb_write_request_unit"),
-        "dynamodb_read": units["read"] * _price(prices, "dynamodb_read_request_unit"),
+        "dynamodb_write": (units["write"] + units["index_write"]) * write_unit,
+        "dynamodb_read": units["read"] * read_unit,
         "ses": by_service.get("SES", 0.0) * _price(prices, "ses_email"),
         "logs": log_bytes / 1e9 * _price(prices, "cloudwatch_logs_gb"),
     }
@@ -164,12 +192,18 @@ def cost_per_million_orders(
     assumptions: Assumptions = ASSUMPTIONS,
     *,
     standard: bool = False,
+    provisioned: bool = False,
 ) -> dict[str, float]:
     """USD per million orders by line item (and "total", and "total_without_email")."""
     items = dict.fromkeys(LINE_ITEMS, 0.0)
     for scenario, share in order_mix(assumptions).items():
         cost = operation_cost(
-            scenarios[scenario], memory_mb, prices, assumptions, standard=standard
+            scenarios[scenario],
+            memory_mb,
+            prices,
+            assumptions,
+            standard=standard,
+            provisioned=provisioned,
         )
         for item, usd in cost.items():
             items[item] += share * usd * 1e6

@@ -138,15 +138,16 @@ def _request_rows(scenarios: dict[str, Any]) -> list[str]:
 
 
 def _cost_rows(cost: dict[str, Any]) -> list[str]:
-    express, standard = cost["express"], cost["standard"]
-    rows = [["USD per million orders", "ordersync (Express)", "same on Standard"]]
+    columns = [("ordersync (Express)", cost["express"]), ("same on Standard", cost["standard"])]
+    if "provisioned" in cost:  # runs before it had the column still render
+        columns.append(("DynamoDB provisioned", cost["provisioned"]))
+    rows = [["USD per million orders", *(label for label, _ in columns)]]
     for label, item in COST_ROWS:
-        rows.append([label, f"{express[item]:.2f}", f"{standard[item]:.2f}"])
+        rows.append([label, *(f"{figures[item]:.2f}" for _, figures in columns)])
     rows.append(
         [
             "total, email excluded",
-            f"{express['total_without_email']:.2f}",
-            f"{standard['total_without_email']:.2f}",
+            *(f"{figures['total_without_email']:.2f}" for _, figures in columns),
         ]
     )
     return _rows(rows)
@@ -245,7 +246,11 @@ def render(results: dict[str, Any]) -> str:
         f"{_number(100 * cost['mix']['create'])}% happy, "
         f"{_number(100 * cost['mix']['create_workflow_retry'])}% +retry, "
         f"{_number(100 * cost['mix']['create_failed_run'])}% +rerun;",
-        f"a platform request takes {_number(assumptions['platform_latency_ms'])} ms",
+        f"a platform request takes {_number(assumptions['platform_latency_ms'])} ms; "
+        "DynamoDB provisioned: Express with the tables on provisioned capacity,",
+        f"auto scaling at {_number(100 * assumptions.get('autoscaling_target_utilization', 0.7))}% "
+        f"utilisation for a steady {assumptions.get('steady_orders_per_month', 1_000_000):,} "
+        "orders a month",
         *_cost_rows(cost),
         *_breakdown(cost, scenarios["create"]),
         f"  each 100 ms more per platform request: +${cost['per_100ms_platform_latency']:.2f} "

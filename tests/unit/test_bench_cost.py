@@ -69,3 +69,22 @@ def test_memory_comes_from_the_template_globals_and_overrides():
     memory = cost.memory_by_function(LocalTemplate.load().sam)
     assert set(memory) == set(LocalTemplate.load().functions)
     assert all(size >= 128 for size in memory.values())
+
+
+def test_provisioned_capacity_prices_a_unit_as_a_second_of_capacity_at_the_target_utilisation():
+    on_demand = cost.operation_cost(scenario(), MEMORY, PRICES, NO_WAIT)
+    provisioned = cost.operation_cost(scenario(), MEMORY, PRICES, NO_WAIT, provisioned=True)
+    # 10 write units and 2 read units, each a second of capacity paid for at 70 % utilisation
+    assert provisioned["dynamodb_write"] == pytest.approx(10 * 6.5e-4 / (3600 * 0.7))
+    assert provisioned["dynamodb_read"] == pytest.approx(2 * 1.3e-4 / (3600 * 0.7))
+    assert provisioned["dynamodb_write"] < on_demand["dynamodb_write"] / 2
+    unchanged = set(cost.LINE_ITEMS) - {"dynamodb_write", "dynamodb_read"}
+    assert all(provisioned[item] == on_demand[item] for item in unchanged)
+
+
+def test_a_steady_million_orders_a_month_needs_the_capacity_the_units_add_up_to():
+    write_unit, _ = cost.unit_prices(PRICES, provisioned=True)
+    units_per_order = 26
+    seconds = 730 * 3600
+    capacity = units_per_order * 1_000_000 / seconds / 0.7
+    assert write_unit * units_per_order * 1_000_000 == pytest.approx(capacity * 730 * 6.5e-4)

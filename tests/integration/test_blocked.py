@@ -203,3 +203,28 @@ def test_an_order_created_after_all_releases_what_was_set_aside_with_it(stack, o
     assert blocking.release(create) == 1
 
     assert OperationStore().get(invoice.operation_id).status is OperationStatus.PENDING
+
+
+def test_a_follow_up_swept_as_queued_leaves_the_rejected_creation_s_alert_in_place(
+    stack, order, platform
+):
+    from datetime import UTC, datetime, timedelta
+
+    from ordersync.operations.sweeper import sweep
+
+    create, invoice = order
+    platform.state.faults.append({"kind": "reject", "message": "no such SKU", "times": 1})
+    rejected = run(stack, create)
+    # The invoice waits in a backlog past its deadline: the sweeper flags it queued, but the
+    # order's alert must still say what a person has to fix (a Queued note says "nothing to do").
+    assert sweep(at=datetime.now(UTC) + timedelta(hours=2)).queued >= 1
+    assert OperationStore().get(invoice.operation_id).status is OperationStatus.QUEUED
+    alert = AlertStore().get(create.merchant_id, create.entity_key)
+    assert (alert.outcome.code, alert.operation_id) == (rejected.code, create.operation_id)
+
+    run(stack, invoice)
+
+    assert OperationStore().get(invoice.operation_id).status is OperationStatus.BLOCKED
+    alert = AlertStore().get(create.merchant_id, create.entity_key)
+    assert alert.outcome.code == rejected.code
+    assert alert.waiting == {f"invoice {invoice.operation_id}"}

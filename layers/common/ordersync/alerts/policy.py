@@ -23,6 +23,7 @@ def record(
     only_once_failed: bool = False,
     retries_spent: bool = False,
     unless_newer_than: datetime | None = None,
+    behind_another_operation: bool = False,
     store: AlertStore | None = None,
 ) -> bool:
     """Write `subject`'s alert for `outcome`; False when nothing was written.
@@ -32,16 +33,26 @@ def record(
     its own only once something failed). `unless_newer_than`: skip if the alert changed at or
     after that moment, and write only if nothing replaced it meanwhile (a sweep that began
     before a run finished must not undo the run's alert). `retries_spent`: a transient failure
-    whose retry schedule ran out, so it waits for a person now."""
+    whose retry schedule ran out, so it waits for a person now. `behind_another_operation`: a
+    note (the sweeper's Queued) that must not replace an open alert of another of the order's
+    operations, which says what a person has to fix (a rejected creation its follow-ups wait
+    for); the operation's own run writes over it when it runs."""
     alerts = store or AlertStore()
     key = entity_key or subject.entity_key
     closes = outcome.level in CLOSING_LEVELS
     guard: Alert | bool | None = False
     if only_once_failed and closes and alerts.get(subject.merchant_id, key) is None:
         return False
-    if unless_newer_than is not None:
+    if unless_newer_than is not None or behind_another_operation:
         guard = alerts.get(subject.merchant_id, key)
-        if guard is not None and guard.updated_at >= unless_newer_than:
+        if guard is not None and unless_newer_than and guard.updated_at >= unless_newer_than:
+            return False
+        if (
+            behind_another_operation
+            and guard is not None
+            and guard.status is AlertStatus.OPEN
+            and guard.operation_id != subject.operation_id
+        ):
             return False
     moment = now()
     return alerts.upsert(

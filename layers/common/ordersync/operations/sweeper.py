@@ -129,7 +129,7 @@ def _flag_queued(operation_id: str, seen: Deadline, at: datetime, *, send: bool)
     if flagged:
         minutes = _minutes_since(operation.accepted_at, at)
         made = catalog_outcome("Queued", **_facts(operation), minutes=minutes)
-        _raise_alert(operation, made, where, at)
+        _raise_alert(operation, made, where, at, behind_another_operation=True)
         watch.mark_queued(operation_id, where=where)
     return int(flagged), int(send)
 
@@ -177,7 +177,14 @@ def _facts(operation: Operation) -> dict[str, str]:
     return {"operation": operation.operation.value, "order_id": operation.order_id}
 
 
-def _raise_alert(operation: Operation, made: Outcome, next_step: str, swept_at: datetime) -> None:
+def _raise_alert(
+    operation: Operation,
+    made: Outcome,
+    next_step: str,
+    swept_at: datetime,
+    *,
+    behind_another_operation: bool = False,
+) -> None:
     # A run that finished after the sweep began wrote a newer alert: the sweep's must not win.
     written = alerts.record(
         operation,
@@ -185,6 +192,7 @@ def _raise_alert(operation: Operation, made: Outcome, next_step: str, swept_at: 
         next_step=next_step,
         attempts=operation.attempts,
         unless_newer_than=swept_at,
+        behind_another_operation=behind_another_operation,
     )
     if written:
         metrics.count("OperationOutcomes", operation=operation.operation.value, code=made.code)

@@ -25,6 +25,7 @@ from local.seed import DEMO_CREDENTIAL
 from ordersync.operations.records import operation_from_item
 from tools.redrive import local_client, local_stack_state
 from tools.soak_accounting import account, settled
+from tools.soak_people import describe_people, people_passed, people_phase
 from tools.soak_redrive import passed, redrive_until_empty
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,8 +218,15 @@ def run(
         stats = httpx.get(f"{platform}/_platform/stats").json()
         stack = local_stack_state(url)
         result = account(found, stats, stack, soak, time.monotonic() - started)
+        # Last, a person settles each rejected creation: its blocked follow-ups run or go.
+        people = people_phase(soak, found, settle_seconds, platform)
         injected = (LOGS / log_name).read_text().count("aws fault injected:")
-        return result | {"redrives": redrives, "identity": identity, "aws_faults": injected}
+        return result | {
+            "redrives": redrives,
+            "identity": identity,
+            "aws_faults": injected,
+            "people": people,
+        }
     finally:
         stack_process.stop()
 
@@ -281,7 +289,8 @@ def main() -> int:
             )
         )
     )
-    return 0 if passed(result) else 1
+    print(describe_people(result["people"]))
+    return 0 if passed(result) and people_passed(result["people"]) else 1
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ class Driven(Protocol):
 
 
 def settled(operation: dict[str, Any]) -> bool:
-    if operation.get("status") in ("synced", "skipped", "blocked"):
+    # Ignored: a person's decision (the soak's last phase ignores rejected orders).
+    if operation.get("status") in ("synced", "skipped", "blocked", "ignored"):
         return True
     last = operation.get("lastResponse") or {}
     return operation.get("status") == "failed" and last.get("retryClass") in SETTLED_FAILURE

@@ -24,3 +24,8 @@ def test_a_small_soak_loses_nothing_and_applies_nothing_twice():
     assert result["dlq"] == 0, result
     # Follow-ups of rejected creations wait for their order instead of spending their retries.
     assert result["blocked"] > 0, result
+    # Then a person settles each rejected creation: its blocked follow-ups run or are released.
+    people = result["people"]
+    assert people["rejected_orders"] > 0, people
+    assert people["blocked_then_run"] + people["blocked_then_released"] == result["blocked"], people
+    assert soak.people_passed(people), people

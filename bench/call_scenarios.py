@@ -21,12 +21,14 @@ def lifecycle_order(run: Driver) -> str:
 
 
 def lifecycle(run: Driver) -> None:
-    """Create, then invoice, ship and refund; its first callback is refused once."""
+    """Create, then invoice, ship and refund, each retried once by the workflow; its first
+    callback is refused once."""
     order = lifecycle_order(run)
     # A callback names the channel's order id; the platform's own routes, its platform id.
     run.fault(kind="status", status=500, path="/callbacks", orderId=order)
     created = run.until(run.send(order, "create"), "synced")
     for operation in ("invoice", "shipment", "refund"):
+        _retried_once(run, order)
         run.until(run.send(order, operation), "synced")
     answer = run.http.get(f"/v1/operations/{created}")
     if answer.status_code != 200:
@@ -36,7 +38,15 @@ def lifecycle(run: Driver) -> None:
 def cancellation(run: Driver) -> None:
     order = f"IAM-{run.tag}-C"
     run.until(run.send(order, "create"), "synced")
+    _retried_once(run, order)
     run.until(run.send(order, "cancel"), "synced")
+
+
+def _retried_once(run: Driver, order: str) -> None:
+    """The order's next follow-up meets a 503 once: a run's first attempt is counted with its
+    lease, so only a Step Functions retry has a delivery function count one itself."""
+    order_path = f"/orders/{platform_id(order)}/"
+    run.fault(kind="status", status=503, path=order_path, orderId=platform_id(order))
 
 
 def confirmed_later(run: Driver) -> None:

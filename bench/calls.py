@@ -4,7 +4,8 @@ permissions they need (prints JSON). The least-privilege test compares them with
 One run that reaches every function and every kind of call its code makes, in a few seconds:
 - orders created, cancelled, invoiced, shipped and refunded (the API, the authorizer, the
   dispatcher and its queue's event-source mapping, each delivery function, the outcome and
-  the callback tasks), and one read back through GET /v1/operations/{id};
+  the callback tasks), each follow-up retried once by the workflow (a retry counts its own
+  attempt), and one read back through GET /v1/operations/{id};
 - a platform that accepts for later (202), confirmed over POST /v1/callbacks/{id};
 - a callback the platform refuses once (the callback's own alert is written);
 - a platform that keeps failing until the retry budget (2 here) is spent: the dispatcher

@@ -87,10 +87,9 @@ def digest(run: Driver) -> None:
 
     contact = ALERT_CONTACTS[DEMO_MERCHANT]
     recipient = Recipient.of_contact(contact)
+    before = len(run.stack.outbox())
     Ledger().digest_due(DEMO_MERCHANT, recipient, now() - timedelta(hours=2))
-    sent = run.stack.functions.invoke("DigestFunction", {"detail-type": "Scheduled Event"})
-    if not sent.get("digests"):
-        raise RuntimeError(f"no digest sent: {sent}")
+    _digest_sent(run, before, "digests", ": ordersync digest")
 
 
 def opt_in(run: Driver, granted: bool = True) -> None:
@@ -117,11 +116,25 @@ def unsynced_digest(run: Driver) -> None:
     from ordersync.notifications.recipients import opted_in_users
 
     (recipient,) = opted_in_users(DEMO_MERCHANT)
+    before = len(run.stack.outbox())
     Ledger().digest_due(DEMO_MERCHANT, recipient, now() - timedelta(hours=2), UNSYNCED)
-    sent = run.stack.functions.invoke("DigestFunction", {"detail-type": "Scheduled Event"})
-    if not sent.get("unsyncedDigests"):
-        raise RuntimeError(f"no unsynced digest sent: {sent}")
+    _digest_sent(run, before, "unsyncedDigests", ": ordersync")
     opt_in(run, granted=False)
+
+
+def _digest_sent(run: Driver, before: int, counted_as: str, subject_ends: str) -> None:
+    """A run of the digest function sends the digest just made due. The stack's own schedule
+    runs that function every few seconds too, and may claim the digest first (each is sent
+    once): then its email is in the outbox, as it is for the daily report."""
+    sent = run.stack.functions.invoke("DigestFunction", {"detail-type": "Scheduled Event"})
+    if sent.get(counted_as):
+        return
+    run.wait(
+        f"a digest ({counted_as}) in the outbox",
+        lambda: any(
+            str(m.get("subject", "")).endswith(subject_ends) for m in run.stack.outbox()[before:]
+        ),
+    )
 
 
 def daily_report(run: Driver) -> None:

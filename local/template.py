@@ -3,7 +3,7 @@
 moto's CloudFormation creates the tables, queues, functions and state machines from the
 translated template. What it cannot do, the local stack does itself from the same template:
 HTTP API routes and the authorizers (front door), SQS event-source mappings (pollers),
-DefinitionSubstitutions (turned into Fn::Sub here), and the Cognito user pool, its client and
+DefinitionSubstitutions (turned into Fn::Join here), and the Cognito user pool, its client and
 groups (local/cognito.py creates them; their ids replace the Refs to them here).
 """
 
@@ -20,7 +20,7 @@ from samcli.yamlhelper import yaml_parse
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 
-from local.template_refs import resolve_created, substitute
+from local.template_refs import resolve_created, substitute, substituted
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
@@ -238,7 +238,7 @@ class LocalTemplate:
             props = cfn["Resources"][logical_id]["Properties"]
             props.pop("Definition", None)
             props.pop("DefinitionSubstitutions", None)
-            props["DefinitionString"] = {"Fn::Sub": [definition, subs]} if subs else definition
+            props["DefinitionString"] = substituted(definition, subs)
         cfn["Resources"] = {
             name: resource
             for name, resource in cfn["Resources"].items()

@@ -1,6 +1,7 @@
 """Resolving a template's references to resources the local stack made itself (or that moto does
 not create), before moto's CloudFormation sees the template."""
 
+import re
 from typing import Any
 
 
@@ -33,3 +34,18 @@ def resolve_created(value: Any, created: dict[str, dict[str, str]]) -> Any:
             text = text.replace(f"${{{name}}}", values["Ref"])
         return {"Fn::Sub": text}
     return {key: resolve_created(item, created) for key, item in value.items()}
+
+
+def substituted(definition: str, substitutions: dict[str, Any]) -> Any:
+    """A state machine's definition with its DefinitionSubstitutions (`${Name}`) put in, as a
+    Fn::Join moto resolves. Not a Fn::Sub: moto's runs string.Template over the text, which
+    turns ASL's `$$.` (the context object, say `$$.State.RetryCount`) into `$.`."""
+    if not substitutions:
+        return definition
+    pattern = "|".join(re.escape(f"${{{name}}}") for name in substitutions)
+    parts: list[Any] = []
+    for piece in re.split(f"({pattern})", definition):
+        name = piece[2:-1]
+        known = name in substitutions and piece == f"${{{name}}}"
+        parts.append(substitutions[name] if known else piece)
+    return {"Fn::Join": ["", [part for part in parts if part != ""]]}

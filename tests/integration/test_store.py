@@ -125,6 +125,38 @@ def test_a_record_written_with_its_contents_compressed_one_by_one_still_reads(st
     assert record.content_translated is None
 
 
+def test_a_record_whose_contents_were_compressed_without_a_dictionary_still_reads(stack):
+    import json
+    import zlib
+
+    contents = {"contentSource": '{"orderId":"WEB-8"}', "contentDestination": '{"id": "PO-8"}'}
+    ref = HistoryStore().append(
+        HistoryRecord(
+            operation_id="op-8",
+            operation=OperationType.CREATE,
+            direction="shop → erp",
+            merchant_id="m1",
+            integration_id="erp",
+            channel_id="shop",
+            identifier="WEB-8",
+            entity_key="erp#order#WEB-8",
+            attempt=1,
+            outcome=outcome("Order Created", order_id="WEB-8"),
+            created_at=T0,
+        )
+    )
+    pk, sk = ref.split("|")
+    item = stack.item("HistoryTable", {"pk": {"S": pk}, "sk": {"S": sk}})
+    # As every record was written before the preset dictionary (core.compression).
+    item["contentsZ"] = {"B": zlib.compress(json.dumps(contents).encode(), 6)}
+    stack.dynamodb.put_item(TableName=stack.resources["HistoryTable"], Item=item)
+    (record,) = HistoryStore().for_entity("m1", "erp#order#WEB-8")
+    assert (record.content_source, record.content_destination) == (
+        '{"orderId":"WEB-8"}',
+        '{"id": "PO-8"}',
+    )
+
+
 def test_an_oversized_platform_answer_is_cut_so_the_record_still_fits(stack):
     import os
 

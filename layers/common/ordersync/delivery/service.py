@@ -93,15 +93,18 @@ def deliver(
     config: ConfigStore | None = None,
     orders: OrderStore | None = None,
     deadline: float | None = None,
+    counted_attempt: int | None = None,
 ) -> dict[str, Any]:
     """Send `message` once; return the classified outcome, or raise a TransientDeliveryError.
     `deadline` (time.monotonic()): when the calling function's time runs out; every platform
-    call's timeout is cut to end before it."""
+    call's timeout is cut to end before it. `counted_attempt`: this attempt's number, counted
+    already (a run's first, with its lease); None counts one more."""
     config = config or config_store()
     orders = orders or OrderStore()
+    number = counted_attempt or leases.next_attempt(message.operation_id)
     attempt = Attempt(
         message=message,
-        number=leases.next_attempt(message.operation_id),
+        number=number,
         facts={
             "order_id": message.order_id,
             "operation": message.operation.value,

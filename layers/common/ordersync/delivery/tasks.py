@@ -28,6 +28,9 @@ def delivery_handler(operation: OperationType) -> Handler:
         # The platform calls' timeouts come from this function's own time left, so an attempt
         # records its answer before Lambda stops it.
         remaining = context.get_remaining_time_in_millis() / 1000
-        return deliver(message, deadline=time.monotonic() + remaining)
+        # The run's first try has its number from the lease; a Step Functions retry
+        # ($$.State.RetryCount above 0) counts its own.
+        first = event.get("attempt") if not event.get("retryCount") else None
+        return deliver(message, deadline=time.monotonic() + remaining, counted_attempt=first)
 
     return lambda_handler

@@ -168,7 +168,7 @@ def _run_once(record: SQSRecord, message: OperationMessage, holder: str) -> Reco
         _postpone(record, DUPLICATE_DELAY_SECONDS)
         raise RetryLater(f"{message.operation_id} is being run by another delivery")
     try:
-        result = run_workflow(WorkflowInput(message=message, run=taken.run))
+        result = run_workflow(WorkflowInput(message=message, run=taken.run, attempt=taken.attempt))
     except WorkflowFailed:
         _release(message, holder)
         # Timed out, or failed before its outcome was recorded: nothing says when to run again.

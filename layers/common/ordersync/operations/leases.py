@@ -1,5 +1,9 @@
 """The run lease on an operation (one run at a time, whatever SQS delivers twice) and the
-attempt counter each run draws its number from."""
+attempt counter each run draws its number from.
+
+The lease counts its run's first attempt in the same write (an UpdateItem is billed a write
+unit whatever it changes: two writes were two units on every run); a Step Functions retry
+within the run counts its own with `next_attempt`."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +32,7 @@ _FINISHED_VALUES = {f"finished{i}": status.value for i, status in enumerate(sort
 class Taken:
     lease: Lease
     run: int = 0  # the run this lease starts (TAKEN only): one more than the operation had
+    attempt: int = 0  # TAKEN only: the number of the run's first delivery attempt
     skipped_at: str | None = None  # STALE only: when the operation was skipped
     dead_lettered: bool = False  # STALE only: its dead-letter copy was sent
 
@@ -39,10 +44,11 @@ def acquire(
     store: OperationStore | None = None,
     dead_letter_of: datetime | None = None,
 ) -> Taken:
-    """Take the operation's run lease and count the run it starts, unless another run holds
-    it or nothing is left to do (then nothing is counted). A skipped operation runs only from
-    the copy its skip sent to the dead-letter queue (`dead_letter_of`, brought back by a
-    redrive); one skipped before skips were dated runs from any copy."""
+    """Take the operation's run lease and count the run it starts and that run's first
+    attempt, unless another run holds it or nothing is left to do (then nothing is counted).
+    A skipped operation runs only from the copy its skip sent to the dead-letter queue
+    (`dead_letter_of`, brought back by a redrive); one skipped before skips were dated runs
+    from any copy."""
     moment = now()
     finished = ", ".join(f":{name}" for name in _FINISHED_VALUES)
     applied = (
@@ -50,6 +56,7 @@ def acquire(
         .set("leaseHolder", holder)
         .set("leaseUntil", iso(moment + timedelta(seconds=seconds)))
         .add("runs", 1)
+        .add("attempts", 1)
         .when(
             "attribute_exists(operationId)"
             " AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)"
@@ -68,7 +75,8 @@ def acquire(
         )
     )
     if applied.done:
-        return Taken(Lease.TAKEN, int(from_item(applied.attributes)["runs"]))
+        counted = from_item(applied.attributes)
+        return Taken(Lease.TAKEN, int(counted["runs"]), int(counted["attempts"]))
     old = from_item(applied.attributes)
     if not old or old.get("status") in FINISHED:
         return Taken(Lease.FINISHED)
@@ -88,16 +96,17 @@ def release(
     operation_id: str, holder: str, store: OperationStore | None = None, *, started: bool = True
 ) -> None:
     """Let go of the lease; `started=False`: the run never started (the workflow could not be
-    started), so the run it counted is given back."""
+    started), so the run and the attempt it counted are given back."""
     update = Update().remove("leaseHolder", "leaseUntil")
     if not started:
-        update.add("runs", -1)
+        update.add("runs", -1).add("attempts", -1)
     update.when("#leaseHolder = :holder", holder=holder)
     update.apply((store or OperationStore()).table, operation_key(operation_id))
 
 
 def next_attempt(operation_id: str, store: OperationStore | None = None) -> int:
-    """Count one more delivery attempt; its number."""
+    """Count one more delivery attempt (a retry within a run, or a delivery outside a run);
+    its number."""
     applied = (
         Update()
         .add("attempts", 1)

@@ -64,6 +64,9 @@ class WorkflowInput(BaseModel):
     # Which run of the operation this is (counted with its lease: a duplicate delivery, a
     # postponed copy or a message sent afresh does not count).
     run: int = Field(default=1, ge=1)
+    # The number of the run's first delivery attempt, counted with its lease (None: a run
+    # started before the lease counted it; its delivery counts its own).
+    attempt: int | None = Field(default=None, ge=1)
     delivery: dict[str, Any] | None = None
     failure: dict[str, Any] | None = None
 

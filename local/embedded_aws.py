@@ -212,20 +212,33 @@ def _reuse_lambda_clients() -> None:
 def make_dynamodb_writes_atomic() -> None:
     """moto checks a write's condition and then applies it with no lock, so two threads can
     both pass their conditions (a run recording "synced" and a sweep flagging "queued"), and
-    the later write undoes the earlier one. DynamoDB applies a conditional write atomically."""
+    the later write undoes the earlier one. DynamoDB applies a conditional write atomically.
+
+    Reads take the same lock until their answer is copied out: moto updates an item in place,
+    one attribute at a time, so a Query copying it meanwhile saw half an update (an item in
+    the sparse by-watch index without its `watchUntil`, which crashed the sweeper). DynamoDB
+    reads an item as it was before or after a write, never during."""
     if getattr(DynamoDBBackend.put_item, "atomic", False):
         return  # a second stack in this process
-    writing = threading.RLock()
-    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
-        write = getattr(DynamoDBBackend, name)
+    from moto.dynamodb.responses import DynamoHandler
 
-        @functools.wraps(write)
-        def atomic(self: DynamoDBBackend, *args: Any, _write: Any = write, **kwargs: Any) -> Any:
+    writing = threading.RLock()
+    writes = [(DynamoDBBackend, name) for name in ("put_item", "update_item", "delete_item")]
+    writes.append((DynamoDBBackend, "transact_write_items"))
+    reads = [
+        (DynamoHandler, name)
+        for name in ("get_item", "query", "scan", "batch_get_item", "transact_get_items")
+    ]
+    for owner, name in writes + reads:
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def atomic(self: Any, *args: Any, _call: Any = original, **kwargs: Any) -> Any:
             with writing:
-                return _write(self, *args, **kwargs)
+                return _call(self, *args, **kwargs)
 
         atomic.atomic = True  # type: ignore[attr-defined]
-        setattr(DynamoDBBackend, name, atomic)
+        setattr(owner, name, atomic)
 
 
 def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:

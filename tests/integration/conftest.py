@@ -182,3 +182,30 @@ def accepted(stack: Stack) -> Callable[..., OperationMessage]:
         return message
 
     return record
+
+
+@pytest.fixture
+def demo_create(stack: Stack, platform: PlatformServer, order_request: dict[str, Any]):
+    """The demo merchant seeded against the simulated platform, and a function recording
+    `order_request`'s creation under a given operation id as the API does (not queued)."""
+    from datetime import UTC, datetime
+
+    from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
+
+    seed_demo(f"http://127.0.0.1:{platform.server_port}")
+
+    def create(operation_id: str) -> OperationMessage:
+        message = OperationMessage(
+            operation_id=operation_id,
+            operation="create",
+            merchant_id=DEMO_MERCHANT,
+            integration_id=DEMO_INTEGRATION,
+            channel_id=DEMO_CHANNEL,
+            order_id=order_request["orderId"],
+            accepted_at=datetime.now(UTC),
+            payload=order_request,
+        )
+        OperationStore().create(message)
+        return message
+
+    return create

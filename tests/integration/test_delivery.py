@@ -1,9 +1,7 @@
 import json
-from datetime import UTC, datetime
 
 import pytest
 
-from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 from ordersync.catalog.errors import (
     MappingUnavailableError,
     PlatformConnectionFailedError,
@@ -17,20 +15,8 @@ from ordersync.operations.records import OperationStore
 
 
 @pytest.fixture
-def message(stack, platform, order_request):
-    seed_demo(f"http://127.0.0.1:{platform.server_port}")
-    created = OperationMessage(
-        operation_id="00000000-0000-0000-0000-000000000001",
-        operation="create",
-        merchant_id=DEMO_MERCHANT,
-        integration_id=DEMO_INTEGRATION,
-        channel_id=DEMO_CHANNEL,
-        order_id=order_request["orderId"],
-        accepted_at=datetime.now(UTC),
-        payload=order_request,
-    )
-    OperationStore().create(created)
-    return created
+def message(demo_create):
+    return demo_create("00000000-0000-0000-0000-000000000001")
 
 
 def history(message, step="order"):

@@ -2,35 +2,19 @@
 each index entry by what it projects), so one byte over 1 KB doubles a write's cost. Sizes by
 the published rules (`bench.dynamo_units`, the benchmark's own arithmetic)."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from bench.dynamo_meter import table_shapes
 from bench.dynamo_units import WRITE_UNIT_BYTES, index_write_units, item_size
-from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 from local.template import LocalTemplate
-from ordersync.core.models import OperationMessage
 from ordersync.delivery.service import deliver
-from ordersync.operations.records import OperationStore
 
 
 @pytest.fixture
-def delivered(stack, platform, order_request):
+def delivered(demo_create):
     """events/requests/create_order.json, accepted and delivered as the workflow does."""
-    seed_demo(f"http://127.0.0.1:{platform.server_port}")
-    message = OperationMessage(
-        # As long as the API's ids (a UUID), so the sizes are those of a real record.
-        operation_id="5b1c2a4e-8d0f-5e7a-9c3b-1f2e3d4c5b6a",
-        operation="create",
-        merchant_id=DEMO_MERCHANT,
-        integration_id=DEMO_INTEGRATION,
-        channel_id=DEMO_CHANNEL,
-        order_id=order_request["orderId"],
-        accepted_at=datetime.now(UTC),
-        payload=order_request,
-    )
-    OperationStore().create(message)
+    # As long as the API's ids (a UUID), so the sizes are those of a real record.
+    message = demo_create("5b1c2a4e-8d0f-5e7a-9c3b-1f2e3d4c5b6a")
     deliver(message)
     return message
 

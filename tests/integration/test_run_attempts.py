@@ -3,15 +3,12 @@ retry within the run counts its own; a run that never started gives both back.""
 
 import json
 import sys
-from datetime import UTC, datetime
 
 import pytest
 
 from local.lambdas import LambdaContext, load_handler
-from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 from local.template import LocalTemplate
 from ordersync.core import aws
-from ordersync.core.models import OperationMessage
 from ordersync.history.repository import HistoryStore
 from ordersync.operations import leases
 from ordersync.operations.leases import Lease
@@ -20,20 +17,8 @@ from ordersync.operations.records import OperationStore
 
 
 @pytest.fixture
-def message(stack, platform, order_request):
-    seed_demo(f"http://127.0.0.1:{platform.server_port}")
-    created = OperationMessage(
-        operation_id="00000000-0000-0000-0000-0000000000a7",
-        operation="create",
-        merchant_id=DEMO_MERCHANT,
-        integration_id=DEMO_INTEGRATION,
-        channel_id=DEMO_CHANNEL,
-        order_id=order_request["orderId"],
-        accepted_at=datetime.now(UTC),
-        payload=order_request,
-    )
-    OperationStore().create(created)
-    return created
+def message(demo_create):
+    return demo_create("00000000-0000-0000-0000-0000000000a7")
 
 
 @pytest.fixture

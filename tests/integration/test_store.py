@@ -95,28 +95,34 @@ def test_history_is_append_only_and_large_content_is_compressed(stack):
     assert int(raw["expiresAt"]["N"]) > T0.timestamp()
 
 
-def test_a_record_written_with_its_contents_compressed_one_by_one_still_reads(stack):
-    import base64
-    import zlib
-
-    answer = '{"error": "' + "y" * 5000 + '"}'
+def stored_without_contents(stack, n: str) -> dict:
+    """Order WEB-n's record with no contents, as the table holds it, to write an older form."""
     ref = HistoryStore().append(
         HistoryRecord(
-            operation_id="op-9",
+            operation_id=f"op-{n}",
             operation=OperationType.CREATE,
             direction="shop → erp",
             merchant_id="m1",
             integration_id="erp",
             channel_id="shop",
-            identifier="WEB-9",
-            entity_key="erp#order#WEB-9",
+            identifier=f"WEB-{n}",
+            entity_key=f"erp#order#WEB-{n}",
             attempt=1,
-            outcome=outcome("Order Created", order_id="WEB-9"),
+            outcome=outcome("Order Created", order_id=f"WEB-{n}"),
             created_at=T0,
         )
     )
     pk, sk = ref.split("|")
     item = stack.item("HistoryTable", {"pk": {"S": pk}, "sk": {"S": sk}})
+    return item
+
+
+def test_a_record_written_with_its_contents_compressed_one_by_one_still_reads(stack):
+    import base64
+    import zlib
+
+    answer = '{"error": "' + "y" * 5000 + '"}'
+    item = stored_without_contents(stack, "9")
     legacy = base64.b64encode(zlib.compress(answer.encode())).decode()
     item |= {"contentSource": {"S": "{}"}, "contentDestinationGz": {"S": legacy}}
     stack.dynamodb.put_item(TableName=stack.resources["HistoryTable"], Item=item)
@@ -130,23 +136,7 @@ def test_a_record_whose_contents_were_compressed_without_a_dictionary_still_read
     import zlib
 
     contents = {"contentSource": '{"orderId":"WEB-8"}', "contentDestination": '{"id": "PO-8"}'}
-    ref = HistoryStore().append(
-        HistoryRecord(
-            operation_id="op-8",
-            operation=OperationType.CREATE,
-            direction="shop → erp",
-            merchant_id="m1",
-            integration_id="erp",
-            channel_id="shop",
-            identifier="WEB-8",
-            entity_key="erp#order#WEB-8",
-            attempt=1,
-            outcome=outcome("Order Created", order_id="WEB-8"),
-            created_at=T0,
-        )
-    )
-    pk, sk = ref.split("|")
-    item = stack.item("HistoryTable", {"pk": {"S": pk}, "sk": {"S": sk}})
+    item = stored_without_contents(stack, "8")
     # As every record was written before the preset dictionary (core.compression).
     item["contentsZ"] = {"B": zlib.compress(json.dumps(contents).encode(), 6)}
     stack.dynamodb.put_item(TableName=stack.resources["HistoryTable"], Item=item)

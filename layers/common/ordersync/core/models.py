@@ -16,17 +16,22 @@ class Record(BaseModel):
     )
 
 
+# What a person sends (a setting, a list's filters): camelCase on the wire, an unknown field
+# refused, immutable once read.
+STRICT_INPUT = ConfigDict(
+    defer_build=True,
+    alias_generator=to_camel,
+    populate_by_name=True,
+    extra="forbid",
+    frozen=True,
+)
+
+
 class Setting(BaseModel):
     """A setting a person sends and ordersync keeps as sent (notification contacts, the daily
-    report, a user's permissions): camelCase on the wire, an unknown field refused, immutable."""
+    report, a user's permissions)."""
 
-    model_config = ConfigDict(
-        defer_build=True,
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="forbid",
-        frozen=True,
-    )
+    model_config = STRICT_INPUT
 
 
 class OperationType(StrEnum):

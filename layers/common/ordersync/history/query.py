@@ -13,16 +13,14 @@ from typing import Any, ClassVar, Self
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     TypeAdapter,
     ValidationError,
     field_validator,
 )
-from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from ordersync.core.models import Level, ResponseType
+from ordersync.core.models import STRICT_INPUT, Level, ResponseType
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -105,13 +103,7 @@ def digits_only(cls: type, value: Any) -> Any:
 class ListQuery(BaseModel):
     """The filters both lists share; each may be used alone or with any others."""
 
-    model_config = ConfigDict(
-        defer_build=True,
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="forbid",
-        frozen=True,
-    )
+    model_config = STRICT_INPUT
     COLUMNS: ClassVar[tuple[str, ...]] = ()
     ONLY_FOR_ALERTS: ClassVar[tuple[str, ...]] = ()
 

@@ -28,6 +28,9 @@ _functions: LocalFunctions | None = None
 # keeps more.
 FINISHED_EXECUTIONS_KEPT = 50
 _cleaning = threading.Lock()
+# Held by every DynamoDB write and read (make_dynamodb_writes_atomic), and by whoever trims a
+# table's stream, which moto appends to inside a write.
+DYNAMODB_LOCK = threading.RLock()
 # Connections kept open to moto's server per client: more than the workflows in flight at once.
 CONNECTIONS = 100
 # With use_docker off, moto serves Lambda from LambdaSimpleBackend, whose invoke echoes the event.
@@ -222,7 +225,6 @@ def make_dynamodb_writes_atomic() -> None:
         return  # a second stack in this process
     from moto.dynamodb.responses import DynamoHandler
 
-    writing = threading.RLock()
     writes = [(DynamoDBBackend, name) for name in ("put_item", "update_item", "delete_item")]
     writes.append((DynamoDBBackend, "transact_write_items"))
     reads = [
@@ -234,7 +236,7 @@ def make_dynamodb_writes_atomic() -> None:
 
         @functools.wraps(original)
         def atomic(self: Any, *args: Any, _call: Any = original, **kwargs: Any) -> Any:
-            with writing:
+            with DYNAMODB_LOCK:
                 return _call(self, *args, **kwargs)
 
         atomic.atomic = True  # type: ignore[attr-defined]

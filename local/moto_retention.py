@@ -23,6 +23,7 @@ def apply() -> None:
     if getattr(common_models, PATCHED, False):
         return
     _stop_tracking_instances(common_models)
+    share_attribute_names()
     setattr(common_models, PATCHED, True)
 
 
@@ -46,6 +47,25 @@ def _stop_tracking_instances(common_models: Any) -> None:
         if service != "s3":
             for model in models.values():
                 model.instances_tracked = []  # type: ignore[attr-defined]
+
+
+def share_attribute_names() -> None:
+    """moto keeps each item's attribute names as the strings its JSON parser made for that
+    request: a copy of every name in every item. Our tables have a few dozen names, so one
+    interned copy of each serves every item."""
+    import sys
+
+    from moto.dynamodb.models.dynamo_type import LimitedSizeDict
+
+    original = LimitedSizeDict.__setitem__
+    if getattr(original, PATCHED, False):
+        return
+
+    def __setitem__(self: LimitedSizeDict, key: Any, value: Any) -> None:
+        original(self, sys.intern(key) if type(key) is str else key, value)
+
+    setattr(__setitem__, PATCHED, True)
+    LimitedSizeDict.__setitem__ = __setitem__  # type: ignore[method-assign]
 
 
 class RecentHandles:

@@ -3,11 +3,17 @@ a failed record retried (with what follows it) until it passes or its attempts r
 
 moto keeps a table's stream in its backend, but its DynamoDB Streams API is not reachable
 through the embedded server (boto3 signs it as `dynamodb`, and moto answers "not yet
-implemented"), so the stream is read from moto's backend in this process, where it runs."""
+implemented"), so the stream is read from moto's backend in this process, where it runs.
+
+moto keeps every record of a stream for ever, each with the item's old and new images; DynamoDB
+keeps them 24 hours. Here a record goes once every mapping of its table has passed it, so the
+stack's memory holds the tables and not every version of every alert."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
+from weakref import WeakKeyDictionary, WeakSet
 
+from local.embedded_aws import DYNAMODB_LOCK
 from local.lambdas import InvocationError, LocalFunctions
 from local.template import StreamMapping
 from local.ticking import Ticking
@@ -18,23 +24,39 @@ ACCOUNT, REGION = "123456789012", "us-east-1"
 class TableStream:
     """One table's stream, from the moment this was made on."""
 
+    # Every reader of each shard: a record is dropped once all that still exist have passed it.
+    _readers: ClassVar[WeakKeyDictionary[Any, WeakSet["TableStream"]]] = WeakKeyDictionary()
+
     def __init__(self, table_name: str) -> None:
         from moto.dynamodb.models import dynamodb_backends
 
         self.table = dynamodb_backends[ACCOUNT][REGION].get_table(table_name)
-        self.shard = self.table.stream_shard
+        self.shard: Any = self.table.stream_shard
         if self.shard is None:
             raise ValueError(f"table {table_name} has no stream")
-        self.position = len(self.shard.items)
+        with DYNAMODB_LOCK:
+            # A sequence number, not an index: the list's head is cut as records are passed.
+            self.next_sequence = self.shard.starting_sequence_number + len(self.shard.items)
+            self._readers.setdefault(self.shard, WeakSet()).add(self)
         self.arn = f"{self.table.table_arn}/stream/{self.table.latest_stream_label}"
 
     def read(self, limit: int = 1000) -> list[dict[str, Any]]:
         """The next records (at most `limit`), as Lambda's event carries them; not yet passed."""
-        chosen = self.shard.items[self.position : self.position + limit]
+        with DYNAMODB_LOCK:
+            first = self.next_sequence - self.shard.starting_sequence_number
+            chosen = self.shard.items[first : first + limit]
         return [self._event_record(item.to_json()) for item in chosen]
 
     def advance(self, count: int) -> None:
-        self.position += count
+        with DYNAMODB_LOCK:
+            self.next_sequence += count
+            passed_by_all = min(reader.next_sequence for reader in self._readers[self.shard])
+            dropped = passed_by_all - self.shard.starting_sequence_number
+            if dropped > 0:
+                # moto numbers a new record len(items) + starting_sequence_number: moving the
+                # start by what is cut keeps every record's number.
+                del self.shard.items[:dropped]
+                self.shard.starting_sequence_number += dropped
 
     def _event_record(self, record: dict[str, Any]) -> dict[str, Any]:
         change = dict(record["dynamodb"])

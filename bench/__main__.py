@@ -95,18 +95,28 @@ def _number(value: float) -> str:
 
 def cost_section(pipeline: dict[str, Any]) -> dict[str, Any]:
     prices = costs.load_prices()
-    memory = costs.memory_by_function(LocalTemplate.load().sam)
+    sam = LocalTemplate.load().sam
+    memory = costs.memory_by_function(sam)
+    platform_logs = costs.platform_log_bytes_by_function(sam)
     scenarios = pipeline["scenarios"]
-    express = costs.cost_per_million_orders(scenarios, memory, prices)
-    standard = costs.cost_per_million_orders(scenarios, memory, prices, standard=True)
-    provisioned = costs.cost_per_million_orders(scenarios, memory, prices, provisioned=True)
+    express = costs.cost_per_million_orders(
+        scenarios, memory, prices, platform_log_bytes=platform_logs
+    )
+    standard = costs.cost_per_million_orders(
+        scenarios, memory, prices, standard=True, platform_log_bytes=platform_logs
+    )
+    provisioned = costs.cost_per_million_orders(
+        scenarios, memory, prices, provisioned=True, platform_log_bytes=platform_logs
+    )
     slower = costs.Assumptions(
         **{
             **costs.describe_assumptions(),
             "platform_latency_ms": costs.ASSUMPTIONS.platform_latency_ms + 100,
         }
     )
-    slower_total = costs.cost_per_million_orders(scenarios, memory, prices, slower)
+    slower_total = costs.cost_per_million_orders(
+        scenarios, memory, prices, slower, platform_log_bytes=platform_logs
+    )
     gb_seconds = costs.gb_seconds_by_function(scenarios["create"], memory)
     gb_second_price = prices["prices"]["lambda_arm64_gb_second"]["usd"]
     return {
@@ -122,12 +132,13 @@ def cost_section(pipeline: dict[str, Any]) -> dict[str, Any]:
             slower_total["total_without_email"] - express["total_without_email"], 4
         ),
         "per_operation_usd": {
-            name: costs.operation_cost(profile, memory, prices)
+            name: costs.operation_cost(profile, memory, prices, platform_log_bytes=platform_logs)
             for name, profile in scenarios.items()
         },
         "mix": costs.order_mix(),
         "assumptions": costs.describe_assumptions(),
         "memory_mb": memory,
+        "platform_log_bytes": platform_logs,
         "prices_date": prices["date"],
         "region": prices["region"],
     }

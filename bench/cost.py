@@ -5,7 +5,9 @@ HTTP API requests; Lambda invocations, and their duration (the function's Memory
 template.yaml times its measured duration); SQS requests (64 KB chunks; the event-source
 mapping's receives and deletes included); Step Functions (Express: one request per execution
 plus its duration in 64 MB chunks and 100 ms steps; Standard: one price per state transition);
-DynamoDB read and write request units, indexes included; SES emails; CloudWatch Logs ingestion.
+DynamoDB read and write request units, indexes included; SES emails; CloudWatch Logs ingestion
+(what the functions wrote, and Lambda's own START, END and REPORT lines where the template's
+`LoggingConfig` lets them through: `platform_log_bytes_by_function`).
 
 On provisioned capacity (`provisioned=True`) the DynamoDB lines are priced as a steady load with
 auto scaling holding its target utilisation: a unit a second for an hour is one capacity unit-hour
@@ -51,7 +53,8 @@ class Assumptions:
     failed_run_share: float = 0.01
     # Express bills memory in 64 MB chunks; this workflow's state is a few KB.
     express_memory_mb: int = 64
-    # Lambda's own START, END and REPORT lines (with the X-Ray trace id) per invocation.
+    # Lambda's own START, END and REPORT lines (with the X-Ray trace id) per invocation, for a
+    # function whose SystemLogLevel lets them through.
     lambda_platform_log_bytes: int = 400
     # Provisioned capacity: the steady volume the column is for, and auto scaling's target.
     steady_orders_per_month: int = 1_000_000
@@ -73,6 +76,29 @@ def memory_by_function(sam: dict[str, Any]) -> dict[str, int]:
         for logical_id, resource in sam["Resources"].items()
         if resource["Type"] == "AWS::Serverless::Function"
     }
+
+
+# Lambda's START, END and REPORT lines are INFO: only these system log levels write them.
+PLATFORM_LINE_LEVELS = frozenset({"DEBUG", "INFO"})
+
+
+def platform_log_bytes_by_function(
+    sam: dict[str, Any], assumptions: Assumptions = ASSUMPTIONS
+) -> dict[str, int]:
+    """Bytes of Lambda's own lines per invocation, by function: none where the function's
+    `LoggingConfig` (Globals, then its own) is JSON with a SystemLogLevel above INFO. The TEXT
+    format (the default) cannot filter them; JSON's default system level is INFO."""
+    default = sam.get("Globals", {}).get("Function", {}).get("LoggingConfig", {})
+    found = {}
+    for logical_id, resource in sam["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        config = {**default, **resource["Properties"].get("LoggingConfig", {})}
+        filtered = config.get("LogFormat") == "JSON" and (
+            config.get("SystemLogLevel", "INFO") not in PLATFORM_LINE_LEVELS
+        )
+        found[logical_id] = 0 if filtered else assumptions.lambda_platform_log_bytes
+    return found
 
 
 def _price(prices: dict[str, Any], name: str) -> float:
@@ -129,10 +155,13 @@ def operation_cost(
     *,
     standard: bool = False,
     provisioned: bool = False,
+    platform_log_bytes: dict[str, int] | None = None,
 ) -> dict[str, float]:
     """USD per operation, by line item, for one scenario's per-operation profile. With
     `standard`, the workflow is a Standard one: billed per transition, and not waited for. With
-    `provisioned`, DynamoDB is on provisioned capacity with auto scaling at a steady load."""
+    `provisioned`, DynamoDB is on provisioned capacity with auto scaling at a steady load.
+    `platform_log_bytes`: Lambda's own log bytes per invocation, by function
+    (`platform_log_bytes_by_function`); None: `lambda_platform_log_bytes` for every one."""
     invocations: dict[str, float] = profile["lambda_invocations"]
     executions = float(profile["express_executions"])
     gb_seconds = sum(gb_seconds_by_function(profile, memory_mb, assumptions, standard).values())
@@ -157,10 +186,16 @@ def operation_cost(
         )
     units = profile["dynamodb_units"]
     write_unit, read_unit = unit_prices(prices, assumptions, provisioned=provisioned)
-    log_bytes = (
-        sum(profile.get("log_bytes", {}).values())
-        + sum(invocations.values()) * assumptions.lambda_platform_log_bytes
+    platform_bytes = sum(
+        count
+        * (
+            assumptions.lambda_platform_log_bytes
+            if platform_log_bytes is None
+            else platform_log_bytes.get(function, assumptions.lambda_platform_log_bytes)
+        )
+        for function, count in invocations.items()
     )
+    log_bytes = sum(profile.get("log_bytes", {}).values()) + platform_bytes
     by_service = profile["requests_by_service"]
     return {
         "api_gateway": by_service["API Gateway"] * _price(prices, "api_gateway_http_request"),
@@ -193,6 +228,7 @@ def cost_per_million_orders(
     *,
     standard: bool = False,
     provisioned: bool = False,
+    platform_log_bytes: dict[str, int] | None = None,
 ) -> dict[str, float]:
     """USD per million orders by line item (and "total", and "total_without_email")."""
     items = dict.fromkeys(LINE_ITEMS, 0.0)
@@ -204,6 +240,7 @@ def cost_per_million_orders(
             assumptions,
             standard=standard,
             provisioned=provisioned,
+            platform_log_bytes=platform_log_bytes,
         )
         for item, usd in cost.items():
             items[item] += share * usd * 1e6

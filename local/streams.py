@@ -13,9 +13,11 @@ from datetime import datetime
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary, WeakSet
 
+from moto.events.models import EventPattern
+
 from local.embedded_aws import DYNAMODB_LOCK
 from local.lambdas import InvocationError, LocalFunctions
-from local.template import StreamMapping
+from local.template import LocalTemplate, StreamMapping
 from local.ticking import Ticking
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -66,23 +68,62 @@ class TableStream:
         return {**record, "dynamodb": change, "eventSourceARN": self.arn}
 
 
+def filter_patterns(sam: dict[str, Any], function: str) -> tuple[str, ...]:
+    """The FilterCriteria patterns of `function`'s DynamoDB stream event in the template."""
+    events = sam["Resources"][function]["Properties"].get("Events", {}).values()
+    return tuple(
+        str(criterion["Pattern"])
+        for event in events
+        if event["Type"] == "DynamoDB"
+        for criterion in event["Properties"].get("FilterCriteria", {}).get("Filters", [])
+    )
+
+
+class RecordFilter:
+    """An event-source mapping's FilterCriteria: a record passes if it matches any pattern (or
+    there are none). The patterns are EventBridge's, matched by moto's own implementation of
+    them (`moto.events`), the one its EventBridge rules use."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.patterns = [EventPattern.load(pattern) for pattern in patterns]
+
+    def passes(self, record: dict[str, Any]) -> bool:
+        return not self.patterns or any(p.matches_event(record) for p in self.patterns)
+
+
 class StreamPoller(Ticking):
     def __init__(
-        self, mapping: StreamMapping, table_name: str, functions: LocalFunctions, every: float = 0.2
+        self,
+        mapping: StreamMapping,
+        table_name: str,
+        functions: LocalFunctions,
+        every: float = 0.2,
+        patterns: tuple[str, ...] | None = None,
     ) -> None:
+        """`patterns`: the mapping's FilterCriteria; None: as template.yaml declares them."""
         super().__init__(f"stream-{mapping.function}", every)
         self.mapping = mapping
         self.stream = TableStream(table_name)
         self.functions = functions
+        if patterns is None:
+            patterns = filter_patterns(LocalTemplate.load().sam, mapping.function)
+        self.filter = RecordFilter(patterns)
         self.batches = 0
+        self.filtered_out = 0  # records no pattern matched: never delivered, as on Lambda
         self.attempts = 0  # of the batch at the stream's position
 
     def tick(self) -> None:
-        records = self.stream.read(self.mapping.batch_size)
+        read = self.stream.read(self.mapping.batch_size)
+        records = [record for record in read if self.filter.passes(record)]
+        self.filtered_out += len(read) - len(records)
         if not records:
+            self.stream.advance(len(read))  # nothing to deliver: Lambda is not invoked
             return
         self.batches += 1
-        passed = self._deliver(records)
+        # How far the stream moves on: up to the first record that failed, counted in the
+        # stream (the records filtered out before it go with those that passed).
+        delivered = self._deliver(records)
+        passed = len(read) if delivered == len(records) else read.index(records[delivered])
         self.attempts = 0 if passed else self.attempts + 1
         if passed == 0 and self.attempts <= self.mapping.maximum_retry_attempts:
             return  # the same records again, as Lambda retries a stream batch

@@ -88,3 +88,32 @@ def test_a_steady_million_orders_a_month_needs_the_capacity_the_units_add_up_to(
     seconds = 730 * 3600
     capacity = units_per_order * 1_000_000 / seconds / 0.7
     assert write_unit * units_per_order * 1_000_000 == pytest.approx(capacity * 730 * 6.5e-4)
+
+
+def _functions(logging: dict[str, dict[str, str]], globals_: dict[str, str] | None = None):
+    resources = {
+        name: {"Type": "AWS::Serverless::Function", "Properties": {"LoggingConfig": config}}
+        for name, config in logging.items()
+    }
+    return {"Globals": {"Function": {"LoggingConfig": globals_ or {}}}, "Resources": resources}
+
+
+def test_lambdas_own_lines_are_counted_only_where_the_system_log_level_lets_them_through():
+    sam = _functions(
+        {"DispatcherFunction": {}, "OrderCreateFunction": {"SystemLogLevel": "INFO"}},
+        globals_={"LogFormat": "JSON", "SystemLogLevel": "WARN"},
+    )
+    assert cost.platform_log_bytes_by_function(sam, NO_WAIT) == {
+        "DispatcherFunction": 0,
+        "OrderCreateFunction": 200,
+    }
+    # The Text format cannot filter them, whatever level it names.
+    text = _functions({"DispatcherFunction": {"LogFormat": "Text", "SystemLogLevel": "WARN"}})
+    assert cost.platform_log_bytes_by_function(text, NO_WAIT) == {"DispatcherFunction": 200}
+
+
+def test_the_templates_functions_write_no_platform_lines_and_the_logs_bill_only_their_own():
+    platform = cost.platform_log_bytes_by_function(LocalTemplate.load().sam)
+    assert set(platform.values()) == {0}
+    items = cost.operation_cost(scenario(), MEMORY, PRICES, NO_WAIT, platform_log_bytes=platform)
+    assert items["logs"] == pytest.approx(600 / 1e9 * 0.5)

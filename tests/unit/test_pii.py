@@ -57,3 +57,24 @@ def test_a_logger_with_the_formatter_writes_no_personal_data():
     line = json.loads(stream.getvalue())
     assert line["customer"] == {"email": MASK, "city": "London"}
     assert "ada@example.com" not in stream.getvalue()
+
+
+def test_a_line_leaves_out_what_the_log_group_already_says_and_keeps_the_request_id():
+    stream = io.StringIO()
+    logger = Logger(service="test", logger_formatter=PiiMaskingFormatter())
+    logger.registered_handler.setStream(stream)
+    logger.append_keys(
+        function_name="OrderCreateFunction",
+        function_arn="arn:aws:lambda:us-east-1:123456789012:function:OrderCreateFunction",
+        function_memory_size=512,
+        function_request_id="41b58ff6-77c3-4384-8868-5fae44e6a876",
+    )
+
+    logger.info("outcome recorded", extra={"code": "Order Created"})
+
+    line = json.loads(stream.getvalue())
+    assert "function_arn" not in line
+    assert "function_memory_size" not in line
+    assert line["function_name"] == "OrderCreateFunction"
+    assert line["function_request_id"] == "41b58ff6-77c3-4384-8868-5fae44e6a876"
+    assert line["code"] == "Order Created"

@@ -117,7 +117,10 @@ def deliver(
         "historyRef": attempt.history_ref,
         "outcome": outcome.model_dump(by_alias=True, mode="json", exclude_none=True),
     }
-    logger.info(
+    # A success is told once, by the outcome's line (operations.outcomes); a failed attempt
+    # gets its own, since the run's next attempt may end differently and hide it.
+    log = logger.debug if outcome.level == Level.SUCCESS else logger.info
+    log(
         "delivery attempt",
         extra={"attempt": attempt.number, "code": outcome.code, "http_code": outcome.http_code},
     )

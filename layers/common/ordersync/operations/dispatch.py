@@ -181,7 +181,8 @@ def _run_once(record: SQSRecord, message: OperationMessage, holder: str) -> Reco
     except BaseException:
         _release(message, holder)
         raise
-    _release(message, holder)
+    if not result.lease_released:
+        _release(message, holder)
     return _after_run(record, message, taken.run, result)
 
 

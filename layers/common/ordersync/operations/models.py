@@ -87,3 +87,6 @@ class RecordedOutcome(BaseModel):
     # When the operation was skipped (disposition "dead_letter"): its dead-letter copy carries
     # it, so a stale copy of the message is told apart from the one a redrive brings back.
     skipped_at: datetime | None = None
+    # The outcome's write let go of the run lease: the dispatcher need not (a workflow of the
+    # version before says nothing, and the dispatcher lets go itself).
+    lease_released: bool = False

@@ -121,6 +121,7 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         deadline=_deadline(status, moment, retry_in),
         restart_runs=disposition == "dead_letter",
         skipped_at=moment if disposition == "dead_letter" else None,
+        end_run=True,
     )
     alerts.record(
         message,
@@ -143,6 +144,7 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         retry_in_seconds=retry_in,
         callback=bool(integration and integration.callback_url),
         skipped_at=moment if disposition == "dead_letter" else None,
+        lease_released=True,
     )
 
 
@@ -160,6 +162,7 @@ def _record_blocked(event: WorkflowInput, outcome: Outcome, attempts: int) -> Re
         where=where,
         restart_runs=True,
         blocked_by=blocker_key(message),
+        end_run=True,
     )
     alerts.note_waiting(message, waiting=True)
     logger.info("blocked by its order", extra={"order_id": message.order_id})
@@ -171,4 +174,5 @@ def _record_blocked(event: WorkflowInput, outcome: Outcome, attempts: int) -> Re
         level=outcome.level,
         business_message=outcome.business_message,
         action=outcome.action,
+        lease_released=True,
     )

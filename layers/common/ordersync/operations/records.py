@@ -160,14 +160,20 @@ class OperationStore:
         restart_runs: bool = False,
         blocked_by: str | None = None,
         skipped_at: datetime | None = None,
+        end_run: bool = False,
     ) -> bool:
         """The latest status; `deadline` is what the sweeper waits for next (None: nothing).
         With `only_from`, only an operation still in that status changes; False if it was not.
         `restart_runs`: count runs from zero again (a skipped operation redriven from the
         dead-letter queue gets its fewest runs again). `blocked_by`: the order key it waits for
         (the sparse by-blocker index); any other status takes it out of that index.
-        `skipped_at`: when it was skipped (its dead-letter copy carries the same moment)."""
+        `skipped_at`: when it was skipped (its dead-letter copy carries the same moment).
+        `end_run`: the run that holds the lease recorded how it ended, so the lease goes in this
+        write (the dispatcher's own release was one more write unit on every run). No other run
+        can hold it: a lease outlives the workflow's TimeoutSeconds (test_time_budgets)."""
         update = Update().set("attempts", attempts).set_all(deadline_attributes(deadline))
+        if end_run:
+            update.remove("leaseHolder", "leaseUntil")
         update.set("blockedBy", blocked_by)
         if skipped_at is not None:
             update.set("skippedAt", iso(skipped_at))

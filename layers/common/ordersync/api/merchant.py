@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from ordersync.api.merchant_identity import calling_user
 from ordersync.catalog.codes import catalog
-from ordersync.core.models import Level, Record, ResponseType, RetryClass
+from ordersync.core.models import ROUTE_ONLY, Level, Record, ResponseType, RetryClass
 from ordersync.merchants import service
 from ordersync.merchants.models import InviteRequest, Me, UserUpdate, UserView
 
@@ -31,10 +31,12 @@ class CatalogCode(Record):
 
 
 class Catalog(BaseModel):
+    model_config = ROUTE_ONLY
     codes: list[CatalogCode]
 
 
 class UserList(BaseModel):
+    model_config = ROUTE_ONLY
     users: list[UserView]
 
 

@@ -17,7 +17,7 @@ from ordersync.alerts.listing import list_alerts
 from ordersync.alerts.query import AlertQuery, alert_detail
 from ordersync.api.merchant_identity import calling_user
 from ordersync.config.repository import config_store
-from ordersync.core.models import entity_key
+from ordersync.core.models import ROUTE_ONLY, entity_key
 from ordersync.history.listing import HistoryQuery, list_history
 from ordersync.history.stories import StoryQuery, story, story_row
 from ordersync.merchants import service
@@ -32,12 +32,16 @@ AlertId = Annotated[str, Path(min_length=1, max_length=1024)]
 class Page(BaseModel):
     """A page of a list, newest first; `cursor` (null on the last page) asks for the next."""
 
+    model_config = ROUTE_ONLY
+
     items: list[dict[str, Any]] = Field(description="One row per item, with the columns asked")
     cursor: str | None
 
 
 class Story(BaseModel):
     """One order's records, oldest first, with what was sent and received."""
+
+    model_config = ROUTE_ONLY
 
     order_id: str = Field(serialization_alias="orderId")
     items: list[dict[str, Any]]

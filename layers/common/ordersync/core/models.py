@@ -26,6 +26,10 @@ STRICT_INPUT = ConfigDict(
     frozen=True,
 )
 
+# What only some routes answer with: its schema is built by the first request that needs it,
+# not by every cold start of the function that serves all its routes.
+ROUTE_ONLY = ConfigDict(defer_build=True)
+
 
 class Setting(BaseModel):
     """A setting a person sends and ordersync keeps as sent (notification contacts, the daily

@@ -14,17 +14,22 @@ print(sorted({name.split(".")[0] for name in sys.modules} & {"jinja2", "jsonsche
 """
 
 
-@pytest.mark.slow  # a fresh interpreter, like the cold-import checks (1-14 s on a busy machine)
-def test_delivering_without_a_template_or_schema_loads_neither_jinja2_nor_jsonschema():
+def _fresh(code: str) -> str:
+    """What `code` prints in a fresh interpreter, where nothing is imported yet."""
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
     )
-    assert result.stdout.strip() == "[]"
+    return result.stdout.strip()
+
+
+@pytest.mark.slow  # a fresh interpreter, like the cold-import checks (1-14 s on a busy machine)
+def test_delivering_without_a_template_or_schema_loads_neither_jinja2_nor_jsonschema():
+    assert _fresh(PROBE) == "[]"
 
 
 MAIL_PROBE = """
@@ -39,12 +44,4 @@ print("jinja2" in sys.modules)
 def test_the_mail_senders_load_jinja2_with_their_first_email_not_at_import():
     """The notifier's stream records mostly send nothing now (a digest later, or nothing to
     tell), and most of the report's quarter-hours have no report due."""
-    result = subprocess.run(
-        [sys.executable, "-c", MAIL_PROBE],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert result.stdout.strip() == "False"
+    assert _fresh(MAIL_PROBE) == "False"

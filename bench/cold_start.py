@@ -112,8 +112,8 @@ def function_environment(template: LocalTemplate, logical_id: str) -> dict[str, 
     return {
         **{k: v for k, v in os.environ.items() if k in keep},
         **environment,
-        # What the Lambda runtime sets: with it, powertools takes its Lambda paths, as deployed
-        # (traces are Lambda's active tracing, which runs nothing in the function's process).
+        # What the Lambda runtime sets: with it, powertools' Tracer is on, as it is deployed, and
+        # the X-Ray SDK takes its Lambda path (no sampling-rules client of its own).
         "AWS_LAMBDA_FUNCTION_NAME": logical_id,
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",

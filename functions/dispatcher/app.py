@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -15,6 +15,7 @@ from ordersync.core.pii import PiiMaskingFormatter
 from ordersync.operations.dispatch import RetryLater, dispatch
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
+tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics()
 # Every record sets its own visibility backoff, so even an all-failed batch is answered per record.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -35,6 +36,7 @@ def _record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return process_partial_response(

@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -16,6 +16,7 @@ from ordersync.core.pii import PiiMaskingFormatter
 from ordersync.exports.service import run_job
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
+tracer = Tracer(patch_modules=["botocore"])
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
@@ -27,6 +28,7 @@ def _record_handler(record: SQSRecord) -> str:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return process_partial_response(
         event=event, record_handler=_record_handler, processor=processor, context=context

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ordersync.core.pii import PiiMaskingFormatter
@@ -10,9 +10,11 @@ from ordersync.operations.models import WorkflowInput
 from ordersync.operations.outcomes import record_outcome
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
+tracer = Tracer(patch_modules=["botocore"])
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     workflow_input = WorkflowInput.model_validate(event)
     logger.append_keys(operation_id=workflow_input.message.operation_id)

@@ -41,8 +41,5 @@ def test_the_layer_pins_every_package_and_leaves_out_what_the_runtime_has():
     assert [line for line in pins if not PIN.match(line)] == []
     names = {line.split("==")[0] for line in pins}
     assert names.isdisjoint(RUNTIME_PROVIDES)
-    assert {"aws-lambda-powertools", "pydantic"} <= names
-    # Traces come from Lambda's active tracing, not powertools' Tracer: the X-Ray SDK (and wrapt,
-    # which imports asyncio) no longer ship, so a handler that brought the Tracer back would fail
-    # to import in the cold-start benchmark, as it would on Lambda.
-    assert {"aws-xray-sdk", "wrapt"}.isdisjoint(names)
+    # The handlers use powertools' Tracer: its extra (the X-Ray SDK) must ship.
+    assert {"aws-lambda-powertools", "aws-xray-sdk", "pydantic"} <= names

@@ -4,8 +4,3 @@ core → catalog → config → orders → history → alerts → operations →
 
 A room imports only the rooms left of it; tests/unit/test_layering.py holds that line.
 """
-
-from ordersync.core import lean_imports
-
-# First, before any room imports powertools' event handler (why: ordersync/core/lean_imports.py).
-lean_imports.install()

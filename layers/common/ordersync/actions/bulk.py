@@ -46,7 +46,7 @@ def act_on(actor: Actor, action: Action, alert_id: str) -> ItemResult:
 
 def act_on_all(actor: Actor, action: Action, alert_ids: Iterable[str]) -> list[ItemResult]:
     """Each alert's result, in order. Each runs in a copy of the caller's context, so what
-    that context carries (a recorder's function) follows the work."""
+    that context carries (the tracer's segment, a recorder's function) follows the work."""
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         futures = [
             pool.submit(contextvars.copy_context().run, act_on, actor, action, alert_id)

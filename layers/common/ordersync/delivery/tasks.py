@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ordersync.core.models import OperationMessage, OperationType
@@ -16,8 +16,10 @@ Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 def delivery_handler(operation: OperationType) -> Handler:
     logger = Logger(logger_formatter=PiiMaskingFormatter())
+    tracer = Tracer(patch_modules=["botocore", "httpx"])
 
     @logger.inject_lambda_context
+    @tracer.capture_lambda_handler
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         message = OperationMessage.model_validate(event["message"])
         if message.operation is not operation:

@@ -227,9 +227,18 @@ def make_dynamodb_writes_atomic() -> None:
 
     writes = [(DynamoDBBackend, name) for name in ("put_item", "update_item", "delete_item")]
     writes.append((DynamoDBBackend, "transact_write_items"))
+    # The handler's UpdateItem deep-copies the item before it calls the backend: under the lock
+    # too, or a write meanwhile fails the copy ("dictionary changed size during iteration").
     reads = [
         (DynamoHandler, name)
-        for name in ("get_item", "query", "scan", "batch_get_item", "transact_get_items")
+        for name in (
+            "get_item",
+            "query",
+            "scan",
+            "batch_get_item",
+            "transact_get_items",
+            "update_item",
+        )
     ]
     for owner, name in writes + reads:
         original = getattr(owner, name)

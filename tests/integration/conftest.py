@@ -15,6 +15,7 @@ from local.embedded_aws import make_dynamodb_writes_atomic
 from local.platform import PlatformServer
 from local.ports import free_port
 from local.template import LocalTemplate
+from ordersync.core import aws
 from ordersync.core.aws import reset_clients
 from ordersync.core.models import OperationMessage
 from ordersync.operations.records import OperationStore
@@ -209,3 +210,18 @@ def demo_create(stack: Stack, platform: PlatformServer, order_request: dict[str,
         return message
 
     return create
+
+
+@pytest.fixture
+def operation_writes() -> Iterator[list[str]]:
+    """The writes to the operations table, by request name, as the package's client sends them."""
+    writes: list[str] = []
+
+    def count(model: Any, params: dict[str, Any], **_: Any) -> None:
+        if "Operations" in params.get("TableName", "") and model.name != "GetItem":
+            writes.append(model.name)
+
+    events = aws.dynamodb().meta.events
+    events.register("provide-client-params.dynamodb.*", count)
+    yield writes
+    events.unregister("provide-client-params.dynamodb.*", count)

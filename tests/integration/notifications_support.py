@@ -12,12 +12,15 @@ import pytest
 from moto.ses.models import ses_backends
 
 from local.streams import TableStream
+from ordersync.alerts import policy
+from ordersync.catalog.codes import outcome
 from ordersync.core.aws import reset_clients
 from ordersync.core.clock import now
 from ordersync.merchants.models import MerchantUser, Permissions, Role
 from ordersync.merchants.repository import UserStore
 from ordersync.notifications.models import Contact, Frequency, StoredSettings
 from ordersync.notifications.recipients import SettingsStore
+from tests.factories import operation_message
 
 if TYPE_CHECKING:  # the conftest imports this module: its fixture `mail` is shared from there
     from tests.integration.conftest import Stack
@@ -46,6 +49,18 @@ def mail(stack: "Stack", monkeypatch: pytest.MonkeyPatch) -> Iterator[AlertStrea
     forget_sent()
     yield AlertStream(stack.resources["AlertsTable"])
     forget_sent()
+
+
+def record_alert(code: str, order_id: str = "WEB-1", **changes: Any) -> None:
+    """An alert of `code` for a shipment of `order_id`, written as a run writes it."""
+    message = operation_message({}, merchant_id="m", order_id=order_id, operation="shipment")
+    policy.record(
+        message,
+        outcome(code, order_id=order_id, reference="S-1", problems="carrier"),
+        next_step="…",
+        attempts=1,
+        **changes,
+    )
 
 
 def sent_emails() -> list[Message]:

@@ -6,33 +6,21 @@ import re
 from datetime import timedelta
 
 from local.lambdas import LambdaContext
-from ordersync.alerts import policy
-from ordersync.catalog.codes import outcome
 from ordersync.notifications.ledger import Ledger
 from ordersync.notifications.models import Frequency
 from ordersync.notifications.service import notify, send_digests
-from tests.factories import an_alert, operation_message
+from tests.factories import an_alert
 from tests.integration.notifications_support import (
     BASE_URL,
     AlertStream,
     at,
     merchant_with_recipients,
     part,
+    record_alert,
     sent_emails,
 )
 
 notifier = importlib.import_module("functions.notifier.app")
-
-
-def _record(code: str, order_id: str = "WEB-1", **changes: object) -> None:
-    message = operation_message({}, merchant_id="m", order_id=order_id, operation="shipment")
-    policy.record(
-        message,
-        outcome(code, order_id=order_id, reference="S-1", problems="carrier"),
-        next_step="…",
-        attempts=1,
-        **changes,
-    )  # type: ignore[arg-type]
 
 
 def _run_notifier(stream: AlertStream) -> dict[str, object]:
@@ -44,7 +32,7 @@ def test_an_alert_that_needs_a_person_emails_every_configured_recipient_at_once(
     mail: AlertStream,
 ) -> None:
     merchant_with_recipients()
-    _record("Missing Shipping Data")
+    record_alert("Missing Shipping Data")
 
     assert _run_notifier(mail) == {"batchItemFailures": []}
 
@@ -66,11 +54,11 @@ def test_an_alert_that_needs_a_person_emails_every_configured_recipient_at_once(
 
 def test_transient_failures_email_only_once_their_retries_are_spent(mail: AlertStream) -> None:
     merchant_with_recipients()
-    _record("Platform Unavailable")
+    record_alert("Platform Unavailable")
     _run_notifier(mail)
     assert sent_emails() == []
 
-    _record("Platform Unavailable", retries_spent=True)
+    record_alert("Platform Unavailable", retries_spent=True)
     _run_notifier(mail)
     assert len(sent_emails()) == 2
 
@@ -79,9 +67,9 @@ def test_an_alert_already_waiting_for_the_same_reason_is_not_emailed_again(
     mail: AlertStream,
 ) -> None:
     merchant_with_recipients()
-    _record("Missing Shipping Data")
-    _record("Missing Shipping Data")  # the same failure, run again
-    _record("Order Created")  # resolved: nothing to tell
+    record_alert("Missing Shipping Data")
+    record_alert("Missing Shipping Data")  # the same failure, run again
+    record_alert("Order Created")  # resolved: nothing to tell
     _run_notifier(mail)
     assert len(sent_emails()) == 2  # once per recipient, for the first write only
 

@@ -6,11 +6,8 @@ from typing import Any
 
 from local.streams import RecordFilter, StreamPoller, filter_patterns
 from local.template import LocalTemplate
-from ordersync.alerts import policy
-from ordersync.catalog.codes import outcome
 from ordersync.notifications.rules import newly_unsynced, newly_waiting
-from tests.factories import operation_message
-from tests.integration.notifications_support import AlertStream
+from tests.integration.notifications_support import AlertStream, record_alert
 
 
 def _mapping():
@@ -24,28 +21,17 @@ def _filter() -> RecordFilter:
     return RecordFilter(filter_patterns(LocalTemplate.load().sam, "NotifierFunction"))
 
 
-def _record(code: str, order_id: str, **changes: Any) -> None:
-    message = operation_message({}, merchant_id="m", order_id=order_id, operation="shipment")
-    policy.record(
-        message,
-        outcome(code, order_id=order_id, reference="S-1", problems="carrier"),
-        next_step="…",
-        attempts=1,
-        **changes,
-    )
-
-
 def _changes() -> None:
     """An alert's usual lives: fixed after a person's edit, retried until spent, flagged
     unsynced, and created and synced at once."""
-    _record("Missing Shipping Data", "WEB-1")
-    _record("Missing Shipping Data", "WEB-1")
-    _record("Order Created", "WEB-1")
-    _record("Platform Unavailable", "WEB-2")
-    _record("Platform Unavailable", "WEB-2", retries_spent=True)
-    _record("Queued", "WEB-3")
-    _record("Order Created", "WEB-3")
-    _record("Order Created", "WEB-4")
+    record_alert("Missing Shipping Data", "WEB-1")
+    record_alert("Missing Shipping Data", "WEB-1")
+    record_alert("Order Created", "WEB-1")
+    record_alert("Platform Unavailable", "WEB-2")
+    record_alert("Platform Unavailable", "WEB-2", retries_spent=True)
+    record_alert("Queued", "WEB-3")
+    record_alert("Order Created", "WEB-3")
+    record_alert("Order Created", "WEB-4")
 
 
 def test_every_change_the_notifier_acts_on_passes_and_the_rest_are_dropped(mail: AlertStream):
@@ -74,13 +60,13 @@ class Invocations:
 def test_the_poller_invokes_only_for_records_that_pass_and_moves_past_the_rest(stack):
     functions = Invocations()
     poller = StreamPoller(_mapping(), stack.resources["AlertsTable"], functions)  # type: ignore[arg-type]
-    _record("Order Created", "WEB-5")
+    record_alert("Order Created", "WEB-5")
     poller.tick()
     assert functions.events == []
     assert poller.filtered_out >= 1
     assert poller.stream.read() == [], "moved past what it dropped"
-    _record("Order Created", "WEB-6")
-    _record("Missing Shipping Data", "WEB-7")
+    record_alert("Order Created", "WEB-6")
+    record_alert("Missing Shipping Data", "WEB-7")
     poller.tick()
     [event] = functions.events
     assert [r["dynamodb"]["NewImage"]["code"]["S"] for r in event["Records"]] == [

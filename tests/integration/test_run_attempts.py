@@ -27,21 +27,6 @@ def order_create():
     return sys.modules["ordersync_local_OrderCreateFunction"].lambda_handler
 
 
-@pytest.fixture
-def operation_writes():
-    """The writes to the operations table, by request name, as the package's client sends them."""
-    writes: list[str] = []
-
-    def count(model, params, **_):
-        if "Operations" in params.get("TableName", "") and model.name != "GetItem":
-            writes.append(model.name)
-
-    events = aws.dynamodb().meta.events
-    events.register("provide-client-params.dynamodb.*", count)
-    yield writes
-    events.unregister("provide-client-params.dynamodb.*", count)
-
-
 def _task_event(message, taken, retry_count):
     workflow = WorkflowInput(message=message, run=taken.run, attempt=taken.attempt)
     return {**workflow.model_dump(mode="json", by_alias=True), "retryCount": retry_count}

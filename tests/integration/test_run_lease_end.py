@@ -7,7 +7,6 @@ import pytest
 
 from local.lambdas import LambdaContext, load_handler
 from local.template import LocalTemplate
-from ordersync.core import aws
 from ordersync.operations import dispatch, leases
 from ordersync.operations.leases import Lease
 from ordersync.operations.models import OperationStatus, RecordedOutcome, WorkflowInput
@@ -17,20 +16,6 @@ from ordersync.operations.outcomes import record_outcome
 def _handler(logical_id):
     load_handler(LocalTemplate.load().functions[logical_id])
     return sys.modules[f"ordersync_local_{logical_id}"].lambda_handler
-
-
-@pytest.fixture
-def operation_writes():
-    writes: list[str] = []
-
-    def count(model, params, **_):
-        if "Operations" in params.get("TableName", "") and model.name != "GetItem":
-            writes.append(model.name)
-
-    events = aws.dynamodb().meta.events
-    events.register("provide-client-params.dynamodb.*", count)
-    yield writes
-    events.unregister("provide-client-params.dynamodb.*", count)
 
 
 def test_recording_the_outcome_lets_go_of_the_lease_in_the_same_write(

@@ -212,16 +212,32 @@ def demo_create(stack: Stack, platform: PlatformServer, order_request: dict[str,
     return create
 
 
+READS = {"GetItem", "BatchGetItem", "Query", "Scan"}
+
+
 @pytest.fixture
-def operation_writes() -> Iterator[list[str]]:
-    """The writes to the operations table, by request name, as the package's client sends them."""
-    writes: list[str] = []
+def writes_to() -> Iterator[Callable[[str], list[str]]]:
+    """`writes_to("Operations")`: from then on, the writes to the tables whose name holds that
+    word, by request name, as the package's client sends them."""
+    counters: list[tuple[Any, Callable[..., None]]] = []
 
-    def count(model: Any, params: dict[str, Any], **_: Any) -> None:
-        if "Operations" in params.get("TableName", "") and model.name != "GetItem":
-            writes.append(model.name)
+    def start(table: str) -> list[str]:
+        writes: list[str] = []
 
-    events = aws.dynamodb().meta.events
-    events.register("provide-client-params.dynamodb.*", count)
-    yield writes
-    events.unregister("provide-client-params.dynamodb.*", count)
+        def count(model: Any, params: dict[str, Any], **_: Any) -> None:
+            if table in params.get("TableName", "") and model.name not in READS:
+                writes.append(model.name)
+
+        events = aws.dynamodb().meta.events  # the client of the moment (a test may reset it)
+        events.register("provide-client-params.dynamodb.*", count)
+        counters.append((events, count))
+        return writes
+
+    yield start
+    for events, count in counters:
+        events.unregister("provide-client-params.dynamodb.*", count)
+
+
+@pytest.fixture
+def operation_writes(writes_to: Callable[[str], list[str]]) -> list[str]:
+    return writes_to("Operations")

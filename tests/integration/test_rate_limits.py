@@ -11,6 +11,7 @@ from local.template import LocalTemplate
 from ordersync.config import rate_limits
 from ordersync.config.models import Channel
 from ordersync.config.rate_limits import RateLimited
+from ordersync.core.aws import reset_clients
 from tests.factories import load_event
 
 T0 = 1_800_000_000_000  # ms
@@ -47,6 +48,41 @@ def test_the_average_rate_holds_over_time(stack):
         except RateLimited:
             pass
     assert allowed == 3 + 10_000 // 500 - 1  # the burst, then one per interval
+
+
+def test_an_idle_channel_and_a_busy_one_each_pay_one_write(stack, writes_to):
+    writes = writes_to("RateLimits")
+
+    rate_limits.take(channel(), now_ms=T0)  # never seen: idle
+    rate_limits.take(channel(), now_ms=T0 + 100)  # within its interval: busy
+    rate_limits.take(channel(), now_ms=T0 + 5_000)  # idle again
+
+    assert writes == ["UpdateItem"] * 3
+
+
+def test_an_instance_that_remembers_nothing_still_refuses_over_the_limit(stack, writes_to):
+    for _ in range(3):
+        rate_limits.take(channel(), now_ms=T0)
+    reset_clients()  # a fresh API instance: it guesses the channel idle
+    writes = writes_to("RateLimits")
+
+    with pytest.raises(RateLimited) as refused:
+        rate_limits.take(channel(), now_ms=T0)
+
+    assert refused.value.retry_after == pytest.approx(0.5)
+    assert writes == ["UpdateItem"], "the failed update returned the item: no second one"
+    rate_limits.take(channel(), now_ms=T0 + 500)
+
+
+def test_a_channel_forgotten_by_the_table_starts_again_from_its_burst(stack):
+    rate_limits.take(channel(), now_ms=T0)  # this instance now thinks the channel busy
+    table = stack.resources["RateLimitsTable"]
+    stack.dynamodb.delete_item(TableName=table, Key={"pk": {"S": "m1#shop"}})  # its TTL
+
+    for _ in range(3):  # the busy update finds no item, the idle one creates it
+        rate_limits.take(channel(), now_ms=T0 + 100)
+    with pytest.raises(RateLimited):
+        rate_limits.take(channel(), now_ms=T0 + 100)
 
 
 def test_another_channel_is_not_slowed(stack):

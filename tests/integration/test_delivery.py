@@ -12,6 +12,7 @@ from ordersync.core.models import OperationMessage
 from ordersync.delivery.service import deliver
 from ordersync.history.repository import HistoryStore
 from ordersync.operations.records import OperationStore
+from tests.factories import load_event
 
 
 @pytest.fixture
@@ -173,3 +174,36 @@ def test_a_crash_between_the_platform_s_commit_and_our_record_does_not_duplicate
     assert again["outcome"]["code"] == code, "the repeat must not be refused as a repeat of itself"
     assert platform.state.effects == effects
     assert platform.state.stats()["duplicated"] == 0
+
+
+def test_a_follow_up_that_changed_the_order_meanwhile_does_not_fail_the_other(
+    message, platform, monkeypatch
+):
+    """An invoice and a shipment of one order run at once: both reach the platform, and the one
+    that writes the order's state second finds it changed. It applies its own change to the
+    order as it now is, and its outcome is the platform's answer, not an error."""
+    from ordersync.delivery import service
+    from ordersync.orders.repository import OrderStore
+
+    deliver(message)
+    invoice = follow_up(message, "invoice", {"invoiceNumber": "INV-1", "total": "31.95"}, "INV-1")
+    shipment = follow_up(message, "shipment", load_event("requests/ship_order.json"), "SHP-1")
+    for operation in (invoice, shipment):
+        OperationStore().create(operation)
+    send = service._send
+
+    def shipment_runs_meanwhile(attempt, connector, integration):
+        answer = send(attempt, connector, integration)
+        if attempt.message.operation_id == invoice.operation_id:
+            assert deliver(shipment)["outcome"]["code"] == "Order Updated"
+        return answer
+
+    monkeypatch.setattr(service, "_send", shipment_runs_meanwhile)
+
+    assert deliver(invoice)["outcome"]["code"] == "Order Invoice Created"
+    state = OrderStore().get(
+        message.merchant_id, message.integration_id, message.channel_id, message.order_id
+    )
+    assert state is not None
+    assert (state.invoices, state.shipments) == (["INV-1"], ["SHP-1"])
+    assert {invoice.operation_id, shipment.operation_id} <= set(state.applied)

@@ -21,7 +21,7 @@ from ordersync.delivery.mapping import MappingProblem, translate
 from ordersync.operations import leases
 from ordersync.orders import lifecycle
 from ordersync.orders.lifecycle import OrderState
-from ordersync.orders.repository import OrderStore
+from ordersync.orders.repository import OrderStore, StaleOrderState
 
 logger = Logger(child=True)
 
@@ -195,4 +195,18 @@ def _keep_state(
     *,
     unconfirmed: bool,
 ) -> None:
-    orders.put(lifecycle.apply(message, state, platform_order, unconfirmed=unconfirmed))
+    """The order's state after the platform applied `message`. Another operation of the same
+    order (an invoice and a shipment sent at once) may have changed it since this run read it;
+    the platform applied both, so this run's change goes onto the order as it now is, rather
+    than failing a delivery that succeeded."""
+    try:
+        orders.put(lifecycle.apply(message, state, platform_order, unconfirmed=unconfirmed))
+    except StaleOrderState:
+        if state is None:
+            raise  # two creations of one order: not a change to apply again
+        orders.change(
+            message,
+            lambda current: lifecycle.apply(
+                message, current, platform_order, unconfirmed=unconfirmed
+            ),
+        )

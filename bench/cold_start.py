@@ -21,6 +21,7 @@ import re
 import statistics
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from packaging.requirements import Requirement
@@ -128,9 +129,12 @@ def function_environment(template: LocalTemplate, logical_id: str) -> dict[str, 
     }
 
 
-def probe(spec: dict[str, Any], environment: dict[str, str]) -> dict[str, Any]:
+def probe(spec: dict[str, Any], environment: dict[str, str], tree: Path = ROOT) -> dict[str, Any]:
+    """One fresh interpreter's figures; `tree`: another checkout (its venv, probe and code), to
+    measure two trees side by side."""
+    python = sys.executable if tree == ROOT else str(tree / ".venv" / "bin" / "python")
     result = subprocess.run(
-        [sys.executable, "-I", str(PROBE), json.dumps(spec)],
+        [python, "-I", str(tree / "bench" / "probe.py"), json.dumps(spec)],
         env=environment,
         capture_output=True,
         text=True,

@@ -10,7 +10,9 @@ from ordersync.console.app import handle
 from ordersync.core.pii import PiiMaskingFormatter
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
-tracer = Tracer(patch_modules=["botocore", "httpx"])
+# botocore only: the console sends no request through httpx (its one other fetch, the user pool's
+# keys once an hour, goes through the standard library), and patching httpx imported it.
+tracer = Tracer(patch_modules=["botocore"])
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -1,7 +1,14 @@
 """The cold-start benchmark's helpers (bench.cold_start): what is deployed, which clients a
-handler creates."""
+handler creates; and its first-request figure (bench.first_request)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
 
 from bench.cold_start import client_factories, clients_used, not_deployed, requirements
+from local.template import ROOT
 
 
 def test_the_deployed_set_keeps_the_layer_and_boto3_and_refuses_dev_tools():
@@ -27,3 +34,24 @@ def test_clients_are_read_from_the_aws_factories_the_imported_modules_call():
         "sqs",
         "stepfunctions",
     ]
+
+
+@pytest.mark.slow  # a local stack and a fresh interpreter per probe (about 20 s)
+def test_the_first_request_figure_times_an_answer_that_did_its_work(tmp_path):
+    """Import time alone would count a lazy import as a saving: `bench.first_request` adds the
+    first invocation, so the console's figures must come from real answers (a signed-in page,
+    an order page's 404), not from a redirect to the sign-in page."""
+    output = tmp_path / "first.json"
+    command = ["-m", "bench.first_request", "--runs", "1", "--only", "ConsoleFunction"]
+    subprocess.run(
+        [sys.executable, *command, "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    figures = json.loads(output.read_text())["functions"]
+    assert figures["ConsoleFunction"]["answer"] == {"statusCode": 200}
+    assert figures["ConsoleFunction, an order page"]["answer"] == {"statusCode": 404}
+    for found in figures.values():
+        assert 0 < found["import_ms"] < found["import_and_first_request_ms"]

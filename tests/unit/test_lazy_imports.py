@@ -1,11 +1,12 @@
 """What only some integrations need is not imported at cold start (make bench measures it)."""
 
+import json
 import subprocess
 import sys
 
 import pytest
 
-from local.template import ROOT
+from local.template import ROOT, LocalTemplate
 
 PROBE = """
 import sys
@@ -45,3 +46,44 @@ def test_the_mail_senders_load_jinja2_with_their_first_email_not_at_import():
     """The notifier's stream records mostly send nothing now (a digest later, or nothing to
     tell), and most of the report's quarter-hours have no report due."""
     assert _fresh(MAIL_PROBE) == "False"
+
+
+CONSOLE_PROBE = """
+import json, sys
+sys.path[:0] = ["functions/console", "layers/common"]
+import app
+print(json.dumps(sorted(set(sys.modules) & set(json.loads(sys.argv[1])))))
+"""
+
+
+@pytest.mark.slow
+def test_the_console_imports_neither_httpx_nor_the_action_machinery_at_cold_start():
+    """Its Tracer patches botocore only (the console sends nothing through httpx), and the
+    actions (bulk jobs, resend bodies) come with the first order page or action, not with a
+    first page that is a list."""
+    from bench.cold_start import function_environment
+
+    environment = function_environment(LocalTemplate.load(), "ConsoleFunction")
+    unwanted = ["httpx", "ordersync.console.acting", "ordersync.actions.jobs"]
+    result = subprocess.run(
+        [sys.executable, "-c", CONSOLE_PROBE, json.dumps(unwanted)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.slow
+def test_the_x_ray_sdk_and_its_patches_import_no_asyncio():
+    """wrapt 2 imported asyncio (about 10 ms of every traced cold start): pyproject holds it
+    below 2. (The HTTP functions still import asyncio: powertools' event handler package
+    imports its AppSync resolver, which does.)"""
+    probe = (
+        "import sys, aws_xray_sdk.core, aws_xray_sdk.ext.botocore.patch, "
+        "aws_xray_sdk.ext.httpx.patch; print('asyncio' in sys.modules)"
+    )
+    assert _fresh(probe) == "False"

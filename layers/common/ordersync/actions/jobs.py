@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from ordersync.actions.actors import authorize
 from ordersync.actions.bulk import act_on_all, tally
-from ordersync.actions.models import Action, ActionRefused
+from ordersync.actions.models import Action, ActionRefused, UnknownJob
 from ordersync.actions.settings import action_settings
 from ordersync.alerts.listing import list_alerts
 from ordersync.alerts.query import AlertQuery
@@ -39,10 +39,6 @@ RESERVE_SECONDS = 60
 NOT_FILTERS = ("cursor", "limit", "columns")
 
 JobStatus = Literal["running", "finished", "stopped"]
-
-
-class UnknownJob(LookupError):
-    """No bulk job of this merchant has this id (404)."""
 
 
 class BulkJob(Record):

@@ -45,6 +45,11 @@ class InvalidPayload(ValueError):
         self.problems = problems
 
 
+class UnknownJob(LookupError):
+    """No bulk job of this merchant has this id (404). Here, not in `actions.jobs`, so that the
+    resolvers that map it to a 404 need not import the job machinery to do so."""
+
+
 class Done(Record):
     """An action that took effect: the alert and its operation as they are now."""
 

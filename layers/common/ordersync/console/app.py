@@ -8,8 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
-from ordersync.actions.jobs import UnknownJob
-from ordersync.actions.models import ActionRefused, InvalidPayload
+from ordersync.actions.models import ActionRefused, InvalidPayload, UnknownJob
 from ordersync.alerts.ids import UnknownAlert
 from ordersync.console import (
     routes_auth,

@@ -115,6 +115,10 @@ def test_a_dispatch_that_finds_every_place_held_waits_without_a_run(
     name = dispatch.dispatch(record)
     assert runs == [name]
     assert inflight.holding("m1", erp) == 1  # held by the run, which the dispatcher left
+    # A twin of the execution (Step Functions ran it twice) leaves its original's place held.
+    twin = {"notRun": "held", "twin": True}
+    record_outcome(WorkflowInput(message=message, execution_name=name, delivery=twin))
+    assert inflight.holding("m1", erp) == 1
     # The workflow's last task gives it back, however the run ended.
     ended = WorkflowInput(message=message, execution_name=name, delivery={"notRun": "held"})
     assert record_outcome(ended).disposition == "not_run"

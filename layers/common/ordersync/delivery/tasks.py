@@ -48,6 +48,7 @@ def not_run(taken: leases.Taken) -> dict[str, Any]:
         "notRun": taken.lease.value,
         "skippedAt": taken.skipped_at,
         "deadLettered": taken.dead_lettered,
+        "twin": taken.twin,
     }
 
 

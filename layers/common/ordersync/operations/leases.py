@@ -59,6 +59,9 @@ class Taken:
     attempt: int = 0  # TAKEN only: the number of the run's first delivery attempt
     skipped_at: str | None = None  # STALE only: when the operation was skipped
     dead_lettered: bool = False  # STALE only: its dead-letter copy was sent
+    # HELD only: by this very holder, so this is a twin of the execution that holds it (Step
+    # Functions ran it twice); the run's place in flight is the original's too.
+    twin: bool = False
 
 
 def acquire(
@@ -110,7 +113,7 @@ def acquire(
         return Taken(
             Lease.STALE, skipped_at=skipped_at, dead_lettered=old.get("dlqSent") == skipped_at
         )
-    return Taken(Lease.HELD)
+    return Taken(Lease.HELD, twin=old.get("leaseHolder") == holder)
 
 
 def _held(old: dict[str, Any], moment: datetime) -> bool:

@@ -109,8 +109,10 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
     message = event.message
     holder = leases.holder_of(event.execution_name) if event.execution_name else None
     integration = config_store().integration(message.merchant_id, message.integration_id)
-    if holder is not None and integration is not None and integration.max_in_flight:
-        # The platform's part is over: the place the dispatcher took goes back first.
+    twin = bool(event.delivery and event.delivery.get("twin"))
+    if holder is not None and integration is not None and integration.max_in_flight and not twin:
+        # The platform's part is over: the place the dispatcher took goes back first (a twin's
+        # is its original's, still running).
         inflight.release(message.merchant_id, message.integration_id, holder)
     if event.delivery is not None and "notRun" in event.delivery:
         return settle.not_run(message, event.delivery)

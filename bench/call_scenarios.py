@@ -12,6 +12,7 @@ import httpx
 from bench.calls_driver import Driver
 from local.platform import DEMO_VERIFICATION_SECRET
 from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, USER_PASSWORD
+from ordersync.operations.records import message_from_item
 from tools.soak import ORDER
 
 
@@ -94,6 +95,20 @@ def budget_spent(run: Driver) -> None:
     order = f"IAM-{run.tag}-R"
     run.fault(kind="status", status=500, path="/orders", orderId=platform_id(order), times=100)
     run.until(run.send(order, "create"), "skipped")
+
+
+def early_copy(run: Driver) -> None:
+    """A retry due beyond SQS's longest delay (15 minutes) arrives before it is due: the
+    dispatcher hides it until then (its visibility); its run then finds the order synced."""
+    order = f"IAM-{run.tag}-E"
+    created = run.until(run.send(order, "create"), "synced")
+    due = datetime.now(UTC) + timedelta(seconds=2)
+    early = message_from_item(run.item(created)).model_copy(update={"not_before": due})
+    run.sqs.send_message(
+        QueueUrl=run.stack.resources["OperationsQueue"],
+        MessageBody=early.model_dump_json(by_alias=True),
+    )
+    run.wait("the early copy to run", run.idle)
 
 
 def repeats(run: Driver, order: str) -> None:

@@ -20,6 +20,7 @@ One run that reaches every function and every kind of call its code makes, in a 
   (`bench.action_scenarios`);
 - a merchant viewer's exports: two small enough to be the answer, one run as a job by the
   export function, its presigned link downloaded;
+- a retry's fresh message arriving before it is due (hidden until then, then nothing to run);
 - a sweep over one overdue operation of each kind (queued, unverified, retry whose message is
   gone), which flags, alerts and requeues, with a user opted in to order-sync notifications
   (the notifier sends Unsynced Order emails; their digest lists the unsynced orders);
@@ -68,6 +69,7 @@ def run(driver: Driver) -> dict[str, Any]:
         for future in [pool.submit(scenario, driver) for scenario in concurrent]:
             future.result()
     scenarios.repeats(driver, scenarios.lifecycle_order(driver))
+    scenarios.early_copy(driver)
     scenarios.merchant_lists(driver, scenarios.lifecycle_order(driver))
     scenarios.merchant_exports(driver)  # after the others: it exports their alerts
     email_scenarios.opt_in(driver)

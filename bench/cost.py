@@ -17,7 +17,7 @@ per order at any volume; each table and index's minimum of one unit only matters
 
 Locally the simulated platform answers at once, so durations measured here leave out the time a
 real platform takes: `platform_latency_ms` per platform request is added to the function that
-makes it, to the dispatcher that waits for the whole workflow, and to the Express run.
+makes it and to the Express run (the dispatcher starts the run and does not wait for it).
 
 An order is a mix of runs (ASSUMPTIONS): most go through on the first attempt; a share needs a
 Step Functions retry, a smaller share fails a whole run and runs again after its backoff.
@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 PRICES = Path(__file__).with_name("prices.json")
-DISPATCHER = "DispatcherFunction"
 LINE_ITEMS = (
     "api_gateway",
     "lambda_requests",
@@ -109,23 +108,15 @@ def gb_seconds_by_function(
     profile: dict[str, Any],
     memory_mb: dict[str, int],
     assumptions: Assumptions = ASSUMPTIONS,
-    standard: bool = False,
 ) -> dict[str, float]:
     """Lambda GB-seconds per operation, by function: measured time, plus the platform's
-    latency for each call a function makes; the dispatcher also waits for the whole workflow
-    (Express, run synchronously), which a Standard workflow's dispatcher does not."""
+    latency for each call a function makes. (The dispatcher starts each run and does not wait
+    for it, Express or Standard: its measured time is its own.)"""
     latency = assumptions.platform_latency_ms
     calls: dict[str, float] = profile.get("platform_calls", {})
-    waited_ms = sum(calls.values()) * latency
-    execution_ms = list(profile["execution_ms"]) or [0.0]
-    workflow_ms = float(profile["express_executions"]) * sum(execution_ms) / len(execution_ms)
     found = {}
     for function, count in profile["lambda_invocations"].items():
         busy_ms = profile["lambda_ms"].get(function, 0.0) * count + calls.get(function, 0) * latency
-        if function == DISPATCHER:
-            busy_ms += waited_ms
-            if standard:  # StartExecution returns at once: nothing to wait for
-                busy_ms = max(0.0, busy_ms - workflow_ms - waited_ms)
         found[function] = memory_mb.get(function, 128) / 1024 * busy_ms / 1000
     return found
 
@@ -158,13 +149,13 @@ def operation_cost(
     platform_log_bytes: dict[str, int] | None = None,
 ) -> dict[str, float]:
     """USD per operation, by line item, for one scenario's per-operation profile. With
-    `standard`, the workflow is a Standard one: billed per transition, and not waited for. With
+    `standard`, the workflow is a Standard one: billed per transition. With
     `provisioned`, DynamoDB is on provisioned capacity with auto scaling at a steady load.
     `platform_log_bytes`: Lambda's own log bytes per invocation, by function
     (`platform_log_bytes_by_function`); None: `lambda_platform_log_bytes` for every one."""
     invocations: dict[str, float] = profile["lambda_invocations"]
     executions = float(profile["express_executions"])
-    gb_seconds = sum(gb_seconds_by_function(profile, memory_mb, assumptions, standard).values())
+    gb_seconds = sum(gb_seconds_by_function(profile, memory_mb, assumptions).values())
     if standard:
         step_functions = profile["transitions"] * _price(prices, "standard_transition")
     else:

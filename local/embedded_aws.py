@@ -1,5 +1,7 @@
 """moto's server in this process, taught the two things the local stack needs from it:
-Lambda invokes run the project's handlers, and StartSyncExecution exists."""
+Lambda invokes run the project's handlers, and StartSyncExecution exists. (StartExecution runs
+an Express machine's execution in a thread of its own, as moto does for any machine; the stack
+forgets finished executions after either.)"""
 
 import functools
 import json
@@ -86,6 +88,23 @@ def _start_sync_execution(self: StepFunctionResponse) -> ActionResult:
             result[optional] = described[optional]
     _clean_up_after_executions(execution.state_machine_arn, self.stepfunction_backend)
     return ActionResult(result)
+
+
+def _forget_after_start_execution() -> None:
+    """moto's StartExecution returns once its execution's thread is started; the executions it
+    keeps are trimmed as after StartSyncExecution."""
+    original = StepFunctionResponse.start_execution
+    if getattr(original, "forgets", False):
+        return  # a second stack in this process
+
+    @functools.wraps(original)
+    def start_execution(self: StepFunctionResponse) -> Any:
+        started = original(self)
+        _clean_up_after_executions(self._get_param("stateMachineArn"), self.stepfunction_backend)
+        return started
+
+    start_execution.forgets = True  # type: ignore[attr-defined]
+    StepFunctionResponse.start_execution = start_execution  # type: ignore[method-assign]
 
 
 def _finished(execution: Any) -> threading.Event:
@@ -259,6 +278,7 @@ def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
     default_user_config["lambda"]["use_docker"] = False
     LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
     StepFunctionResponse.start_sync_execution = _start_sync_execution  # type: ignore[attr-defined]
+    _forget_after_start_execution()
     _signal_when_ended()
     _parse_each_definition_once()
     moto_speedups.apply()

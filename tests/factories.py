@@ -64,6 +64,18 @@ def delivery_summary(
     }
 
 
+def task_event(
+    message: OperationMessage, retry_count: int = 0, execution: str | None = None
+) -> dict[str, Any]:
+    """A delivery task's input as the workflow gives it: the message, the execution's name (the
+    run lease's holder is drawn from it) and `$$.State.RetryCount`."""
+    return {
+        "message": message.model_dump(mode="json", by_alias=True),
+        "executionName": execution or f"{message.operation_id}-0123456789ab",
+        "retryCount": retry_count,
+    }
+
+
 def caught(error: Exception) -> dict[str, str]:
     """What the state machine's Catch puts in $.failure for a Lambda error."""
     return {

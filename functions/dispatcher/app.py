@@ -1,4 +1,5 @@
-"""SQS operations queue to the order-operation workflow, reporting partial batch failures."""
+"""SQS operations queue to the order-operation workflow (started, not waited for), reporting
+partial batch failures for the messages whose run could not start."""
 
 from typing import Any
 
@@ -17,16 +18,16 @@ from ordersync.operations.dispatch import RetryLater, dispatch
 logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics()
-# Every record sets its own visibility backoff, so even an all-failed batch is answered per record.
+# Every record not started sets its own visibility, so even an all-failed batch is answered per
+# record.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def _record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
     try:
-        # Each run starts only if the longest workflow still fits in what is left of this
-        # invocation; the rest of the batch goes back unstarted, as partial failures.
-        result = dispatch(record, lambda_context.get_remaining_time_in_millis)
-        return result.status.value if result else "already finished"
+        # A run starts only with time left to start it; the rest of the batch goes back
+        # unstarted, as partial failures.
+        return dispatch(record, lambda_context.get_remaining_time_in_millis) or "sent afresh"
     except RetryLater:
         raise
     except Exception:

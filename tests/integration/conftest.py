@@ -21,6 +21,7 @@ from ordersync.core.models import OperationMessage
 from ordersync.operations.records import OperationStore
 from tests.factories import operation_message
 from tests.integration.notifications_support import mail  # noqa: F401 (a fixture, shared)
+from tests.integration.workflow_support import inline_workflow  # noqa: F401 (a fixture, shared)
 
 REGION = "us-east-1"
 ENVIRONMENT = {

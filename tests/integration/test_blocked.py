@@ -3,20 +3,16 @@ order the platform does not have yet is blocked under the order's key, spending 
 runs once the order's creation syncs; a rejected creation keeps its follow-ups waiting and lists
 them on its alert; an ignored order closes them."""
 
-import json
-
 import pytest
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 from ordersync.alerts.repository import AlertStore
-from ordersync.catalog.errors import TransientDeliveryError
 from ordersync.core.models import OperationMessage
 from ordersync.delivery.service import deliver
 from ordersync.operations import blocking, dispatch
-from ordersync.operations.models import OperationStatus, WorkflowInput
-from ordersync.operations.outcomes import record_outcome
+from ordersync.operations.models import OperationStatus
 from ordersync.operations.records import OperationStore
 from tests.factories import operation_message, unique
 
@@ -29,23 +25,12 @@ def handler_logger():
     return Logger()
 
 
-def run_in_process(workflow_input: WorkflowInput):
-    """The workflow's happy and caught paths without Step Functions: deliver, then record."""
-    try:
-        event = workflow_input.model_copy(update={"delivery": deliver(workflow_input.message)})
-    except TransientDeliveryError as error:
-        cause = json.dumps({"errorMessage": str(error)})
-        failure = {"Error": type(error).__name__, "Cause": cause}
-        event = workflow_input.model_copy(update={"failure": failure})
-    return record_outcome(event)
-
-
 @pytest.fixture
-def order(stack, platform, order_request, monkeypatch):
+def order(stack, platform, order_request, inline_workflow):
     """A new order of the demo channel: its create and its invoice, both recorded as the API
-    records them (not queued yet)."""
+    records them (not queued yet). Each run the dispatcher starts runs at once, in process."""
     seed_demo(f"http://127.0.0.1:{platform.server_port}")
-    monkeypatch.setattr(dispatch, "run_workflow", run_in_process)
+    stack.recorded = inline_workflow
     order_id = unique("BLK-")
     names = {
         "merchant_id": DEMO_MERCHANT,
@@ -70,13 +55,14 @@ def run(stack, message: OperationMessage):
 
 
 def run_next(stack):
-    """Dispatch the next message; acknowledged (deleted) unless it is to run again."""
+    """Dispatch the next message (acknowledged: deleted, as once its run has started); what its
+    run recorded."""
     record = next_record(stack)
-    result = dispatch.dispatch(record)
+    started = dispatch.dispatch(record)
     stack.sqs.delete_message(
         QueueUrl=stack.resources["OperationsQueue"], ReceiptHandle=record.receipt_handle
     )
-    return result
+    return stack.recorded[-1] if started else None
 
 
 def next_record(stack) -> SQSRecord:
@@ -163,7 +149,7 @@ def test_an_order_that_is_ignored_closes_what_it_blocked(stack, order):
 
 def test_a_follow_up_blocked_as_its_order_was_created_releases_itself(stack, order, monkeypatch):
     """The order's creation synced between the follow-up's look and its record: the creation's
-    release found nothing, so the dispatcher that recorded the block looks again."""
+    release found nothing, so the run that recorded the block looks again."""
     create, invoice = order
     run(stack, create)
     real = deliver
@@ -172,7 +158,9 @@ def test_a_follow_up_blocked_as_its_order_was_created_releases_itself(stack, ord
         summary = real(message.model_copy(update={"order_id": unique("GONE-")}))
         return summary
 
-    monkeypatch.setattr("tests.integration.test_blocked.deliver", looked_before_the_order_existed)
+    monkeypatch.setattr(
+        "tests.integration.workflow_support.deliver", looked_before_the_order_existed
+    )
 
     result = run(stack, invoice)
 

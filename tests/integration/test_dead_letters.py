@@ -1,8 +1,10 @@
-"""One dead-letter copy per skip (on moto): a stale copy of a skipped operation's message (one a
-timed-out batch gave back after the run that skipped it had finished) neither runs it again nor
-puts a second message in the dead-letter queue; only the copy a redrive brings back runs it.
+"""One dead-letter copy per skip (on moto): a stale copy of a skipped operation's message (a
+duplicate delivery, or a copy the sweeper sent, after the run that skipped it had finished)
+neither runs it again nor puts a second message in the dead-letter queue; only the copy a
+redrive brings back runs it.
 This was the soak's off-by-one: 977 messages in the DLQ for 976 waiting operations."""
 
+import contextlib
 import json
 from datetime import UTC, datetime
 
@@ -11,8 +13,11 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from ordersync.core import aws
-from ordersync.operations import dispatch
-from ordersync.operations.models import OperationStatus, RecordedOutcome
+from ordersync.delivery.tasks import not_run, take_run
+from ordersync.operations import dispatch, leases, settle
+from ordersync.operations.leases import Lease
+from ordersync.operations.models import OperationStatus, RecordedOutcome, WorkflowInput
+from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
 from tests.factories import operation_message
 
@@ -24,40 +29,42 @@ def handler_logger():
 
 @pytest.fixture
 def runs(stack, order_request, monkeypatch):
-    """Every run of the workflow, which skips the operation on its first run and syncs it on
-    any later one."""
+    """Every run of the workflow, started by the dispatcher and run at once in process: it skips
+    the operation on its first run and syncs it on any later one. A run whose last task fails
+    (the workflow ends OutcomeNotRecorded) does not fail the dispatcher, which has moved on."""
     started: list[int] = []
 
-    def run_workflow(workflow_input):
-        started.append(workflow_input.run)
-        message = workflow_input.message
-        if len(started) == 1:
-            moment = datetime.now(UTC)
-            OperationStore().record(
-                message.operation_id,
-                status=OperationStatus.SKIPPED,
-                attempts=1,
-                outcome=None,
-                where="retry budget spent",
-                restart_runs=True,
-                skipped_at=moment,
-            )
-            return RecordedOutcome(
-                disposition="dead_letter",
-                status=OperationStatus.SKIPPED,
-                code="Platform Unavailable",
-                skipped_at=moment,
-            )
+    def start(message, name):
+        holder = leases.holder_of(name)
+        taken = take_run(message, holder, {"retryCount": 0})
+        if taken.lease is not Lease.TAKEN:
+            not_ran = {"delivery": not_run(taken)}
+            record_outcome(WorkflowInput(message=message, execution_name=name, **not_ran))
+            return
+        started.append(taken.run)
+        first = len(started) == 1
+        moment = datetime.now(UTC)
         OperationStore().record(
             message.operation_id,
-            status=OperationStatus.SYNCED,
-            attempts=2,
+            status=OperationStatus.SKIPPED if first else OperationStatus.SYNCED,
+            attempts=taken.attempt,
             outcome=None,
-            where="synced",
+            where="retry budget spent" if first else "synced",
+            restart_runs=first,
+            skipped_at=moment if first else None,
+            end_run=True,
+            holder=holder,
         )
-        return RecordedOutcome(disposition="done", status=OperationStatus.SYNCED, code="x")
+        recorded = RecordedOutcome(
+            disposition="dead_letter" if first else "done",
+            status=OperationStatus.SKIPPED if first else OperationStatus.SYNCED,
+            code="Platform Unavailable",
+            skipped_at=moment if first else None,
+        )
+        with contextlib.suppress(RuntimeError):
+            settle.after_run(message, recorded)
 
-    monkeypatch.setattr(dispatch, "run_workflow", run_workflow)
+    monkeypatch.setattr(dispatch, "start_workflow", start)
     return started
 
 
@@ -91,15 +98,17 @@ def test_a_stale_copy_of_a_skipped_operation_neither_runs_nor_doubles_the_dlq(
         )
     first, stale = receive(stack)
 
-    assert dispatch.dispatch(first).status is OperationStatus.SKIPPED
-    assert dispatch.dispatch(stale) is None
+    dispatch.dispatch(first)
+    dispatch.dispatch(stale)
 
     assert runs == [1]
+    assert OperationStore().get(message.operation_id).status is OperationStatus.SKIPPED
     [dead_letter] = receive(stack, "OperationsDeadLetterQueue")
     assert json.loads(dead_letter.body)["deadLetterOf"] is not None
     # The redrive brings that copy back; it, and only it, runs the operation again.
-    assert dispatch.dispatch(dead_letter).status is OperationStatus.SYNCED
+    dispatch.dispatch(dead_letter)
     assert runs == [1, 1]
+    assert OperationStore().get(message.operation_id).status is OperationStatus.SYNCED
 
 
 def test_a_dead_letter_copy_whose_send_failed_is_sent_by_the_next_copy(
@@ -122,9 +131,9 @@ def test_a_dead_letter_copy_whose_send_failed_is_sent_by_the_next_copy(
 
     monkeypatch.setattr(sqs, "send_message", failing_once)
 
-    with pytest.raises(RuntimeError):
-        dispatch.dispatch(first)
-    assert dispatch.dispatch(again) is None
+    dispatch.dispatch(first)  # its run skipped it; its dead-letter send failed
+    assert receive(stack, "OperationsDeadLetterQueue") == []
+    dispatch.dispatch(again)
 
     assert runs == [1]
     assert len(receive(stack, "OperationsDeadLetterQueue")) == 1

@@ -1,5 +1,6 @@
-"""A dispatcher short of time starts no run it cannot finish: the rest of its batch goes back
-unstarted (partial batch failures), visible again at once, with no run counted against it."""
+"""A dispatcher short of time starts no run it has no time to start: the rest of its batch goes
+back unstarted (partial batch failures), visible again at once, with no run counted against it;
+one of its own AWS calls failing brings the message back after a short backoff."""
 
 import sys
 
@@ -11,8 +12,7 @@ from botocore.exceptions import ClientError
 from local.lambdas import LambdaContext, _load
 from local.template import LocalTemplate
 from ordersync.core import aws
-from ordersync.operations import dispatch, leases
-from ordersync.operations.models import OperationStatus, RecordedOutcome
+from ordersync.operations import dispatch
 
 
 class RunningOut(LambdaContext):
@@ -23,7 +23,7 @@ class RunningOut(LambdaContext):
         self.runs = runs
 
     def get_remaining_time_in_millis(self) -> int:
-        return 120_000 if not self.runs else dispatch.start_budget_ms() - 1
+        return 120_000 if not self.runs else dispatch.START_BUDGET_MS - 1
 
 
 @pytest.fixture(autouse=True)
@@ -61,12 +61,9 @@ def test_a_batch_that_would_outlive_its_function_gives_the_rest_back_unstarted(
     stack, accepted, order_request, handler, monkeypatch
 ):
     runs: list[str] = []
-
-    def run_workflow(workflow_input):
-        runs.append(workflow_input.message.operation_id)
-        return RecordedOutcome(disposition="done", status=OperationStatus.SYNCED, code="x")
-
-    monkeypatch.setattr(dispatch, "run_workflow", run_workflow)
+    monkeypatch.setattr(
+        dispatch, "start_workflow", lambda message, name: runs.append(message.operation_id)
+    )
     messages = [accepted(order_request) for _ in range(3)]
     for message in messages:
         stack.sqs.send_message(
@@ -95,11 +92,9 @@ def test_a_failed_aws_call_of_its_own_brings_the_message_back_soon(
     """Not after the queue's whole visibility timeout (12 minutes): after a short backoff."""
 
     def throttled(*args, **kwargs):
-        raise ClientError(
-            {"Error": {"Code": "ProvisionedThroughputExceededException"}}, "UpdateItem"
-        )
+        raise ClientError({"Error": {"Code": "ThrottlingException"}}, "StartExecution")
 
-    monkeypatch.setattr(leases, "acquire", throttled)
+    monkeypatch.setattr(dispatch, "start_workflow", throttled)
     delays: list[int] = []
     sqs = aws.sqs()
     postpone = sqs.change_message_visibility

@@ -1,18 +1,26 @@
-"""The dispatcher handler on moto's SQS: partial batch failures and the growing backoff."""
+"""The dispatcher handler on moto's SQS and the workflow's last task: partial batch failures for
+runs that could not start, the growing backoff of a run's next one, the dead-letter copy, and a
+copy that runs nothing."""
 
 import json
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from botocore.exceptions import ClientError
 
 from local.lambdas import LambdaContext, load_handler
 from local.template import LocalTemplate
-from ordersync.core import aws
+from ordersync.catalog.errors import PlatformRateLimitedError, PlatformUnavailableError
 from ordersync.core.models import OperationMessage
-from ordersync.operations import dispatch
-from ordersync.operations.models import OperationStatus, RecordedOutcome
+from ordersync.delivery.tasks import not_run, take_run
+from ordersync.operations import dispatch, leases
+from ordersync.operations.leases import Lease
+from ordersync.operations.models import OperationStatus, WorkflowInput
+from ordersync.operations.outcomes import record_outcome
 from ordersync.operations.records import OperationStore
+from tests.factories import caught
+from tests.factories import delivery_summary as summary
 
 
 @pytest.fixture
@@ -57,20 +65,30 @@ def receive(stack):
     }
 
 
-def test_one_failing_record_does_not_fail_its_batch(stack, queued, handler, monkeypatch):
-    runs = []
+def _context():
+    return LambdaContext(function_name="dispatcher", timeout_seconds=120)
 
-    def run_workflow(workflow_input):
-        runs.append(workflow_input.message.order_id)
-        disposition = "retry" if workflow_input.message.order_id == "B" else "done"
-        return RecordedOutcome(
-            disposition=disposition,
-            status=OperationStatus.SYNCED,
-            code="x",
-            retry_after_seconds=None,
-        )
 
-    monkeypatch.setattr(dispatch, "run_workflow", run_workflow)
+def _fresh_messages(stack):
+    """The operations queue's messages, delayed ones too (moto's DelaySeconds is skipped by a
+    receive of VisibilityTimeout 0 only once due: read the queue's counts instead)."""
+    return int(
+        stack.sqs.get_queue_attributes(
+            QueueUrl=stack.resources["OperationsQueue"],
+            AttributeNames=["ApproximateNumberOfMessagesDelayed"],
+        )["Attributes"]["ApproximateNumberOfMessagesDelayed"]
+    )
+
+
+def test_one_record_that_cannot_start_does_not_fail_its_batch(stack, queued, handler, monkeypatch):
+    started = []
+
+    def start_workflow(message, name):
+        if message.order_id == "B":
+            raise ClientError({"Error": {"Code": "ThrottlingException"}}, "StartExecution")
+        started.append(message.order_id)
+
+    monkeypatch.setattr(dispatch, "start_workflow", start_workflow)
     for order_id in ("A", "B", "C"):
         queued(order_id)
     stack.sqs.send_message(QueueUrl=stack.resources["OperationsQueue"], MessageBody="{not json")
@@ -80,134 +98,74 @@ def test_one_failing_record_does_not_fail_its_batch(stack, queued, handler, monk
         for r in event["Records"]
     }
 
-    result = handler(event, LambdaContext(function_name="dispatcher", timeout_seconds=120))
+    result = handler(event, _context())
 
     failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
     assert failed == {by_order["B"], by_order["poison"]}
-    assert sorted(runs) == ["A", "B", "C"]  # each run exactly once
+    assert sorted(started) == ["A", "C"]  # each started exactly once, and not waited for
 
 
-def test_a_retry_waits_out_a_growing_backoff(stack, queued, handler, monkeypatch):
-    monkeypatch.setattr(
-        dispatch,
-        "run_workflow",
-        lambda _: RecordedOutcome(
-            disposition="retry", status=OperationStatus.FAILED, code="Platform Unavailable"
-        ),
-    )
-    delays = []
-    sqs = aws.sqs()
-    postpone = sqs.change_message_visibility
-
-    def spy(**request):
-        delays.append(request["VisibilityTimeout"])
-        return postpone(**request)
-
-    monkeypatch.setattr(sqs, "change_message_visibility", spy)
-    queue = stack.resources["OperationsQueue"]
-    queued("A")
-
+def test_each_failed_run_s_next_run_waits_out_a_growing_backoff(stack, queued):
+    message = queued("A")
+    error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
+    waits = []
     for run in (1, 2, 3, 4):
-        event = receive(stack)
-        [record] = event["Records"]
-        assert record["attributes"]["ApproximateReceiveCount"] == str(run)
-        result = handler(event, LambdaContext(function_name="dispatcher", timeout_seconds=120))
-        assert len(result["batchItemFailures"]) == 1
-        # Hidden for the backoff: an immediate receive finds nothing.
-        assert stack.sqs.receive_message(QueueUrl=queue).get("Messages", []) == []
-        # The backoff passes (without the wait): the message is visible again.
-        stack.sqs.change_message_visibility(
-            QueueUrl=queue, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=0
-        )
+        recorded = record_outcome(WorkflowInput(message=message, run=run, failure=caught(error)))
+        assert recorded.disposition == "retry"
+        waits.append(recorded.retry_in_seconds)
 
     # 60 s doubling with full jitter: run n waits between half of 60 * 2^(n-1) and all of it,
     # so each wait is at least as long as the one before and the fourth about eight times the first.
-    assert len(delays) == 4
-    for run, delay in enumerate(delays, start=1):
+    for run, delay in enumerate(waits, start=1):
         ceiling = 60 * 2 ** (run - 1)
-        assert ceiling // 2 - 1 <= delay <= ceiling, (run, delays)
-    assert delays == sorted(delays)
+        assert ceiling // 2 - 1 <= delay <= ceiling, (run, waits)
+    assert waits == sorted(waits)
+    # Each next run is a fresh message, delayed until it is due (the first is still queued).
+    assert _fresh_messages(stack) == 4
 
 
-def test_the_platform_s_retry_after_holds_the_message_back_at_least_that_long(
-    stack, queued, handler, monkeypatch
-):
-    monkeypatch.setattr(
-        dispatch,
-        "run_workflow",
-        lambda _: RecordedOutcome(
-            disposition="retry",
-            status=OperationStatus.FAILED,
-            code="Rate Limited",
-            retry_after_seconds=300,
-        ),
-    )
-    delays = []
-    sqs = aws.sqs()
-    postpone = sqs.change_message_visibility
-    monkeypatch.setattr(
-        sqs,
-        "change_message_visibility",
-        lambda **request: delays.append(request["VisibilityTimeout"]) or postpone(**request),
-    )
-    queued("A")
-    result = handler(receive(stack), LambdaContext(function_name="dispatcher", timeout_seconds=120))
-    assert len(result["batchItemFailures"]) == 1
-    assert delays == [300], "the first run's backoff (30-60 s) is shorter than Retry-After"
-    again = stack.sqs.receive_message(
-        QueueUrl=stack.resources["OperationsQueue"], MaxNumberOfMessages=10
-    )
-    assert again.get("Messages", []) == []
+def test_the_platform_s_retry_after_holds_the_next_run_back_at_least_that_long(stack, queued):
+    message = queued("A")
+    error = PlatformRateLimitedError(summary("Rate Limited", retry_after_seconds=300))
+
+    recorded = record_outcome(WorkflowInput(message=message, run=1, failure=caught(error)))
+
+    assert recorded.retry_in_seconds == 300, "the first run's backoff (30-60 s) is shorter"
 
 
-def test_a_spent_budget_moves_the_message_to_the_dead_letter_queue_and_the_rest_of_the_batch_goes_on(
-    stack, queued, handler, monkeypatch
-):
-    def run_workflow(workflow_input):
-        spent = workflow_input.message.order_id == "POISON"
-        return RecordedOutcome(
-            disposition="dead_letter" if spent else "done",
-            status=OperationStatus.SKIPPED if spent else OperationStatus.SYNCED,
-            code="Platform Unavailable" if spent else "Order Created",
-        )
+def test_a_spent_budget_moves_the_operation_to_the_dead_letter_queue(stack, queued):
+    message = queued("POISON")
+    long_ago = message.model_copy(update={"accepted_at": datetime.now(UTC) - timedelta(days=30)})
+    error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
 
-    monkeypatch.setattr(dispatch, "run_workflow", run_workflow)
-    for order_id in ("A", "POISON", "C"):
-        queued(order_id)
-    result = handler(receive(stack), LambdaContext(function_name="dispatcher", timeout_seconds=120))
-    assert result["batchItemFailures"] == []  # all three are deleted by the event source
+    recorded = record_outcome(WorkflowInput(message=long_ago, run=99, failure=caught(error)))
+
+    assert recorded.disposition == "dead_letter"
     [moved] = stack.sqs.receive_message(QueueUrl=stack.resources["OperationsDeadLetterQueue"])[
         "Messages"
     ]
     assert json.loads(moved["Body"])["orderId"] == "POISON"
+    assert OperationStore().get(message.operation_id).status is OperationStatus.SKIPPED
 
 
-def test_a_second_copy_of_a_message_does_not_run_while_the_first_holds_the_operation(
-    stack, queued, handler, monkeypatch
-):
-    queued("A")
-    event = receive(stack)
-    duplicate = {"Records": [{**event["Records"][0], "receiptHandle": "another-receive"}]}
-    runs = []
+def test_a_second_copy_s_run_delivers_nothing_while_the_first_holds_the_operation(stack, queued):
+    message = queued("A")
+    first = take_run(message, leases.holder_of("first"), {"retryCount": 0})
+    assert first.lease is Lease.TAKEN
+    # SQS hands the same message out again: the dispatcher starts a second execution.
+    second = take_run(message, leases.holder_of("second"), {"retryCount": 0})
+    assert (second.lease, second.twin) == (Lease.HELD, False)
 
-    def run_workflow(workflow_input):
-        runs.append(workflow_input.message.order_id)
-        # While this run holds the lease, SQS hands the same message out again.
-        with pytest.raises(dispatch.RetryLater, match="being run by another delivery"):
-            dispatch.dispatch(SQSRecord(duplicate["Records"][0]))
-        return RecordedOutcome(
-            disposition="done", status=OperationStatus.SYNCED, code="Order Created"
-        )
+    ended = record_outcome(
+        WorkflowInput(message=message, execution_name="second", delivery=not_run(second))
+    )
 
-    monkeypatch.setattr(dispatch, "run_workflow", run_workflow)
-    result = handler(event, LambdaContext(function_name="dispatcher", timeout_seconds=120))
-    assert result["batchItemFailures"] == []
-    assert runs == ["A"], "the second copy must not start a second run"
+    assert ended.not_run == "held"
+    assert _fresh_messages(stack) == 0, "the holder's run sends what follows, not the copy"
+    assert OperationStore().get(message.operation_id).status is OperationStatus.PENDING
 
 
-def test_a_message_for_a_finished_operation_is_acknowledged_without_a_run(
-    stack, queued, handler, monkeypatch
-):
+def test_a_message_for_a_finished_operation_runs_nothing(stack, queued, handler, inline_workflow):
     finished = queued("B")
     OperationStore().record(
         finished.operation_id,
@@ -216,10 +174,9 @@ def test_a_message_for_a_finished_operation_is_acknowledged_without_a_run(
         outcome=None,
         where="synced",
     )
-    runs = []
-    monkeypatch.setattr(dispatch, "run_workflow", lambda workflow_input: runs.append(1))
 
-    result = handler(receive(stack), LambdaContext(function_name="dispatcher", timeout_seconds=120))
+    result = handler(receive(stack), _context())
 
     assert result["batchItemFailures"] == []
-    assert runs == [], "a repeated or redriven copy must not deliver a synced operation again"
+    [ended] = inline_workflow
+    assert ended.not_run == "finished", "a repeated or redriven copy must not deliver again"

@@ -3,6 +3,7 @@ than the limit are ever taken, even by dispatchers racing for the last one; a de
 comes back when its lease expires; and a dispatch that finds every place held waits without a
 run and without spending one."""
 
+import json
 import threading
 import time
 
@@ -12,8 +13,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from ordersync.config.models import Integration
 from ordersync.config.repository import ConfigStore
-from ordersync.operations import dispatch, inflight
-from ordersync.operations.models import OperationStatus, RecordedOutcome
+from ordersync.operations import dispatch, inflight, settle
+from ordersync.operations.models import WorkflowInput
+from ordersync.operations.outcomes import record_outcome
 from tests.factories import unique
 
 
@@ -63,28 +65,27 @@ def test_dispatchers_racing_for_places_take_no_more_than_the_limit(stack):
     assert results.count(True) == inflight.holding("m1", erp)
 
 
-def test_a_dispatch_that_finds_every_place_held_waits_without_a_run(
-    stack, accepted, order_request, monkeypatch
-):
-    erp = unique("erp-")
+@pytest.fixture
+def erp(stack):
+    """An integration of merchant m1 that allows one run in flight."""
+    integration_id = unique("erp-")
     ConfigStore().put_integration(
         Integration(
-            integration_id=erp,
+            integration_id=integration_id,
             merchant_id="m1",
             name="ERP",
             base_url="http://platform.test",
             max_in_flight=1,
         )
     )
+    return integration_id
+
+
+def test_a_dispatch_that_finds_every_place_held_waits_without_a_run(
+    stack, erp, accepted, order_request, monkeypatch
+):
     runs: list[str] = []
-    monkeypatch.setattr(
-        dispatch,
-        "run_workflow",
-        lambda wi: (
-            runs.append(wi.message.operation_id)
-            or RecordedOutcome(disposition="done", status=OperationStatus.SYNCED, code="x")
-        ),
-    )
+    monkeypatch.setattr(dispatch, "start_workflow", lambda message, name: runs.append(name))
     message = accepted(order_request, integration_id=erp)
     stack.sqs.send_message(
         QueueUrl=stack.resources["OperationsQueue"],
@@ -111,6 +112,37 @@ def test_a_dispatch_that_finds_every_place_held_waits_without_a_run(
     assert "runs" not in item  # waiting for a place spends nothing
 
     inflight.release("m1", erp, "another dispatcher")
-    assert dispatch.dispatch(record).status is OperationStatus.SYNCED
-    assert runs == [message.operation_id]
-    assert inflight.holding("m1", erp) == 0  # the run gave its place back
+    name = dispatch.dispatch(record)
+    assert runs == [name]
+    assert inflight.holding("m1", erp) == 1  # held by the run, which the dispatcher left
+    # A twin of the execution (Step Functions ran it twice) leaves its original's place held.
+    twin = {"notRun": "held", "twin": True}
+    record_outcome(WorkflowInput(message=message, execution_name=name, delivery=twin))
+    assert inflight.holding("m1", erp) == 1
+    # The workflow's last task gives it back, however the run ended.
+    ended = WorkflowInput(message=message, execution_name=name, delivery={"notRun": "held"})
+    assert record_outcome(ended).disposition == "not_run"
+    assert inflight.holding("m1", erp) == 0
+
+
+def test_a_message_worn_out_by_waiting_for_a_place_goes_on_as_a_fresh_one(
+    stack, erp, accepted, order_request, monkeypatch
+):
+    monkeypatch.setattr(settle, "MAX_DELAY_SECONDS", 0)  # visible at once, to be read here
+    message = accepted(order_request, integration_id=erp)
+    assert inflight.acquire("m1", erp, "another dispatcher", limit=1, seconds=60)
+    # Received a hundred times: the queue's maxReceiveCount would soon move it behind our back.
+    record = SQSRecord(
+        {
+            "messageId": "m-1",
+            "receiptHandle": "r-1",
+            "body": message.model_dump_json(by_alias=True),
+            "attributes": {"ApproximateReceiveCount": "100"},
+        }
+    )
+
+    assert dispatch.dispatch(record) is None, "this copy is done with"
+
+    [fresh] = stack.sqs.receive_message(QueueUrl=stack.resources["OperationsQueue"])["Messages"]
+    assert json.loads(fresh["Body"])["operationId"] == message.operation_id
+    assert json.loads(fresh["Body"])["notBefore"]

@@ -5,6 +5,7 @@ import json
 import threading
 import time
 
+import boto3
 from moto import mock_aws
 from moto.core.config import default_user_config
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
@@ -72,3 +73,32 @@ def test_a_thread_that_is_starting_is_left_for_the_next_clean_up(monkeypatch) ->
         assert starting in TMP_THREADS
     finally:
         TMP_THREADS.remove(starting)
+
+
+@mock_aws
+def test_start_execution_forgets_finished_executions_as_the_synchronous_start_does(
+    monkeypatch,
+) -> None:
+    """The dispatcher starts each run with StartExecution and does not wait: moto's own
+    StartExecution must let old executions go too, or a soak grows by every run it made."""
+    monkeypatch.setitem(default_user_config["stepfunctions"], "execute_state_machine", True)
+    monkeypatch.setattr(embedded_aws, "FINISHED_EXECUTIONS_KEPT", 2)
+    embedded_aws._forget_after_start_execution()
+    client = boto3.client("stepfunctions", region_name=REGION)
+    arn = client.create_state_machine(
+        name="Workflow",
+        definition=json.dumps(WAIT_FROM_INPUT),
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/workflow",
+        type="EXPRESS",
+    )["stateMachineArn"]
+    backend = stepfunctions_parser_backends[ACCOUNT][REGION]
+    for n in range(6):
+        client.start_execution(stateMachineArn=arn, name=f"quick-{n}", input='{"seconds": 0}')
+        deadline = time.monotonic() + 10
+        while not all(_settled(e) for e in backend.describe_state_machine(arn).executions):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+
+    kept = [e.name for e in backend.describe_state_machine(arn).executions]
+    assert "quick-0" not in kept
+    assert len(kept) <= 3

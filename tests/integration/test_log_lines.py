@@ -13,8 +13,7 @@ import pytest
 from local.lambdas import LambdaContext, load_handler
 from local.template import LocalTemplate
 from ordersync.core.pii import PiiMaskingFormatter
-from ordersync.operations import leases
-from ordersync.operations.models import WorkflowInput
+from tests.factories import task_event
 
 
 @pytest.fixture
@@ -43,10 +42,7 @@ def written(order_create) -> Iterator[io.StringIO]:
 
 
 def _deliver(order_create, message) -> dict:
-    taken = leases.acquire(message.operation_id, "receive-1", 60)
-    workflow = WorkflowInput(message=message, run=taken.run, attempt=taken.attempt)
-    event = {**workflow.model_dump(mode="json", by_alias=True), "retryCount": 0}
-    return order_create(event, LambdaContext("OrderCreateFunction", 40))
+    return order_create(task_event(message), LambdaContext("OrderCreateFunction", 40))
 
 
 def _info(into: io.StringIO) -> list[dict]:

@@ -1,6 +1,6 @@
 """The retry schedule across SQS: runs are counted with the lease (a copy that does not run is
-not charged), a retry that would outlive the queue's retention goes on as a fresh message, and
-a fresh message waits for its due time without a run."""
+not charged), only the run holding the lease records its end, a retry goes on as a fresh delayed
+message, and a fresh message waits for its due time without a run."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -10,7 +10,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from ordersync.core.models import OperationMessage
-from ordersync.operations import dispatch, leases
+from ordersync.delivery.tasks import take_run
+from ordersync.operations import dispatch, leases, settle
 from ordersync.operations.leases import Lease
 from ordersync.operations.models import OperationStatus, RecordedOutcome
 from ordersync.operations.records import OperationStore
@@ -73,12 +74,18 @@ def _messages(stack):
     return [json.loads(m["Body"]) for m in found]
 
 
+def _end_run(holder, status=OperationStatus.FAILED):
+    OperationStore().record(
+        "op-retry", status=status, attempts=1, outcome=None, where="x", end_run=True, holder=holder
+    )
+
+
 def test_each_run_is_counted_once_and_a_held_copy_is_not(stack, order_request):
     _queue(stack, order_request)
 
     first = leases.acquire("op-retry", "receive-1", 60)
     held = leases.acquire("op-retry", "receive-2", 60)
-    leases.release("op-retry", "receive-1")
+    _end_run("receive-1")
     second = leases.acquire("op-retry", "receive-3", 60)
 
     assert (first.lease, first.run) == (Lease.TAKEN, 1)
@@ -86,73 +93,65 @@ def test_each_run_is_counted_once_and_a_held_copy_is_not(stack, order_request):
     assert (second.lease, second.run) == (Lease.TAKEN, 2), "the held copy did not count"
 
 
-def test_the_workflow_is_told_which_run_it_is(stack, order_request, monkeypatch):
+def test_each_execution_s_run_is_counted_by_its_lease(stack, order_request):
     message = _queue(stack, order_request)
     runs = []
-    monkeypatch.setattr(
-        dispatch, "run_workflow", lambda workflow: runs.append(workflow.run) or _retrying(60)
-    )
-    for receive in range(3):  # three receives of one message, as SQS hands it out again
-        record = SQSRecord(
-            {
-                "messageId": "m-1",
-                "receiptHandle": f"receive-{receive}",
-                "body": message.model_dump_json(by_alias=True),
-                "attributes": {"ApproximateReceiveCount": str(receive + 1)},
-            }
-        )
-        with pytest.raises(dispatch.RetryLater):
-            dispatch.dispatch(record)
+    for execution in ("one", "two", "three"):
+        taken = take_run(message, leases.holder_of(execution), {"retryCount": 0})
+        runs.append(taken.run)
+        _end_run(leases.holder_of(execution))
 
     assert runs == [1, 2, 3]
 
 
-def test_a_retry_that_would_outlive_the_queue_goes_on_as_a_fresh_message(
+def test_only_the_run_that_holds_the_lease_records_its_end(stack, order_request):
+    _queue(stack, order_request)
+    leases.acquire("op-retry", "original", 60)
+
+    # A twin of the execution that never took the lease, or one whose lease another took.
+    assert not OperationStore().record(
+        "op-retry",
+        status=OperationStatus.FAILED,
+        attempts=1,
+        outcome=None,
+        where="x",
+        end_run=True,
+        holder="twin",
+    )
+    _end_run("original", OperationStatus.SYNCED)
+    _end_run("original", OperationStatus.SYNCED)  # its own retry, after its write went through
+    assert OperationStore().get("op-retry").status is OperationStatus.SYNCED
+
+
+def test_a_retry_goes_on_as_a_fresh_message_due_after_its_backoff(
     stack, order_request, monkeypatch
 ):
     message = _queue(stack, order_request)
-    monkeypatch.setattr(dispatch, "run_workflow", lambda workflow: _retrying(3600))
-    monkeypatch.setattr(dispatch, "MAX_DELAY_SECONDS", 0)  # visible at once, to be read here
-    # Retention is 4 days: due in an hour, within the 6-hour margin of the limit.
-    sent = int((datetime.now(UTC) - timedelta(days=3.8)).timestamp() * 1000)
+    stack.sqs.purge_queue(QueueUrl=stack.resources["OperationsQueue"])
+    monkeypatch.setattr(settle, "MAX_DELAY_SECONDS", 0)  # visible at once, to be read here
 
-    result = dispatch.dispatch(_receive(stack, SentTimestamp=str(sent)))
+    settle.after_run(message, _retrying(3600))
 
-    assert result is not None, "acknowledged: this copy is done with"
-    assert result.disposition == "retry"
-    [fresh] = _messages(stack)  # the old one is still in flight; this is the new one
+    [fresh] = _messages(stack)
     assert fresh["operationId"] == message.operation_id
     due = datetime.fromisoformat(fresh["notBefore"])
     assert timedelta(minutes=59) < due - datetime.now(UTC) <= timedelta(hours=1)
 
 
-def test_a_retry_received_too_often_goes_on_as_a_fresh_message(stack, order_request, monkeypatch):
-    _queue(stack, order_request)
-    monkeypatch.setattr(dispatch, "run_workflow", lambda workflow: _retrying(60))
-    monkeypatch.setattr(dispatch, "MAX_DELAY_SECONDS", 0)
+def test_a_short_retry_is_delayed_by_sqs_itself(stack, order_request):
+    message = _queue(stack, order_request)
+    stack.sqs.purge_queue(QueueUrl=stack.resources["OperationsQueue"])
 
-    result = dispatch.dispatch(_receive(stack, ApproximateReceiveCount="100"))
+    settle.after_run(message, _retrying(60))
 
-    assert result is not None
-    [fresh] = _messages(stack)
-    assert fresh["notBefore"]
-
-
-def test_a_young_retry_waits_in_its_own_message(stack, order_request, monkeypatch):
-    _queue(stack, order_request)
-    monkeypatch.setattr(dispatch, "run_workflow", lambda workflow: _retrying(3600))
-
-    with pytest.raises(dispatch.RetryLater, match="next run in 3600s"):
-        dispatch.dispatch(_receive(stack))
-
-    assert _messages(stack) == []
+    assert _messages(stack) == [], "delayed: not visible before its minute"
 
 
 def test_a_fresh_message_waits_for_its_due_time_without_a_run(stack, order_request, monkeypatch):
     later = datetime.now(UTC) + timedelta(minutes=45)
     _queue(stack, order_request, not_before=later)
     runs = []
-    monkeypatch.setattr(dispatch, "run_workflow", lambda workflow: runs.append(1))
+    monkeypatch.setattr(dispatch, "start_workflow", lambda message, name: runs.append(name))
 
     with pytest.raises(dispatch.RetryLater, match="not due before"):
         dispatch.dispatch(_receive(stack))

@@ -1,16 +1,19 @@
-"""A run's lease ends in the write that records how the run ended (no write of its own), and the
-dispatcher lets go itself only when the workflow did not say it had."""
+"""A run's lease ends in the write that records how the run ended (no write of its own), made
+only by the execution that holds it; an execution that never took the lease records nothing and
+sends its operation to the queue again, since the dispatcher has deleted the message."""
 
 import sys
 
-import pytest
-
 from local.lambdas import LambdaContext, load_handler
 from local.template import LocalTemplate
-from ordersync.operations import dispatch, leases
+from ordersync.operations import leases
 from ordersync.operations.leases import Lease
-from ordersync.operations.models import OperationStatus, RecordedOutcome, WorkflowInput
+from ordersync.operations.models import OperationStatus, WorkflowInput
 from ordersync.operations.outcomes import record_outcome
+from ordersync.operations.records import OperationStore
+from tests.factories import task_event
+
+EXECUTION = "00000000-0000-0000-0000-0000000000c1-0123456789ab"
 
 
 def _handler(logical_id):
@@ -22,38 +25,38 @@ def test_recording_the_outcome_lets_go_of_the_lease_in_the_same_write(
     stack, demo_create, operation_writes
 ):
     message = demo_create("00000000-0000-0000-0000-0000000000c1")
-    taken = leases.acquire(message.operation_id, "receive-1", 60)
-    workflow = WorkflowInput(message=message, run=taken.run, attempt=taken.attempt)
-    event = {**workflow.model_dump(mode="json", by_alias=True), "retryCount": 0}
+    event = task_event(message, execution=EXECUTION)
     summary = _handler("OrderCreateFunction")(event, LambdaContext("OrderCreateFunction", 40))
     operation_writes.clear()
 
-    recorded = record_outcome(workflow.model_copy(update={"delivery": summary}))
+    workflow = WorkflowInput(message=message, execution_name=EXECUTION, delivery=summary)
+    recorded = record_outcome(workflow)
 
-    assert recorded.lease_released
     assert recorded.status is OperationStatus.SYNCED
-    assert operation_writes == ["UpdateItem"], "the outcome's write only"
+    # The outcome's write only (the Query reads the follow-ups the order's creation releases).
+    assert [name for name in operation_writes if name != "Query"] == ["UpdateItem"]
     item = stack.item("OperationsTable", {"operationId": {"S": message.operation_id}})
     assert "leaseHolder" not in item
     assert "leaseUntil" not in item
+    assert item["lastHolder"]["S"] == leases.holder_of(EXECUTION)
     # Finished: a copy of its message finds nothing to run (not a lease someone holds).
     assert leases.acquire(message.operation_id, "receive-2", 60).lease is Lease.FINISHED
 
 
-@pytest.mark.parametrize(("said", "releases"), [(True, []), (False, ["receive"])])
-def test_the_dispatcher_lets_go_only_when_the_workflow_did_not(
-    stack, accepted, order_request, monkeypatch, said, releases
+def test_an_execution_that_never_took_the_lease_records_nothing_and_queues_it_again(
+    stack, demo_create
 ):
-    message = accepted(order_request)
-    released: list[str] = []
-    monkeypatch.setattr(dispatch, "_release", lambda m, holder, **_: released.append(holder))
-    monkeypatch.setattr(
-        dispatch,
-        "run_workflow",
-        lambda wi: RecordedOutcome(
-            disposition="done", status=OperationStatus.SYNCED, code="x", lease_released=said
-        ),
+    message = demo_create("00000000-0000-0000-0000-0000000000c2")
+    failure = {"Error": "Lambda.ServiceException", "Cause": "{}"}
+
+    recorded = record_outcome(
+        WorkflowInput(message=message, execution_name=EXECUTION, failure=failure)
     )
-    record = type("Record", (), {"receipt_handle": "r", "message_id": "m"})()
-    dispatch._run_once(record, message, "receive")  # type: ignore[arg-type]
-    assert released == releases
+
+    assert (recorded.disposition, recorded.not_run) == ("not_run", "unleased")
+    assert OperationStore().get(message.operation_id).status is OperationStatus.PENDING
+    delayed = stack.sqs.get_queue_attributes(
+        QueueUrl=stack.resources["OperationsQueue"],
+        AttributeNames=["ApproximateNumberOfMessagesDelayed"],
+    )["Attributes"]
+    assert delayed["ApproximateNumberOfMessagesDelayed"] == "1", "sent again, after a backoff"

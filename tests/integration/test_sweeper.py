@@ -76,11 +76,16 @@ def test_an_unconfirmed_operation_raises_an_alert_after_the_verification_window(
     assert sweep(at=later(90)).verification_overdue == 0
 
 
+def lose_messages(stack):
+    stack.sqs.purge_queue(QueueUrl=stack.resources["OperationsQueue"])
+
+
 def test_a_retrying_operation_whose_message_is_gone_is_sent_again(stack, message):
     error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
     result = record_outcome(WorkflowInput(message=message, run=1, failure=caught(error)))
     assert result.disposition == "retry"
     due = result.retry_in_seconds / 60
+    lose_messages(stack)  # the run's fresh message for its next run
 
     # Its message should be back within the backoff plus the grace; not sent again before that.
     assert sweep(at=later(due + 1)).requeued == 0
@@ -99,6 +104,7 @@ def test_a_retrying_operation_whose_message_is_gone_is_sent_again(stack, message
 def test_no_copy_is_sent_while_the_queue_holds_a_message(stack, message, its_message):
     error = PlatformUnavailableError(summary("Platform Unavailable", http_code=503))
     result = record_outcome(WorkflowInput(message=message, run=1, failure=caught(error)))
+    lose_messages(stack)  # the run's fresh message for its next run
     queue = stack.resources["OperationsQueue"]
     stack.sqs.send_message(QueueUrl=queue, MessageBody=message.model_dump_json(by_alias=True))
     if its_message == "in flight":

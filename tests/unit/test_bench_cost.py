@@ -27,23 +27,23 @@ def test_an_operation_costs_its_counts_times_list_prices():
     assert items["logs"] == pytest.approx((600 + 2 * 200) / 1e9 * 0.5)
 
 
-def test_platform_latency_is_paid_by_the_caller_the_waiting_dispatcher_and_express():
+def test_platform_latency_is_paid_by_the_caller_and_express_not_the_dispatcher():
     slow = cost.Assumptions(platform_latency_ms=100, lambda_platform_log_bytes=200)
     fast = cost.operation_cost(scenario(), MEMORY, PRICES, NO_WAIT)
     slowed = cost.operation_cost(scenario(), MEMORY, PRICES, slow)
-    # 200 ms more for the 0.5 GB delivery function, and for the 1 GB dispatcher waiting on it
-    extra = (0.5 * 0.2 + 1 * 0.2) * 1.33334e-5
+    # 200 ms more for the 0.5 GB delivery function; the dispatcher started the run and left
+    extra = 0.5 * 0.2 * 1.33334e-5
     assert slowed["lambda_duration"] - fast["lambda_duration"] == pytest.approx(extra)
     assert slowed["step_functions"] - fast["step_functions"] == pytest.approx(
         0.2 * 0.0625 * 1.66667e-5
     )
 
 
-def test_standard_bills_transitions_and_its_dispatcher_does_not_wait():
+def test_standard_bills_transitions_and_the_same_lambda_time():
     items = cost.operation_cost(scenario(), MEMORY, PRICES, NO_WAIT, standard=True)
+    express = cost.operation_cost(scenario(), MEMORY, PRICES, NO_WAIT)
     assert items["step_functions"] == pytest.approx(6 * 2.5e-5)
-    # the dispatcher keeps its own 20 ms (250 - 230) only
-    assert items["lambda_duration"] == pytest.approx((1 * 0.02 + 0.5 * 0.1) * 1.33334e-5)
+    assert items["lambda_duration"] == pytest.approx(express["lambda_duration"])
 
 
 def test_an_order_mixes_first_time_successes_retries_and_reruns():

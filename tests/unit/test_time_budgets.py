@@ -1,7 +1,6 @@
-"""Each timeout is derived from the one above it: the dispatcher's Lambda holds at least one
-whole workflow (the state machine's TimeoutSeconds, which the dispatcher is told), each delivery
-task's timeout holds its Lambda, and a platform call's timeout is cut to the delivery Lambda's
-time left."""
+"""Each timeout is derived from the one above it: a run's lease outlives one whole workflow (the
+state machine's TimeoutSeconds, which every function is told), each delivery task's timeout
+holds its Lambda, and a platform call's timeout is cut to the delivery Lambda's time left."""
 
 import json
 import time
@@ -16,10 +15,12 @@ from ordersync.config.models import Integration
 from ordersync.core.models import OperationType
 from ordersync.delivery import connector
 from ordersync.delivery.connector import RESERVE_SECONDS, PlatformConnector
-from ordersync.operations.dispatch import AROUND_A_RUN_SECONDS
+from ordersync.operations.leases import AROUND_A_RUN_SECONDS
 from tests.factories import ROOT
 
-RESOURCES = yaml_parse(TEMPLATE.read_text())["Resources"]
+SAM = yaml_parse(TEMPLATE.read_text())
+RESOURCES = SAM["Resources"]
+GLOBALS = SAM["Globals"]["Function"]
 ASL = json.loads((ROOT / "statemachines/order_operation.asl.json").read_text())
 ARNS = RESOURCES["OrderOperationStateMachine"]["Properties"]["DefinitionSubstitutions"]
 
@@ -28,13 +29,15 @@ def _function(logical_id):
     return RESOURCES[logical_id]["Properties"]
 
 
-def test_the_dispatcher_knows_the_workflow_s_limit_and_can_hold_one_whole_run():
+def test_every_function_knows_the_workflow_s_limit_and_a_lease_outlives_a_run():
     workflow = ASL["TimeoutSeconds"]
-    dispatcher = _function("DispatcherFunction")
-    told = int(dispatcher["Environment"]["Variables"]["WORKFLOW_TIMEOUT_SECONDS"])
+    told = int(GLOBALS["Environment"]["Variables"]["WORKFLOW_TIMEOUT_SECONDS"])
+    # The lease (leases.lease_seconds: what the functions are told, and what surrounds a run)
+    # outlives the run, so no other run takes it while this one may still record its end.
     assert told == workflow
-    assert dispatcher["Timeout"] >= workflow + AROUND_A_RUN_SECONDS
-    # SQS must not hand a message to a second consumer while the first may still run it.
+    assert AROUND_A_RUN_SECONDS >= 10
+    # SQS must not hand a message to a second consumer while the first may still start it.
+    dispatcher = _function("DispatcherFunction")
     assert RESOURCES["OperationsQueue"]["Properties"]["VisibilityTimeout"] >= dispatcher["Timeout"]
 
 

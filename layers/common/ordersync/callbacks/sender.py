@@ -61,8 +61,8 @@ def post_callback(
     integration = (config or config_store()).integration(
         message.merchant_id, message.integration_id
     )
-    if integration is None or integration.callback_url is None:
-        return None
+    if integration is None or integration.callback_url is None or recorded.status is None:
+        return None  # no callback wanted, or the run ran nothing to tell
     body = json.dumps(
         {
             "operationId": message.operation_id,

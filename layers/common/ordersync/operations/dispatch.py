@@ -1,14 +1,13 @@
-"""From the operations queue to one synchronous run of the order-operation workflow."""
+"""From the operations queue to one asynchronous run of the order-operation workflow: the
+dispatcher starts the run and does not wait for it (the workflow's last task records the outcome
+and sends what follows: operations.settle). The message is done with once its run has started;
+partial batch failures remain for the messages whose run could not start or is not due yet."""
 
-import base64
-import contextlib
-import hashlib
-import json
 import math
 import random
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -17,26 +16,20 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ordersync.config.repository import config_store
 from ordersync.core import aws
 from ordersync.core.clock import now
-from ordersync.core.models import OperationMessage, OperationType
+from ordersync.core.models import OperationMessage
 from ordersync.core.settings import get_settings
-from ordersync.operations import blocking, dead_letters, inflight, leases
+from ordersync.operations import inflight, leases
 from ordersync.operations.backoff import MAX_VISIBILITY_SECONDS, backoff_seconds
-from ordersync.operations.leases import Lease
-from ordersync.operations.models import OperationStatus, RecordedOutcome, WorkflowInput
-from ordersync.orders.repository import OrderStore
+from ordersync.operations.models import WorkflowInput
+from ordersync.operations.settle import send_afresh
 
 logger = Logger(child=True)
 
-# What a dispatcher does around one workflow run (the lease, releasing what the run
-# unblocked, the dead-letter copy, postponing): time it needs beyond the workflow's own limit.
-AROUND_A_RUN_SECONDS = 15
-DUPLICATE_DELAY_SECONDS = 5
+# What a dispatcher must have left of its own time to start a run: reading the integration,
+# taking a place, StartExecution (each a few hundred milliseconds at worst, with retries).
+START_BUDGET_MS = 10_000
 # The longest a message waits for a place under its integration's limit before looking again.
 MAX_PLACE_WAIT_SECONDS = 60
-# An order is on the platform once its creation ends in these.
-ORDER_EXISTS = frozenset({OperationStatus.SYNCED, OperationStatus.PENDING_VERIFICATION})
-# SQS delays a new message by at most 15 minutes.
-MAX_DELAY_SECONDS = 900
 # A message is sent afresh when its next run would come this close to the retention limit, or
 # after this many receives (half the queue's maxReceiveCount in template.yaml).
 RETENTION_MARGIN_SECONDS = 6 * 3600
@@ -44,91 +37,80 @@ FRESH_AFTER_RECEIVES = 100
 
 
 class RetryLater(Exception):
-    """The run ended in a transient failure; SQS redelivers the message after the backoff."""
+    """Not started now; SQS redelivers the message after its visibility timeout."""
 
 
 class NotStarted(RetryLater):
     """Too little of the dispatcher's time was left to start a run: given back unstarted."""
 
 
-def lease_seconds() -> int:
-    """A run lease outlives the run that took it: the workflow's limit and what surrounds it."""
-    return get_settings().workflow_timeout_seconds + AROUND_A_RUN_SECONDS
+def execution_name(message: OperationMessage) -> str:
+    """Unique per start: the run lease's holder is drawn from it (a twin of the execution, which
+    Step Functions may run, shares it and finds the lease held)."""
+    return f"{message.operation_id}-{uuid.uuid4().hex[:12]}"
 
 
-def start_budget_ms() -> int:
-    """The time a dispatcher must have left to start a run: the longest a workflow may take
-    (its state machine's TimeoutSeconds) and what it does around it."""
-    return lease_seconds() * 1000
-
-
-class WorkflowFailed(Exception):
-    """The workflow itself failed (not the platform): SQS redelivers with the queue's timeout."""
-
-
-def run_workflow(workflow_input: WorkflowInput) -> RecordedOutcome:
-    message = workflow_input.message
-    response = aws.stepfunctions().start_sync_execution(
+def start_workflow(message: OperationMessage, name: str) -> None:
+    aws.stepfunctions().start_execution(
         stateMachineArn=get_settings().state_machine_arn,
-        # Unique per run: a redriven message starts again at receive count 1.
-        name=f"{message.operation_id}-{workflow_input.run}-{uuid.uuid4().hex[:8]}",
-        input=workflow_input.model_dump_json(by_alias=True),
+        name=name,
+        input=WorkflowInput(message=message).model_dump_json(by_alias=True, exclude_none=True),
     )
-    if response["status"] != "SUCCEEDED":
-        raise WorkflowFailed(
-            f"{response['status']}: {response.get('error')}: {response.get('cause', '')[:500]}"
-        )
-    return RecordedOutcome.model_validate(json.loads(response["output"]))
 
 
-def dispatch(
-    record: SQSRecord, remaining_ms: Callable[[], int] | None = None
-) -> RecordedOutcome | None:
-    """Run the operation once; None if it had finished already. RetryLater if it runs again.
+def dispatch(record: SQSRecord, remaining_ms: Callable[[], int] | None = None) -> str | None:
+    """Start the operation's run; its execution's name, or None if the message was sent afresh
+    to wait for a place. RetryLater if the message comes back later.
 
-    `remaining_ms`: the dispatcher's time left (its Lambda context). A run is started only if
-    the longest workflow still fits in it; otherwise the message goes back unstarted (NotStarted)
-    and no run is counted, so a batch never outlives its function."""
+    `remaining_ms`: the dispatcher's time left (its Lambda context). A run is started only with
+    time enough to start it; otherwise the message goes back unstarted (NotStarted)."""
     try:
         return _dispatch(record, remaining_ms)
     except (ClientError, BotoCoreError):
-        # One of ordersync's own AWS calls failed (a throttled write, an SQS error): the message
-        # comes back after a short backoff, not after the queue's whole visibility timeout. (A
-        # message that cannot be read keeps that timeout, and its way to the DLQ.)
+        # One of ordersync's own AWS calls failed (a throttled read, StartExecution refused):
+        # the message comes back after a short backoff, not after the queue's whole visibility
+        # timeout. (A message that cannot be read keeps that timeout, and its way to the DLQ.)
         receives = int(record.attributes.raw_event.get("ApproximateReceiveCount") or 1)
-        with contextlib.suppress(ClientError, BotoCoreError):
+        try:
             _postpone(record, backoff_seconds(receives))
+        except (ClientError, BotoCoreError):
+            logger.warning("message not postponed; it comes back after its visibility timeout")
         raise
 
 
-def _dispatch(record: SQSRecord, remaining_ms: Callable[[], int] | None) -> RecordedOutcome | None:
+def _dispatch(record: SQSRecord, remaining_ms: Callable[[], int] | None) -> str | None:
     message = OperationMessage.model_validate_json(record.body)
     logger.append_keys(operation_id=message.operation_id)
-    if remaining_ms is not None and remaining_ms() < start_budget_ms():
-        _postpone(record, 0)  # visible again at once, for an invocation with time to run it
+    if remaining_ms is not None and remaining_ms() < START_BUDGET_MS:
+        _postpone(record, 0)  # visible again at once, for an invocation with time to start it
         raise NotStarted(f"{message.operation_id}: too little time left to start a workflow")
     if message.not_before is not None and message.not_before > now():
         # A retry sent afresh arrives within 15 minutes (SQS's longest delay): not due yet.
         _postpone(record, _seconds_until(message.not_before))
         raise RetryLater(f"{message.operation_id} is not due before {message.not_before}")
-    # SQS delivers at least once: a second copy must not run alongside the first. The holder is
-    # this receive; a duplicate delivery shares the message id but not the receipt handle. 128
-    # bits as base64url (22 characters, not 32 in hex): the operation item holds it while the
-    # run settles, and each byte counts toward keeping that item under one 1 KB write unit.
-    digest = hashlib.sha256(record.receipt_handle.encode()).digest()[:16]
-    holder = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    name = execution_name(message)
     limit = _in_flight_limit(message)
     if limit is None:
-        return _run_once(record, message, holder)
+        start_workflow(message, name)
+        return name
+    # The place is held under the run's holder, so the workflow's last task gives it back (or
+    # it expires with the run's lease, if the run never gets there).
+    holder = leases.holder_of(name)
     if not inflight.acquire(
-        message.merchant_id, message.integration_id, holder, limit=limit, seconds=lease_seconds()
+        message.merchant_id,
+        message.integration_id,
+        holder,
+        limit=limit,
+        seconds=leases.lease_seconds(),
     ):
         _wait_for_a_place(record, message, limit)
         return None  # sent afresh: this copy is done with
     try:
-        return _run_once(record, message, holder)
-    finally:
+        start_workflow(message, name)
+    except BaseException:
         inflight.release(message.merchant_id, message.integration_id, holder)
+        raise
+    return name
 
 
 def _in_flight_limit(message: OperationMessage) -> int | None:
@@ -142,92 +124,10 @@ def _wait_for_a_place(record: SQSRecord, message: OperationMessage, limit: int) 
     receives = int(record.attributes.raw_event.get("ApproximateReceiveCount") or 1)
     delay = math.ceil(random.uniform(1, min(MAX_PLACE_WAIT_SECONDS, 2 ** min(receives, 6))))
     if _worn_out(record, delay):
-        _send_afresh(message, delay)
+        send_afresh(message, delay)
         return
     _postpone(record, delay)
     raise RetryLater(f"{limit} runs of {message.integration_id} in flight; waits {delay}s")
-
-
-def _run_once(record: SQSRecord, message: OperationMessage, holder: str) -> RecordedOutcome | None:
-    taken = leases.acquire(
-        message.operation_id, holder, lease_seconds(), dead_letter_of=message.dead_letter_of
-    )
-    if taken.lease is Lease.FINISHED:
-        # A repeated message (or a copy the sweeper sent) after the operation finished. If it
-        # was its order's creation, whatever it blocked may not have been released yet.
-        logger.info("operation already finished; message acknowledged without a run")
-        if message.operation is OperationType.CREATE:
-            _release_if_created(message)
-        return None
-    if taken.lease is Lease.STALE:
-        if not taken.dead_lettered and taken.skipped_at:
-            dead_letters.send(message, taken.skipped_at)  # the skip's own send had failed
-        logger.info("a copy of a skipped operation; its dead-letter copy carries it")
-        return None
-    if taken.lease is Lease.HELD:
-        _postpone(record, DUPLICATE_DELAY_SECONDS)
-        raise RetryLater(f"{message.operation_id} is being run by another delivery")
-    try:
-        result = run_workflow(WorkflowInput(message=message, run=taken.run, attempt=taken.attempt))
-    except WorkflowFailed:
-        _release(message, holder)
-        # Timed out, or failed before its outcome was recorded: nothing says when to run again.
-        _postpone(record, backoff_seconds(taken.run, None))
-        raise
-    except ClientError:
-        # StartSyncExecution refused: no run started, so the run it counted is given back.
-        _release(message, holder, started=False)
-        raise
-    except BaseException:
-        _release(message, holder)
-        raise
-    if not result.lease_released:
-        _release(message, holder)
-    return _after_run(record, message, taken.run, result)
-
-
-def _release(message: OperationMessage, holder: str, *, started: bool = True) -> None:
-    # A lease not let go expires by itself (a copy of the message waits until then); failing
-    # here would throw away what the run did.
-    try:
-        leases.release(message.operation_id, holder, started=started)
-    except (ClientError, BotoCoreError):
-        logger.warning("run lease not released; it expires by itself", exc_info=True)
-
-
-def _after_run(
-    record: SQSRecord, message: OperationMessage, run: int, result: RecordedOutcome
-) -> RecordedOutcome:
-    if result.disposition == "blocked":
-        # The order may have been created between this run's look and its record: then its
-        # creation's release may have missed this operation.
-        _release_if_created(message)
-        return result
-    if result.disposition == "done":
-        if message.operation is OperationType.CREATE and result.status in ORDER_EXISTS:
-            blocking.release(message)
-        return result
-    if result.disposition == "dead_letter":
-        # Recorded as skipped already; moving it ourselves keeps that record true (SQS's own
-        # maxReceiveCount would move it silently, on a receive we never see).
-        dead_letters.send(message, result.skipped_at or now())
-        if message.operation is OperationType.CREATE:
-            blocking.note_order_skipped(message)
-        return result
-    delay = result.retry_in_seconds or backoff_seconds(run, result.retry_after_seconds)
-    if _worn_out(record, delay):
-        _send_afresh(message, delay)
-        return result  # this message is done with; its fresh copy carries the retry
-    _postpone(record, delay)
-    raise RetryLater(f"{result.code}: next run in {delay}s")
-
-
-def _release_if_created(message: OperationMessage) -> None:
-    state = OrderStore().get(
-        message.merchant_id, message.integration_id, message.channel_id, message.order_id
-    )
-    if state is not None:
-        blocking.release(message)
 
 
 def _seconds_until(moment: datetime) -> int:
@@ -247,17 +147,6 @@ def _worn_out(record: SQSRecord, delay: int) -> bool:
     sent_ms = int(attributes["SentTimestamp"])
     due_ms = (now().timestamp() + delay + RETENTION_MARGIN_SECONDS) * 1000
     return due_ms - sent_ms > get_settings().operations_queue_retention_seconds * 1000
-
-
-def _send_afresh(message: OperationMessage, delay: int) -> None:
-    due = now() + timedelta(seconds=delay)
-    fresh = message.model_copy(update={"not_before": due})
-    aws.sqs().send_message(
-        QueueUrl=get_settings().operations_queue_url,
-        MessageBody=fresh.model_dump_json(by_alias=True),
-        DelaySeconds=min(MAX_DELAY_SECONDS, delay),
-    )
-    logger.info("retry sent as a fresh message", extra={"due": due.isoformat()})
 
 
 def _postpone(record: SQSRecord, delay: int) -> None:

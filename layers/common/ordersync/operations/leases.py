@@ -1,10 +1,16 @@
-"""The run lease on an operation (one run at a time, whatever SQS delivers twice) and the
-attempt counter each run draws its number from.
+"""The run lease on an operation (one run at a time, whatever SQS or Step Functions delivers
+twice) and the attempt counter each run draws its number from.
+
+The workflow's first delivery attempt takes the lease, its holder drawn from the execution's
+name: Step Functions runs an asynchronous Express execution at least once, and a twin of an
+execution (same name) must find the lease held, not run the operation beside its original.
 
 The lease counts its run's first attempt in the same write (an UpdateItem is billed a write
 unit whatever it changes: two writes were two units on every run); a Step Functions retry
 within the run counts its own with `next_attempt`."""
 
+import base64
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -12,6 +18,7 @@ from typing import Any
 
 from ordersync.core.clock import iso, now
 from ordersync.core.dynamo import Update, from_item
+from ordersync.core.settings import get_settings
 from ordersync.operations.models import OperationStatus
 from ordersync.operations.records import FINISHED, OperationStore, operation_key
 
@@ -25,6 +32,23 @@ class Lease(StrEnum):
     STALE = "stale"
 
 
+# What surrounds a run beyond the workflow's own limit (its last task's follow-ups, clock skew).
+AROUND_A_RUN_SECONDS = 15
+
+
+def lease_seconds() -> int:
+    """A run lease outlives the run that took it: the workflow's limit and what surrounds it."""
+    return get_settings().workflow_timeout_seconds + AROUND_A_RUN_SECONDS
+
+
+def holder_of(execution_name: str) -> str:
+    """The lease's holder for an execution: 128 bits of its name as base64url (22 characters);
+    the operation item keeps it as `lastHolder`, and each byte counts toward keeping that item
+    under one 1 KB write unit."""
+    digest = hashlib.sha256(execution_name.encode()).digest()[:16]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 _FINISHED_VALUES = {f"finished{i}": status.value for i, status in enumerate(sorted(FINISHED))}
 
 
@@ -35,6 +59,9 @@ class Taken:
     attempt: int = 0  # TAKEN only: the number of the run's first delivery attempt
     skipped_at: str | None = None  # STALE only: when the operation was skipped
     dead_lettered: bool = False  # STALE only: its dead-letter copy was sent
+    # HELD only: by this very holder, so this is a twin of the execution that holds it (Step
+    # Functions ran it twice); the run's place in flight is the original's too.
+    twin: bool = False
 
 
 def acquire(
@@ -50,11 +77,12 @@ def acquire(
     (`dead_letter_of`, brought back by a redrive); one skipped before skips were dated runs
     from any copy."""
     moment = now()
+    until = moment + timedelta(seconds=seconds)
     finished = ", ".join(f":{name}" for name in _FINISHED_VALUES)
     applied = (
         Update()
         .set("leaseHolder", holder)
-        .set("leaseUntil", iso(moment + timedelta(seconds=seconds)))
+        .set("leaseUntil", iso(until))
         .add("runs", 1)
         .add("attempts", 1)
         .when(
@@ -85,23 +113,31 @@ def acquire(
         return Taken(
             Lease.STALE, skipped_at=skipped_at, dead_lettered=old.get("dlqSent") == skipped_at
         )
-    return Taken(Lease.HELD)
+    return Taken(Lease.HELD, twin=old.get("leaseHolder") == holder)
 
 
 def _held(old: dict[str, Any], moment: datetime) -> bool:
     return bool(old.get("leaseUntil")) and str(old["leaseUntil"]) >= iso(moment)
 
 
-def release(
-    operation_id: str, holder: str, store: OperationStore | None = None, *, started: bool = True
-) -> None:
-    """Let go of the lease; `started=False`: the run never started (the workflow could not be
-    started), so the run and the attempt it counted are given back."""
-    update = Update().remove("leaseHolder", "leaseUntil")
-    if not started:
-        update.add("runs", -1).add("attempts", -1)
-    update.when("#leaseHolder = :holder", holder=holder)
-    update.apply((store or OperationStore()).table, operation_key(operation_id))
+def resume(operation_id: str, holder: str, store: OperationStore | None = None) -> Taken | None:
+    """A Step Functions retry of a delivery whose execution took the lease: count its attempt
+    and carry on the same run. None if the execution holds no lease (its first try failed
+    before taking one)."""
+    applied = (
+        Update()
+        .add("attempts", 1)
+        .when("#leaseHolder = :holder", holder=holder)
+        .apply(
+            (store or OperationStore()).table,
+            operation_key(operation_id),
+            ReturnValues="ALL_NEW",
+        )
+    )
+    if not applied.done:
+        return None
+    counted = from_item(applied.attributes)
+    return Taken(Lease.TAKEN, int(counted.get("runs", 1)), int(counted["attempts"]))
 
 
 def next_attempt(operation_id: str, store: OperationStore | None = None) -> int:

@@ -53,6 +53,8 @@ class Operation(OperationIdentity):
 
 
 Disposition = Literal["done", "retry", "dead_letter", "blocked"]
+# The execution ran nothing: the operation had finished, was skipped, or another run held it.
+NotRun = Literal["finished", "stale", "held", "unleased"]
 
 
 class WorkflowInput(BaseModel):
@@ -61,12 +63,11 @@ class WorkflowInput(BaseModel):
     )
 
     message: OperationMessage
+    # The execution's name: its run lease's holder is drawn from it (leases.holder_of).
+    execution_name: str | None = None
     # Which run of the operation this is (counted with its lease: a duplicate delivery, a
-    # postponed copy or a message sent afresh does not count).
+    # postponed copy or a message sent afresh does not count); the delivery task says it.
     run: int = Field(default=1, ge=1)
-    # The number of the run's first delivery attempt, counted with its lease (None: a run
-    # started before the lease counted it; its delivery counts its own).
-    attempt: int | None = Field(default=None, ge=1)
     delivery: dict[str, Any] | None = None
     failure: dict[str, Any] | None = None
 
@@ -74,8 +75,8 @@ class WorkflowInput(BaseModel):
 class RecordedOutcome(BaseModel):
     model_config = ConfigDict(defer_build=True, alias_generator=to_camel, populate_by_name=True)
 
-    disposition: Disposition
-    status: OperationStatus
+    disposition: Disposition | Literal["not_run"]
+    status: OperationStatus | None = None
     code: str
     level: Level = Level.ERROR
     business_message: str = ""
@@ -87,6 +88,5 @@ class RecordedOutcome(BaseModel):
     # When the operation was skipped (disposition "dead_letter"): its dead-letter copy carries
     # it, so a stale copy of the message is told apart from the one a redrive brings back.
     skipped_at: datetime | None = None
-    # The outcome's write let go of the run lease: the dispatcher need not (a workflow of the
-    # version before says nothing, and the dispatcher lets go itself).
-    lease_released: bool = False
+    # Why nothing ran (disposition "not_run").
+    not_run: NotRun | None = None

@@ -1,4 +1,5 @@
-"""The end of a workflow run: the operation's status, and the entity's alert, from its outcome."""
+"""The end of a workflow run: the operation's status, and the entity's alert, from its outcome;
+then what follows it (operations.settle)."""
 
 import json
 from datetime import datetime, timedelta
@@ -9,11 +10,14 @@ from aws_lambda_powertools import Logger
 from ordersync.alerts import policy as alerts
 from ordersync.catalog.codes import outcome as catalog_outcome
 from ordersync.catalog.errors import WAITS_FOR_ITS_ORDER
+from ordersync.config.models import Integration
 from ordersync.config.repository import config_store
-from ordersync.core import metrics
+from ordersync.core import aws, metrics
 from ordersync.core.clock import now
+from ordersync.core.dynamo import from_item
 from ordersync.core.models import Level, Outcome
 from ordersync.core.settings import get_settings
+from ordersync.operations import inflight, leases, settle
 from ordersync.operations.backoff import backoff_seconds, retry_until, schedule_for, spent
 from ordersync.operations.models import (
     Deadline,
@@ -23,7 +27,7 @@ from ordersync.operations.models import (
     Watch,
     WorkflowInput,
 )
-from ordersync.operations.records import OperationStore, blocker_key
+from ordersync.operations.records import OperationStore, blocker_key, operation_key
 
 logger = Logger(child=True)
 
@@ -78,10 +82,59 @@ def _deadline(status: OperationStatus, moment: datetime, retry_in: int | None) -
     return None
 
 
+def _run_held(operation_id: str, holder: str) -> int | None:
+    """The run this execution holds the lease of (or was the last to record), read strongly; None
+    if it holds none. A caught failure carries no run number: the item has it."""
+    item = from_item(
+        aws.dynamodb()
+        .get_item(
+            TableName=OperationStore().table,
+            Key=operation_key(operation_id),
+            ProjectionExpression="#runs, #leaseHolder, #lastHolder",
+            ExpressionAttributeNames={
+                "#runs": "runs",
+                "#leaseHolder": "leaseHolder",
+                "#lastHolder": "lastHolder",
+            },
+            ConsistentRead=True,
+        )
+        .get("Item", {})
+    )
+    if holder not in (item.get("leaseHolder"), item.get("lastHolder")):
+        return None
+    return max(1, int(item.get("runs", 1)))
+
+
 def record_outcome(event: WorkflowInput) -> RecordedOutcome:
     message = event.message
-    moment = now()
+    holder = leases.holder_of(event.execution_name) if event.execution_name else None
     integration = config_store().integration(message.merchant_id, message.integration_id)
+    twin = bool(event.delivery and event.delivery.get("twin"))
+    if holder is not None and integration is not None and integration.max_in_flight and not twin:
+        # The platform's part is over: the place the dispatcher took goes back first (a twin's
+        # is its original's, still running).
+        inflight.release(message.merchant_id, message.integration_id, holder)
+    if event.delivery is not None and "notRun" in event.delivery:
+        return settle.not_run(message, event.delivery)
+    run = event.run
+    if event.delivery is not None:
+        run = int(event.delivery.get("run", run))
+    elif holder is not None:
+        held = _run_held(message.operation_id, holder)
+        if held is None:
+            return settle.unleased(message, backoff_seconds(1, None, schedule_for(integration)))
+        run = held
+    recorded = _record(event.model_copy(update={"run": run}), integration, holder)
+    if recorded.disposition != "not_run":
+        settle.after_run(message, recorded)
+    return recorded
+
+
+def _record(
+    event: WorkflowInput, integration: Integration | None, holder: str | None
+) -> RecordedOutcome:
+    message = event.message
+    moment = now()
     schedule = schedule_for(integration)
     if event.delivery is not None:
         # A delivery that returned normally was classified as not worth retrying, or waits for
@@ -97,7 +150,7 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         disposition = "dead_letter" if done else "retry"
     outcome = Outcome.model_validate(summary["outcome"])
     if disposition == "blocked":
-        return _record_blocked(event, outcome, int(summary.get("attempt", 0)))
+        return _record_blocked(event, outcome, int(summary.get("attempt", 0)), holder)
     status = _status_for(outcome, disposition)
     until = retry_until(schedule, message.operation, message.accepted_at)
     retrying = (
@@ -112,7 +165,7 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         else None
     )
 
-    OperationStore().record(
+    written = OperationStore().record(
         message.operation_id,
         status=status,
         attempts=attempts,
@@ -122,7 +175,10 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         restart_runs=disposition == "dead_letter",
         skipped_at=moment if disposition == "dead_letter" else None,
         end_run=True,
+        holder=holder,
     )
+    if not written:
+        return _not_holding()
     alerts.record(
         message,
         outcome,
@@ -144,17 +200,24 @@ def record_outcome(event: WorkflowInput) -> RecordedOutcome:
         retry_in_seconds=retry_in,
         callback=bool(integration and integration.callback_url),
         skipped_at=moment if disposition == "dead_letter" else None,
-        lease_released=True,
     )
 
 
-def _record_blocked(event: WorkflowInput, outcome: Outcome, attempts: int) -> RecordedOutcome:
+def _not_holding() -> RecordedOutcome:
+    # A twin execution, or a run whose lease another took: the holder records the operation.
+    logger.info("this execution does not hold the run; nothing recorded")
+    return RecordedOutcome(disposition="not_run", not_run="held", code="Not Run")
+
+
+def _record_blocked(
+    event: WorkflowInput, outcome: Outcome, attempts: int, holder: str | None
+) -> RecordedOutcome:
     """The operation waits for its order's creation: recorded under the order's key (the
     by-blocker index) with its runs counted from zero again, so waiting spends none of its
     retries. The order's alert lists it; its latest response stays the order's own."""
     message = event.message
     where = f"blocked by order {message.order_id}: runs by itself once the order is created"
-    OperationStore().record(
+    written = OperationStore().record(
         message.operation_id,
         status=OperationStatus.BLOCKED,
         attempts=attempts,
@@ -163,7 +226,10 @@ def _record_blocked(event: WorkflowInput, outcome: Outcome, attempts: int) -> Re
         restart_runs=True,
         blocked_by=blocker_key(message),
         end_run=True,
+        holder=holder,
     )
+    if not written:
+        return _not_holding()
     alerts.note_waiting(message, waiting=True)
     logger.info("blocked by its order", extra={"order_id": message.order_id})
     metrics.outcome_recorded(message.merchant_id, message.operation, outcome.code, outcome.level)
@@ -174,5 +240,4 @@ def _record_blocked(event: WorkflowInput, outcome: Outcome, attempts: int) -> Re
         level=outcome.level,
         business_message=outcome.business_message,
         action=outcome.action,
-        lease_released=True,
     )

@@ -161,6 +161,7 @@ class OperationStore:
         blocked_by: str | None = None,
         skipped_at: datetime | None = None,
         end_run: bool = False,
+        holder: str | None = None,
     ) -> bool:
         """The latest status; `deadline` is what the sweeper waits for next (None: nothing).
         With `only_from`, only an operation still in that status changes; False if it was not.
@@ -169,11 +170,17 @@ class OperationStore:
         (the sparse by-blocker index); any other status takes it out of that index.
         `skipped_at`: when it was skipped (its dead-letter copy carries the same moment).
         `end_run`: the run that holds the lease recorded how it ended, so the lease goes in this
-        write (the dispatcher's own release was one more write unit on every run). No other run
-        can hold it: a lease outlives the workflow's TimeoutSeconds (test_time_budgets)."""
+        write (a write of its own was one more write unit on every run). No other run can hold
+        it meanwhile: a lease outlives the workflow's TimeoutSeconds (test_time_budgets).
+        `holder`: that run's holder; the write happens only if it still holds the lease or was
+        the last to record (`lastHolder`: the task's own retry after this write), so a twin
+        execution, or one that never took the lease, changes nothing."""
         update = Update().set("attempts", attempts).set_all(deadline_attributes(deadline))
         if end_run:
             update.remove("leaseHolder", "leaseUntil")
+        if holder is not None:
+            update.set("lastHolder", holder)
+            update.when("#leaseHolder = :holder OR #lastHolder = :holder", holder=holder)
         update.set("blockedBy", blocked_by)
         if skipped_at is not None:
             update.set("skippedAt", iso(skipped_at))

@@ -21,6 +21,7 @@ def apply() -> None:
     _cache_backend_for_host()
     _cache_json_paths()
     _cache_update_expressions()
+    _cache_method_names()
     setattr(backends, PATCHED, True)
 
 
@@ -71,3 +72,16 @@ def _cache_update_expressions() -> None:
     UpdateExpressionParser.make = classmethod(  # type: ignore[method-assign, assignment]
         functools.lru_cache(maxsize=1024)(make)
     )
+
+
+def _cache_method_names() -> None:
+    """Each request's response class listed its own functions with inspect.getmembers, to see
+    whether the action is one of them (5% of the stack's CPU once requests stopped crossing
+    HTTP). A class's functions are fixed by then: the stack patches moto before it serves."""
+    from moto.core import responses, utils
+
+    @functools.lru_cache(maxsize=256)
+    def method_names(clazz: type) -> frozenset[str]:
+        return frozenset(utils.method_names_from_class(clazz))
+
+    responses.method_names_from_class = method_names  # type: ignore[assignment]

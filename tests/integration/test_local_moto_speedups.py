@@ -67,6 +67,19 @@ def test_one_compiled_json_path_serves_different_documents() -> None:
     assert json_path.parse.cache_info().hits >= 1  # type: ignore[attr-defined]
 
 
+@mock_aws
+def test_cached_method_names_still_tell_an_action_from_an_unknown_one() -> None:
+    moto_speedups.apply()
+    from moto.core import responses
+
+    sqs = boto3.client("sqs", region_name=REGION)
+    first = sqs.create_queue(QueueName="named")["QueueUrl"]
+    assert sqs.get_queue_url(QueueName="named")["QueueUrl"] == first
+    assert responses.method_names_from_class.cache_info().hits >= 1  # type: ignore[attr-defined]
+    names = responses.method_names_from_class(responses.BaseResponse)
+    assert "call_action" in names and "no_such_action" not in names
+
+
 WAIT = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}
 FAIL = {"StartAt": "Fail", "States": {"Fail": {"Type": "Fail", "Error": "Nope", "Cause": "x"}}}
 

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from moto.dynamodb.models import DynamoDBBackend
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from local import direct_aws
+from local import aws_faults, direct_aws
 from local.ports import free_port
 
 REGION = "us-east-1"
@@ -140,3 +140,22 @@ def test_other_urls_and_forked_children_are_left_to_http(
     child = _session(dispatch).client("dynamodb", endpoint_url=endpoint)
     assert child.get_item(TableName=TABLE, Key={"id": {"S": "over-http"}})["Item"]
     assert dispatch.answered == 0
+
+
+def test_injected_aws_faults_still_answer_before_moto_does(
+    endpoint: str, dispatch: direct_aws.DirectDispatch, table: None, monkeypatch
+) -> None:
+    monkeypatch.setattr(aws_faults, "_called_by_ordersync", lambda: True)
+    session = _session(dispatch)
+    injector = aws_faults.FaultInjector(rate=0.999, seed=1)
+    session.events.register("before-call", injector)
+    client = session.client("dynamodb", endpoint_url=endpoint)
+
+    with pytest.raises(ClientError) as throttled:
+        client.put_item(TableName=TABLE, Item={"id": {"S": "throttled"}})
+
+    assert throttled.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
+    assert injector.injected["dynamodb.PutItem"] >= 1
+    assert dispatch.answered == 0
+    assert "Item" not in client.get_item(TableName=TABLE, Key={"id": {"S": "throttled"}})
+    assert dispatch.answered == 1

@@ -77,7 +77,8 @@ def test_cached_method_names_still_tell_an_action_from_an_unknown_one() -> None:
     assert sqs.get_queue_url(QueueName="named")["QueueUrl"] == first
     assert responses.method_names_from_class.cache_info().hits >= 1  # type: ignore[attr-defined]
     names = responses.method_names_from_class(responses.BaseResponse)
-    assert "call_action" in names and "no_such_action" not in names
+    assert "call_action" in names
+    assert "no_such_action" not in names
 
 
 WAIT = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}

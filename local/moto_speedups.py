@@ -181,6 +181,12 @@ def _clone_parsed_tree(value: Any, memo: Any = None) -> Any:
     return copy.deepcopy(value, memo)
 
 
+@functools.cache
+def _is_node(kind: type, node_class: type) -> bool:
+    # Node's metaclass is ABCMeta, whose isinstance is slow; node classes are never registered.
+    return issubclass(kind, node_class)
+
+
 def _clone_node(node: Any, parent: Any, node_class: type) -> Any:
     if node.__dict__.keys() != _PLAIN_NODE:
         return None
@@ -191,7 +197,7 @@ def _clone_node(node: Any, parent: Any, node_class: type) -> Any:
         return twin
     children = []
     for child in node.children:
-        if isinstance(child, node_class):
+        if _is_node(type(child), node_class):
             child = _clone_node(child, twin, node_class)
             if child is None:
                 return None

@@ -159,3 +159,31 @@ def test_injected_aws_faults_still_answer_before_moto_does(
     assert dispatch.answered == 0
     assert "Item" not in client.get_item(TableName=TABLE, Key={"id": {"S": "throttled"}})
     assert dispatch.answered == 1
+
+
+def test_the_stack_s_requests_carry_only_their_credential_scope_and_presigned_links_are_signed(
+    endpoint: str, table: None
+) -> None:
+    session = _session()
+    scope = direct_aws.CredentialScope(endpoint)
+    session.events.register("choose-signer", scope.choose_signer)
+    session.events.register("before-sign", scope.name_service)
+    sent: list[str] = []
+    session.events.register(
+        "before-send", lambda request, **_: sent.append(request.headers["Authorization"].decode())
+    )
+
+    # Over HTTP, as a forked environment sends them: moto finds the service from the scope.
+    dynamodb = session.client("dynamodb", endpoint_url=endpoint)
+    dynamodb.put_item(TableName=TABLE, Item={"id": {"S": "scoped"}})
+    assert dynamodb.get_item(TableName=TABLE, Key={"id": {"S": "scoped"}})["Item"]
+    queues = session.client("sqs", endpoint_url=endpoint)
+    assert queues.create_queue(QueueName="scoped")["QueueUrl"].endswith("/scoped")
+    assert all("Signature=unsigned-local" in header for header in sent)
+    assert "/us-east-1/dynamodb/aws4_request" in sent[0]
+    assert "/us-east-1/sqs/aws4_request" in sent[-1]
+
+    link = session.client("s3", endpoint_url=endpoint).generate_presigned_url(
+        "get_object", Params={"Bucket": "exports", "Key": "a.csv"}, ExpiresIn=60
+    )
+    assert "Signature=" in link and "unsigned" not in link

@@ -121,8 +121,28 @@ def _validate_update_expressions_faster() -> None:
                 return processor(node)
         return None
 
+    node_class = ast_nodes.Node
+
+    def traverse_node_recursively(self: Any, node: Any, child_id: int = -1) -> Any:
+        # moto's own walk, with the type tests (ABCMeta's isinstance, twice a node) cached.
+        kind = type(node)
+        if not _is_node(kind, node_class):
+            return node
+        parent_node = node.parent
+        if node.children is not None:
+            for i, child_node in enumerate(node.children):
+                self.pre_processing_of_child(node, i)
+                self.traverse_node_recursively(child_node, i)
+        if _is_node(kind, nodes_to_be_processed(self)):
+            node = self.process(node)
+            node.parent = parent_node
+            if parent_node:
+                parent_node.children[child_id] = node
+        return node
+
     ast_nodes.DepthFirstTraverser.nodes_to_be_processed = nodes_to_be_processed
     ast_nodes.DepthFirstTraverser.process = process
+    ast_nodes.DepthFirstTraverser.traverse_node_recursively = traverse_node_recursively
 
     static_checks = (
         validators.ActionCountValidator,
@@ -182,7 +202,7 @@ def _clone_parsed_tree(value: Any, memo: Any = None) -> Any:
 
 
 @functools.cache
-def _is_node(kind: type, node_class: type) -> bool:
+def _is_node(kind: type, node_class: type | tuple[type, ...]) -> bool:
     # Node's metaclass is ABCMeta, whose isinstance is slow; node classes are never registered.
     return issubclass(kind, node_class)
 

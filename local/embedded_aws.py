@@ -20,7 +20,7 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from local import moto_retention, moto_speedups
+from local import direct_aws, moto_retention, moto_speedups
 from local.lambdas import InvocationError, LocalFunctions
 
 _functions: LocalFunctions | None = None
@@ -33,8 +33,6 @@ _cleaning = threading.Lock()
 # Held by every DynamoDB write and read (make_dynamodb_writes_atomic), and by whoever trims a
 # table's stream, which moto appends to inside a write.
 DYNAMODB_LOCK = threading.RLock()
-# Connections kept open to moto's server per client: more than the workflows in flight at once.
-CONNECTIONS = 100
 # With use_docker off, moto serves Lambda from LambdaSimpleBackend, whose invoke echoes the event.
 _original_invoke = LambdaSimpleBackend.invoke
 
@@ -201,9 +199,8 @@ def _parse_each_definition_once() -> None:
 def _reuse_lambda_clients() -> None:
     """moto's Step Functions builds a new boto3 client for every Lambda task it runs (an eighth
     of the stack's CPU under load). It signs them with fixed keys whatever the execution's
-    credentials, and clients are thread-safe, so one per region does: with a pool as large as
-    the executions in flight (urllib3's default of 10 made most tasks open a new connection and
-    throw it away) and 127.0.0.1 rather than "localhost" (a name look-up per connection)."""
+    credentials, and clients are thread-safe, so one per region does. Its requests are answered
+    in process (`local.direct_aws`), like the handlers'."""
     import boto3
     from botocore.config import Config
     from moto.settings import moto_server_port
@@ -221,7 +218,6 @@ def _reuse_lambda_clients() -> None:
                 retries={"max_attempts": 0, "total_max_attempts": 1},
                 connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
                 read_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
-                max_pool_connections=CONNECTIONS,
             ),
         )
 
@@ -285,6 +281,7 @@ def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
     moto_retention.apply()
     _reuse_lambda_clients()
     make_dynamodb_writes_atomic()
+    direct_aws.install(f"http://127.0.0.1:{port}")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server

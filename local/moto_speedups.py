@@ -5,6 +5,7 @@ object with a shared one; none changes what moto answers. They were found by sam
 stack under the soak (README, "Where the local stack's time goes").
 """
 
+import copy
 import functools
 from typing import Any
 
@@ -21,6 +22,8 @@ def apply() -> None:
     _cache_backend_for_host()
     _cache_json_paths()
     _cache_update_expressions()
+    _cache_method_names()
+    _validate_update_expressions_faster()
     setattr(backends, PATCHED, True)
 
 
@@ -71,3 +74,155 @@ def _cache_update_expressions() -> None:
     UpdateExpressionParser.make = classmethod(  # type: ignore[method-assign, assignment]
         functools.lru_cache(maxsize=1024)(make)
     )
+
+
+def _cache_method_names() -> None:
+    """Each request's response class listed its own functions with inspect.getmembers, to see
+    whether the action is one of them (5% of the stack's CPU once requests stopped crossing
+    HTTP). A class's functions are fixed by then: the stack patches moto before it serves."""
+    from moto.core import responses, utils
+
+    @functools.lru_cache(maxsize=256)
+    def method_names(clazz: type) -> frozenset[str]:
+        return frozenset(utils.method_names_from_class(clazz))
+
+    responses.method_names_from_class = method_names  # type: ignore[assignment]
+
+
+# How many (expression, names, key attributes) combinations are remembered as valid.
+VALID_EXPRESSIONS_KEPT = 4096
+
+
+def _validate_update_expressions_faster() -> None:
+    """moto checks an UpdateExpression with ten walks over a deep copy of its parsed tree; for
+    the alert's upsert (about thirty actions) that was a quarter of the stack's CPU once
+    requests stopped crossing HTTP. Three changes, none to what moto answers:
+    - three of the walks (one clause of each kind, no overlapping paths, no key attribute set)
+      read only the expression, its names and the table's keys, and two of them search each
+      subtree again at every level; a combination that passed every check once is not checked
+      again (a failing one always is);
+    - every walk rebuilt its map of node types for each node it visited;
+    - the parsed tree, only nodes and immutable leaves, is cloned directly, not by deepcopy.
+    """
+    from moto.dynamodb.parsing import ast_nodes, validators
+
+    def nodes_to_be_processed(self: Any) -> tuple[type, ...]:
+        try:
+            return self._ordersync_types  # type: ignore[no-any-return]
+        except AttributeError:
+            self._ordersync_map = self._processing_map()
+            self._ordersync_types = tuple(self._ordersync_map)
+            return self._ordersync_types  # type: ignore[no-any-return]
+
+    def process(self: Any, node: Any) -> Any:
+        nodes_to_be_processed(self)
+        for node_type, processor in self._ordersync_map.items():
+            if isinstance(node, node_type):
+                return processor(node)
+        return None
+
+    node_class = ast_nodes.Node
+
+    def traverse_node_recursively(self: Any, node: Any, child_id: int = -1) -> Any:
+        # moto's own walk, with the type tests (ABCMeta's isinstance, twice a node) cached.
+        kind = type(node)
+        if not _is_node(kind, node_class):
+            return node
+        parent_node = node.parent
+        if node.children is not None:
+            for i, child_node in enumerate(node.children):
+                self.pre_processing_of_child(node, i)
+                self.traverse_node_recursively(child_node, i)
+        if _is_node(kind, nodes_to_be_processed(self)):
+            node = self.process(node)
+            node.parent = parent_node
+            if parent_node:
+                parent_node.children[child_id] = node
+        return node
+
+    ast_nodes.DepthFirstTraverser.nodes_to_be_processed = nodes_to_be_processed
+    ast_nodes.DepthFirstTraverser.process = process
+    ast_nodes.DepthFirstTraverser.traverse_node_recursively = traverse_node_recursively
+
+    static_checks = (
+        validators.ActionCountValidator,
+        validators.OverlappingPathsValidator,
+        validators.UpdateHashRangeKeyValidator,
+    )
+    valid: set[tuple[Any, ...]] = set()
+    construct = validators.UpdateExpressionValidator.__init__
+
+    def __init__(
+        self: Any,
+        expression: Any,
+        expression_attribute_names: dict[str, str] | None,
+        expression_attribute_values: Any,
+        item: Any,
+        table: Any,
+    ) -> None:
+        construct(
+            self, expression, expression_attribute_names, expression_attribute_values, item, table
+        )
+        # The parsed tree is one object per expression string (_cache_update_expressions).
+        names = tuple(sorted((expression_attribute_names or {}).items()))
+        self._ordersync_key = (expression, names, tuple(table.table_key_attrs))
+
+    def validate(self: Any) -> Any:
+        checked = self._ordersync_key in valid
+        node = self.node_to_validate
+        for processor in self.processors:
+            if not (checked and isinstance(processor, static_checks)):
+                node = processor.traverse(node)
+        if not checked:
+            if len(valid) >= VALID_EXPRESSIONS_KEPT:
+                valid.clear()
+            valid.add(self._ordersync_key)
+        return node
+
+    validators.UpdateExpressionValidator.__init__ = __init__  # type: ignore[method-assign]
+    validators.UpdateExpressionValidator.validate = validate  # type: ignore[method-assign]
+    validators.deepcopy = _clone_parsed_tree
+
+
+_PLAIN_NODE = frozenset({"type", "children", "parent"})
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _clone_parsed_tree(value: Any, memo: Any = None) -> Any:
+    """copy.deepcopy for moto's parsed update expressions: a root node whose nodes hold only
+    their type, children and parent, and whose leaves are immutable; anything else (a node
+    inside a tree, a typed value) goes to copy.deepcopy."""
+    from moto.dynamodb.parsing.ast_nodes import Node
+
+    if isinstance(value, Node) and value.parent is None:
+        twin = _clone_node(value, None, Node)
+        if twin is not None:
+            return twin
+    return copy.deepcopy(value, memo)
+
+
+@functools.cache
+def _is_node(kind: type, node_class: type | tuple[type, ...]) -> bool:
+    # Node's metaclass is ABCMeta, whose isinstance is slow; node classes are never registered.
+    return issubclass(kind, node_class)
+
+
+def _clone_node(node: Any, parent: Any, node_class: type) -> Any:
+    if node.__dict__.keys() != _PLAIN_NODE:
+        return None
+    twin = object.__new__(type(node))
+    twin.type, twin.parent = node.type, parent
+    if node.children is None:
+        twin.children = None
+        return twin
+    children = []
+    for child in node.children:
+        if _is_node(type(child), node_class):
+            child = _clone_node(child, twin, node_class)
+            if child is None:
+                return None
+        elif not isinstance(child, _IMMUTABLE):
+            return None
+        children.append(child)
+    twin.children = children
+    return twin

@@ -67,6 +67,20 @@ def test_one_compiled_json_path_serves_different_documents() -> None:
     assert json_path.parse.cache_info().hits >= 1  # type: ignore[attr-defined]
 
 
+@mock_aws
+def test_cached_method_names_still_tell_an_action_from_an_unknown_one() -> None:
+    moto_speedups.apply()
+    from moto.core import responses
+
+    sqs = boto3.client("sqs", region_name=REGION)
+    first = sqs.create_queue(QueueName="named")["QueueUrl"]
+    assert sqs.get_queue_url(QueueName="named")["QueueUrl"] == first
+    assert responses.method_names_from_class.cache_info().hits >= 1  # type: ignore[attr-defined]
+    names = responses.method_names_from_class(responses.BaseResponse)
+    assert "call_action" in names
+    assert "no_such_action" not in names
+
+
 WAIT = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}
 FAIL = {"StartAt": "Fail", "States": {"Fail": {"Type": "Fail", "Error": "Nope", "Cause": "x"}}}
 
@@ -131,3 +145,78 @@ def test_deleted_receipt_handles_are_remembered_up_to_a_bound() -> None:
     assert "a" not in handles
     assert all(handle in handles for handle in "bcd")
     assert len(handles) == 3
+
+
+@mock_aws
+def test_an_update_expression_checked_once_still_fails_with_other_names_or_on_a_key() -> None:
+    moto_speedups.apply()
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="checked",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    expression = "SET " + ", ".join(f"#n{i} = :v{i}" for i in range(30))
+
+    def update(names: dict[str, str], value: str) -> None:
+        dynamodb.update_item(
+            TableName="checked",
+            Key={"id": {"S": "a"}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={f":v{i}": {"S": f"{value}{i}"} for i in range(30)},
+        )
+
+    distinct = {f"#n{i}": f"field{i}" for i in range(30)}
+    for value in ("first", "second"):
+        update(distinct, value)
+    item = dynamodb.get_item(TableName="checked", Key={"id": {"S": "a"}})["Item"]
+    assert (item["field0"]["S"], item["field29"]["S"]) == ("second0", "second29")
+
+    # The same expression string, checked and passed above, with names that overlap or that
+    # name the key: both still fail, every time.
+    for names in ({**distinct, "#n29": "field0"}, {**distinct, "#n5": "id"}):
+        for _ in range(2):
+            try:
+                update(names, "third")
+            except dynamodb.exceptions.ClientError as error:
+                assert error.response["Error"]["Code"] == "ValidationException"
+            else:
+                raise AssertionError(f"{names} was accepted")
+    for _ in range(2):
+        try:
+            dynamodb.update_item(
+                TableName="checked",
+                Key={"id": {"S": "a"}},
+                UpdateExpression="SET field1 = :v SET field2 = :v",
+                ExpressionAttributeValues={":v": {"S": "x"}},
+            )
+        except dynamodb.exceptions.ClientError as error:
+            assert "SET" in error.response["Error"]["Message"]
+        else:
+            raise AssertionError("two SET clauses were accepted")
+    item = dynamodb.get_item(TableName="checked", Key={"id": {"S": "a"}})["Item"]
+    assert item["field0"]["S"] == "second0"
+
+
+def test_a_parsed_tree_is_cloned_whole_and_apart_from_the_cached_one() -> None:
+    moto_speedups.apply()
+    from moto.dynamodb.parsing import validators
+
+    tree = UpdateExpressionParser.make("SET a = if_not_exists(a, :z) + :one, b = :b REMOVE c")
+    twin = validators.deepcopy(tree)
+
+    assert twin is not tree
+    assert repr_tree(twin) == repr_tree(tree)
+    twin.children[0].children.clear()
+    assert repr_tree(twin) != repr_tree(tree)
+
+
+def repr_tree(node: object) -> object:
+    children = getattr(node, "children", None)
+    if children is None:
+        return node if not hasattr(node, "type") else (node.type, None)  # type: ignore[attr-defined]
+    parents = {id(getattr(child, "parent", node)) for child in children}
+    assert parents <= {id(node)}, "a child's parent is its own node"
+    return (node.type, [repr_tree(child) for child in children])  # type: ignore[attr-defined]

@@ -5,8 +5,11 @@ execution ends, not on a poll."""
 import json
 import threading
 import time
+from typing import Any
 
 import boto3
+import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core.config import default_user_config
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser
@@ -19,16 +22,21 @@ ACCOUNT, REGION = "123456789012", "us-east-1"
 UPDATE = "SET #s = :s, attempts = if_not_exists(attempts, :zero) + :one"
 
 
-@mock_aws
-def test_one_parsed_update_expression_serves_different_items_and_values() -> None:
-    moto_speedups.apply()
+def _table(name: str) -> Any:
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     dynamodb.create_table(
-        TableName="updated",
+        TableName=name,
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
+    return dynamodb
+
+
+@mock_aws
+def test_one_parsed_update_expression_serves_different_items_and_values() -> None:
+    moto_speedups.apply()
+    dynamodb = _table("updated")
     before = UpdateExpressionParser.make.cache_info().hits  # type: ignore[attr-defined]
 
     def update(key: str, status: str) -> None:
@@ -150,13 +158,7 @@ def test_deleted_receipt_handles_are_remembered_up_to_a_bound() -> None:
 @mock_aws
 def test_an_update_expression_checked_once_still_fails_with_other_names_or_on_a_key() -> None:
     moto_speedups.apply()
-    dynamodb = boto3.client("dynamodb", region_name=REGION)
-    dynamodb.create_table(
-        TableName="checked",
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    dynamodb = _table("checked")
     expression = "SET " + ", ".join(f"#n{i} = :v{i}" for i in range(30))
 
     def update(names: dict[str, str], value: str) -> None:
@@ -178,24 +180,18 @@ def test_an_update_expression_checked_once_still_fails_with_other_names_or_on_a_
     # name the key: both still fail, every time.
     for names in ({**distinct, "#n29": "field0"}, {**distinct, "#n5": "id"}):
         for _ in range(2):
-            try:
+            with pytest.raises(ClientError) as refused:
                 update(names, "third")
-            except dynamodb.exceptions.ClientError as error:
-                assert error.response["Error"]["Code"] == "ValidationException"
-            else:
-                raise AssertionError(f"{names} was accepted")
+            assert refused.value.response["Error"]["Code"] == "ValidationException"
     for _ in range(2):
-        try:
+        with pytest.raises(ClientError) as refused:
             dynamodb.update_item(
                 TableName="checked",
                 Key={"id": {"S": "a"}},
                 UpdateExpression="SET field1 = :v SET field2 = :v",
                 ExpressionAttributeValues={":v": {"S": "x"}},
             )
-        except dynamodb.exceptions.ClientError as error:
-            assert "SET" in error.response["Error"]["Message"]
-        else:
-            raise AssertionError("two SET clauses were accepted")
+        assert "SET" in refused.value.response["Error"]["Message"]
     item = dynamodb.get_item(TableName="checked", Key={"id": {"S": "a"}})["Item"]
     assert item["field0"]["S"] == "second0"
 

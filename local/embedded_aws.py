@@ -20,7 +20,7 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from local import direct_aws, moto_retention, moto_speedups
+from local import direct_aws, moto_races, moto_retention, moto_speedups
 from local.lambdas import InvocationError, LocalFunctions
 
 _functions: LocalFunctions | None = None
@@ -279,6 +279,7 @@ def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
     _parse_each_definition_once()
     moto_speedups.apply()
     moto_retention.apply()
+    moto_races.apply()
     _reuse_lambda_clients()
     make_dynamodb_writes_atomic()
     direct_aws.install(f"http://127.0.0.1:{port}")

@@ -147,8 +147,9 @@ class CredentialScope:
             return
         credentials = request_signer._credentials  # the client's, as SigV4 would name them
         key = credentials.access_key if credentials is not None else "local"
-        day = time.strftime("%Y%m%d", time.gmtime())
-        request.headers["X-Amz-Date"] = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        moment = time.gmtime()  # one clock reading: the scope's day and the date agree at midnight
+        day = time.strftime("%Y%m%d", moment)
+        request.headers["X-Amz-Date"] = time.strftime("%Y%m%dT%H%M%SZ", moment)
         request.headers["Authorization"] = (
             f"AWS4-HMAC-SHA256 Credential={key}/{day}/{region_name}/{signing_name}/aws4_request, "
             "SignedHeaders=host;x-amz-date, Signature=unsigned-local"

@@ -7,6 +7,7 @@ stack under the soak (README, "Where the local stack's time goes").
 
 import copy
 import functools
+import weakref
 from typing import Any
 
 PATCHED = "_ordersync_cached"
@@ -64,6 +65,11 @@ def _cache_json_paths() -> None:
     result_path.parse = functools.lru_cache(maxsize=512)(plain)  # type: ignore[attr-defined]
 
 
+# The package's own expressions are a few dozen; most of the rest name one in-flight holder
+# (`#h_<hash>`) and are used once, so a larger cache only holds more of those.
+EXPRESSIONS_PARSED_KEPT = 256
+
+
 def _cache_update_expressions() -> None:
     """moto tokenises and parses an UpdateExpression on every UpdateItem. Its validator
     deep-copies the tree before it resolves names and values into it, so the parsed tree is
@@ -72,7 +78,7 @@ def _cache_update_expressions() -> None:
 
     make = UpdateExpressionParser.__dict__["make"].__func__
     UpdateExpressionParser.make = classmethod(  # type: ignore[method-assign, assignment]
-        functools.lru_cache(maxsize=1024)(make)
+        functools.lru_cache(maxsize=EXPRESSIONS_PARSED_KEPT)(make)
     )
 
 
@@ -89,8 +95,8 @@ def _cache_method_names() -> None:
     responses.method_names_from_class = method_names  # type: ignore[assignment]
 
 
-# How many (expression, names, key attributes) combinations are remembered as valid.
-VALID_EXPRESSIONS_KEPT = 4096
+# How many (names, key attributes) combinations are remembered as valid for one parsed tree.
+VALID_COMBINATIONS_KEPT = 64
 
 
 def _validate_update_expressions_faster() -> None:
@@ -100,7 +106,9 @@ def _validate_update_expressions_faster() -> None:
     - three of the walks (one clause of each kind, no overlapping paths, no key attribute set)
       read only the expression, its names and the table's keys, and two of them search each
       subtree again at every level; a combination that passed every check once is not checked
-      again (a failing one always is);
+      again (a failing one always is), remembered with the parsed tree for as long as the parse
+      cache keeps it (expressions that name an attribute per holder, like the in-flight places'
+      `#h_<hash>`, are new on nearly every call: remembered apart, they kept every tree alive);
     - every walk rebuilt its map of node types for each node it visited;
     - the parsed tree, only nodes and immutable leaves, is cloned directly, not by deepcopy.
     """
@@ -149,7 +157,8 @@ def _validate_update_expressions_faster() -> None:
         validators.OverlappingPathsValidator,
         validators.UpdateHashRangeKeyValidator,
     )
-    valid: set[tuple[Any, ...]] = set()
+    # Held weakly by the tree: what passed goes when the parse cache lets the tree go.
+    valid: weakref.WeakKeyDictionary[Any, set[tuple[Any, ...]]] = weakref.WeakKeyDictionary()
     construct = validators.UpdateExpressionValidator.__init__
 
     def __init__(
@@ -165,18 +174,21 @@ def _validate_update_expressions_faster() -> None:
         )
         # The parsed tree is one object per expression string (_cache_update_expressions).
         names = tuple(sorted((expression_attribute_names or {}).items()))
-        self._ordersync_key = (expression, names, tuple(table.table_key_attrs))
+        self._ordersync_tree = expression
+        self._ordersync_key = (names, tuple(table.table_key_attrs))
 
     def validate(self: Any) -> Any:
-        checked = self._ordersync_key in valid
+        passed = valid.get(self._ordersync_tree)
+        checked = passed is not None and self._ordersync_key in passed
         node = self.node_to_validate
         for processor in self.processors:
             if not (checked and isinstance(processor, static_checks)):
                 node = processor.traverse(node)
         if not checked:
-            if len(valid) >= VALID_EXPRESSIONS_KEPT:
-                valid.clear()
-            valid.add(self._ordersync_key)
+            passed = valid.setdefault(self._ordersync_tree, set())
+            if len(passed) >= VALID_COMBINATIONS_KEPT:
+                passed.clear()
+            passed.add(self._ordersync_key)
         return node
 
     validators.UpdateExpressionValidator.__init__ = __init__  # type: ignore[method-assign]

@@ -196,6 +196,37 @@ def test_an_update_expression_checked_once_still_fails_with_other_names_or_on_a_
     assert item["field0"]["S"] == "second0"
 
 
+@mock_aws
+def test_what_passed_the_checks_goes_with_its_parsed_tree() -> None:
+    """The in-flight places name an attribute per holder (`#h_<hash>`), so nearly every such
+    update is a new expression string: what remembered them as checked must not keep their
+    parsed trees alive once the parse cache has let them go (it grew the stack's memory by
+    several MB per 1,000 operations)."""
+    import gc
+    import weakref
+
+    moto_speedups.apply()
+    dynamodb = _table("holders")
+    trees = []
+    for holder in ("h_1", "h_2", "h_3"):
+        expression = f"SET #{holder} = :{holder}"
+        dynamodb.update_item(
+            TableName="holders",
+            Key={"id": {"S": "a"}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames={f"#{holder}": holder},
+            ExpressionAttributeValues={f":{holder}": {"S": "held"}},
+        )
+        trees.append(weakref.ref(UpdateExpressionParser.make(expression)))
+
+    UpdateExpressionParser.make.__func__.cache_clear()  # type: ignore[attr-defined]
+    gc.collect()
+
+    assert [tree() for tree in trees] == [None, None, None]
+    item = dynamodb.get_item(TableName="holders", Key={"id": {"S": "a"}})["Item"]
+    assert sorted(item) == ["h_1", "h_2", "h_3", "id"]
+
+
 def test_a_parsed_tree_is_cloned_whole_and_apart_from_the_cached_one() -> None:
     moto_speedups.apply()
     from moto.dynamodb.parsing import validators

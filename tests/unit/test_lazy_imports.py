@@ -108,3 +108,15 @@ def test_the_console_checks_its_session_token_without_x509_or_a_jose_library():
     modules = set(cold_start.probe(spec, environment)["modules"])
     assert "cryptography.hazmat.primitives.asymmetric.rsa" in modules  # checked as before
     assert not {name for name in modules if name.startswith(("joserfc", "cryptography.x509"))}
+
+
+@pytest.mark.slow
+def test_a_function_that_serves_no_route_imports_no_event_handler():
+    """The bulk actions reach `orders.fields` through the resend bodies; powertools' `Path` (the
+    order id as a path parameter, `api/paths.py`) imported the whole event handler package with
+    it, every resolver and their data classes."""
+    probe = (
+        "import sys; sys.path.insert(0, 'layers/common'); import ordersync.actions.jobs, "
+        "ordersync.orders.fields; print('aws_lambda_powertools.event_handler' in sys.modules)"
+    )
+    assert _fresh(probe) == "False"

@@ -38,8 +38,8 @@ CLIENT_CALL = re.compile(r"\baws\.(\w+)\(\)")
 TARGET_RATIO = 1.5
 
 
-def requirements() -> list[str]:
-    lines = (LAYER / "requirements.txt").read_text().splitlines()
+def requirements(layer: Path = LAYER) -> list[str]:
+    lines = (layer / "requirements.txt").read_text().splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 

@@ -48,33 +48,49 @@ def test_the_mail_senders_load_jinja2_with_their_first_email_not_at_import():
     assert _fresh(MAIL_PROBE) == "False"
 
 
-CONSOLE_PROBE = """
+FUNCTION_PROBE = """
 import json, sys
-sys.path[:0] = ["functions/console", "layers/common"]
+sys.path[:0] = [sys.argv[2], "layers/common"]
 import app
 print(json.dumps(sorted(set(sys.modules) & set(json.loads(sys.argv[1])))))
 """
 
 
-@pytest.mark.slow
-def test_the_console_imports_neither_httpx_nor_the_action_machinery_at_cold_start():
-    """Its Tracer patches botocore only (the console sends nothing through httpx), and the
-    actions (bulk jobs, resend bodies) come with the first order page or action, not with a
-    first page that is a list."""
+def _cold_imports(logical_id: str, modules: list[str]) -> list[str]:
+    """Which of `modules` the function's handler imports, in a fresh interpreter with the
+    function's environment (its Tracer on, as deployed)."""
     from bench.cold_start import function_environment
 
-    environment = function_environment(LocalTemplate.load(), "ConsoleFunction")
-    unwanted = ["httpx", "ordersync.console.acting", "ordersync.actions.jobs"]
+    template = LocalTemplate.load()
+    code_dir = str(template.functions[logical_id].code_dir)
     result = subprocess.run(
-        [sys.executable, "-c", CONSOLE_PROBE, json.dumps(unwanted)],
+        [sys.executable, "-c", FUNCTION_PROBE, json.dumps(modules), code_dir],
         cwd=ROOT,
-        env=environment,
+        env=function_environment(template, logical_id),
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
     )
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    found: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
+
+
+@pytest.mark.slow
+def test_the_console_imports_neither_httpx_nor_the_action_machinery_at_cold_start():
+    """Its Tracer patches botocore only (the console sends nothing through httpx), and the
+    actions (bulk jobs, resend bodies) come with the first order page or action, the exports
+    with the first export, not with a first page that is a list."""
+    unwanted = ["httpx", "ordersync.console.acting", "ordersync.actions.jobs", "ordersync.exports"]
+    assert _cold_imports("ConsoleFunction", unwanted) == []
+
+
+@pytest.mark.slow
+def test_a_resolve_link_imports_neither_the_unsubscribe_page_nor_the_actions_service():
+    """The link's GET shows the alert; the action (POST) and the unsubscribe page bring their
+    own modules with their first request."""
+    unwanted = ["ordersync.web.unsubscribe", "ordersync.actions.service", "ordersync.reports.store"]
+    assert _cold_imports("ResolvePageFunction", unwanted) == []
 
 
 @pytest.mark.slow
@@ -85,5 +101,38 @@ def test_the_x_ray_sdk_and_its_patches_import_no_asyncio():
     probe = (
         "import sys, aws_xray_sdk.core, aws_xray_sdk.ext.botocore.patch, "
         "aws_xray_sdk.ext.httpx.patch; print('asyncio' in sys.modules)"
+    )
+    assert _fresh(probe) == "False"
+
+
+@pytest.mark.slow
+def test_the_console_checks_its_session_token_without_x509_or_a_jose_library():
+    """RS256 through cryptography's RSA alone (`merchants/tokens.py`): joserfc imported every
+    key type, JWE and cryptography's X.509 with it, about 33 ms CPU of every cold start. Probed
+    as `make bench` does, with only what is deployed importable (the dev venv's urllib3 imports
+    X.509 for pyOpenSSL)."""
+    from bench import cold_start
+
+    template = LocalTemplate.load()
+    spec = {
+        "denied": cold_start.not_deployed([*cold_start.requirements(), "boto3"]),
+        "function_dir": str(template.functions["ConsoleFunction"].code_dir),
+        "layer": str(cold_start.LAYER),
+        "clients": [],
+    }
+    environment = cold_start.function_environment(template, "ConsoleFunction")
+    modules = set(cold_start.probe(spec, environment)["modules"])
+    assert "cryptography.hazmat.primitives.asymmetric.rsa" in modules  # checked as before
+    assert not {name for name in modules if name.startswith(("joserfc", "cryptography.x509"))}
+
+
+@pytest.mark.slow
+def test_a_function_that_serves_no_route_imports_no_event_handler():
+    """The bulk actions reach `orders.fields` through the resend bodies; powertools' `Path` (the
+    order id as a path parameter, `api/paths.py`) imported the whole event handler package with
+    it, every resolver and their data classes."""
+    probe = (
+        "import sys; sys.path.insert(0, 'layers/common'); import ordersync.actions.jobs, "
+        "ordersync.orders.fields; print('aws_lambda_powertools.event_handler' in sys.modules)"
     )
     assert _fresh(probe) == "False"

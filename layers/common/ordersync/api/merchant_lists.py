@@ -16,12 +16,12 @@ from ordersync.alerts import ids
 from ordersync.alerts.listing import list_alerts
 from ordersync.alerts.query import AlertQuery, alert_detail
 from ordersync.api.merchant_identity import calling_user
+from ordersync.api.paths import OrderIdPath
 from ordersync.config.repository import config_store
 from ordersync.core.models import ROUTE_ONLY, entity_key
 from ordersync.history.listing import HistoryQuery, list_history
 from ordersync.history.stories import StoryQuery, story, story_row
 from ordersync.merchants import service
-from ordersync.orders.fields import OrderIdPath
 
 router = APIGatewayHttpRouter()
 

@@ -6,10 +6,10 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ordersync.api.identity import calling_channel
+from ordersync.api.paths import OrderIdPath as OrderId
 from ordersync.core.models import OperationType
 from ordersync.operations import intake
 from ordersync.operations.models import AcceptedOperation
-from ordersync.orders.fields import OrderIdPath as OrderId
 from ordersync.orders.payloads import (
     CamelModel,
     CancelOrderRequest,

@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -63,17 +62,6 @@ Identifier = Annotated[
 OrderId = Annotated[
     str,
     Field(
-        min_length=1,
-        max_length=ID_MAX_LENGTH,
-        pattern=ORDER_ID_PATTERN,
-        description=ORDER_ID_DESCRIPTION,
-    ),
-]
-# The same rule in a path (`/v1/orders/{orderId}/...`), so a path cannot name an order a body
-# could not create, nor a "." or ".." segment.
-OrderIdPath = Annotated[
-    str,
-    Path(
         min_length=1,
         max_length=ID_MAX_LENGTH,
         pattern=ORDER_ID_PATTERN,

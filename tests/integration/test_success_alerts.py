@@ -81,7 +81,8 @@ def test_a_success_alert_has_no_by_code_or_by_level_entry(stack, monkeypatch):
     record(monkeypatch, "m1", 1, "Order Created")
     record(monkeypatch, "m1", 2, "Platform Unavailable")
     success, error = item(stack, "m1", 1), item(stack, "m1", 2)
-    assert "merchantCode" not in success and "merchantLevel" not in success
+    assert "merchantCode" not in success
+    assert "merchantLevel" not in success
     assert success["merchantId"] == {"S": "m1"}  # by-updated and by-created still hold it
     assert error["merchantCode"] == {"S": "m1#Platform Unavailable"}
     assert error["merchantLevel"] == {"S": "m1#error"}
@@ -97,7 +98,8 @@ def test_reaching_success_removes_the_entries_and_leaving_it_adds_them(stack, mo
     failed = item(stack, "m1", 1)
     record(monkeypatch, "m1", 1, "Order Created", minutes=5)
     created = item(stack, "m1", 1)
-    assert "merchantCode" not in created and "merchantLevel" not in created
+    assert "merchantCode" not in created
+    assert "merchantLevel" not in created
     assert entries(stack, "by-code", "merchantCode", "m1#Platform Unavailable") == 0
     assert entries(stack, "by-level", "merchantLevel", "m1#error") == 0
     # by-updated moves (2); by-code and by-level lose their entry (1 each) instead of moving it
@@ -177,7 +179,8 @@ def newest_first(merchant: str, codes: set[str]) -> list[str]:
 def test_success_lists_page_through_every_match_of_this_merchant_only(mixed, calls, params, codes):
     for merchant in ("m1", "m2"):
         assert every(merchant, **params) == newest_first(merchant, codes)
-    assert calls and {operation for operation, _ in calls} <= {"Query", "GetItem"}
+    assert calls
+    assert {operation for operation, _ in calls} <= {"Query", "GetItem"}
 
 
 def test_success_lists_read_the_updated_time_index_with_a_filter(mixed, calls):

@@ -32,9 +32,10 @@ def alert_fields(alert: Alert) -> dict[str, Any]:
 
     Index keys: merchantId (by updated and created time), merchantCode and merchantLevel unless
     the outcome is a success (`listed_by_level`: an update to a success removes them, one
-    write each, and one to another level adds them back), and needsAction only while the alert is open, not ignored and waiting for a person: an error
-    retrying cannot mend, or a transient one whose retries are spent. The alert emails go out for
-    exactly these (ordersync.notifications.rules)."""
+    write each, and one to another level adds them back), and needsAction only while the
+    alert is open, not ignored and waiting for a person: an error retrying cannot mend, or a
+    transient one whose retries are spent. The alert emails go out for exactly these
+    (ordersync.notifications.rules)."""
     outcome = alert.outcome
     open_ = alert.status is AlertStatus.OPEN
     needs_action = (
@@ -123,7 +124,8 @@ class AlertStore:
         """A merchant's alerts, newest first, at most `limit`, from `cursor` on.
 
         One index answers: needs-action, else by code, else by level, else by updated time
-        (which alone holds successes); the other filters become a filter expression (what they drop is read all the same).
+        (which alone holds successes); the other filters become a filter expression (what
+        they drop is read all the same).
         The merchant lists use `ordersync.alerts.listing` (every filter, rows, signed cursors);
         this returns whole alerts, read by key after the index Query."""
         if needs_action:

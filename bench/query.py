@@ -62,6 +62,8 @@ CODES = {
 FILTERS: dict[str, dict[str, str]] = {
     "open, newest first": {"status": "open"},
     "one code": {"code": "Ship Method Mapping Missing"},
+    # Successes have no by-code and by-level entries: by-updated answers, filtered.
+    "successes": {"level": "success"},
     "open errors": {"status": "open", "level": "error"},
     "needs action": {"needsAction": "true"},
     "created window (10 days)": {"createdAfter": "2026-11-01", "createdBefore": "2026-11-11"},

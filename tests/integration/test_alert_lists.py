@@ -128,6 +128,9 @@ CASES = [
     ({"level": "error"}, {n for n in N if LEVEL[code(n)] == "error"}),
     ({"type": "destination mapping"}, {n for n in N if code(n) == "Ship Method Mapping Missing"}),
     ({"code": "Timeout"}, {n for n in N if code(n) == "Timeout"}),
+    # successes have no by-code and by-level entries: by-updated answers them, filtered
+    ({"level": "success"}, {n for n in N if LEVEL[code(n)] == "success"}),
+    ({"code": "Order Created", "integration": "wms"}, {n for n in N if n % 6 == 0}),
     ({"status": "open"}, {n for n in N if LEVEL[code(n)] in ("error", "warning")}),
     ({"status": "resolved"}, {n for n in N if LEVEL[code(n)] in ("success", "pending")}),
     ({"status": "synced"}, {n for n in N if LEVEL[code(n)] in ("success", "warning")}),
@@ -242,7 +245,7 @@ def test_each_filter_alone_and_combined_returns_exactly_its_alerts_newest_first(
                 (params, sorted(orders(rows)), sorted(expected), [r["orderId"] for r in rows])
             )
     assert wrong == []
-    assert len(CASES) == 34
+    assert len(CASES) == 36
 
 
 def test_another_merchants_alerts_are_never_listed(alerts):

@@ -174,6 +174,17 @@ def plan(**params: str) -> Plan:
             "by-level",
             ("merchantLevel", "m1#error"),
         ),
+        # Successes have no by-code and by-level entries: by-updated answers, filtered.
+        ({"level": "success"}, "by-updated", ("merchantId", "m1")),
+        ({"code": "Order Created"}, "by-updated", ("merchantId", "m1")),
+        ({"status": "manually_synced"}, "by-updated", ("merchantId", "m1")),
+        ({"code": "Order Created", "level": "error"}, "by-level", ("merchantLevel", "m1#error")),
+        (
+            {"createdBefore": "2026-11-10", "code": "Order Created"},
+            "by-created",
+            ("merchantId", "m1"),
+        ),
+        ({"code": "No Such Code"}, "by-code", ("merchantCode", "m1#No Such Code")),
     ],
 )
 def test_the_narrowest_index_the_filters_fix_answers(params, index, partition):
@@ -183,6 +194,17 @@ def test_the_narrowest_index_the_filters_fix_answers(params, index, partition):
 
 # An alert list leaves ignored alerts out unless it asks for them.
 NOT_IGNORED = eq("ignored", False)
+
+
+def test_a_success_filter_stays_a_filter_on_the_updated_time_index():
+    chosen = plan(code="Order Created", level="success", updatedAfter="2026-11-01")
+    assert chosen.low == "2026-11-01T00:00:00.000Z"
+    assert chosen.terms == (
+        eq("level", "success"),
+        eq("code", "Order Created"),
+        NOT_IGNORED,
+    )
+    assert plan(status="manually_synced").terms == (NOT_IGNORED, eq("code", "Marked Synced"))
 
 
 def test_the_key_answers_what_it_can_and_the_rest_is_filtered():

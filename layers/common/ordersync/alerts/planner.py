@@ -5,13 +5,15 @@ plan, and unit tests pin each choice.
 Indexes (template.yaml), narrowest first; the first whose partition the query fixes answers:
 1. needs-action (`needsAction` = merchant; sparse): `needsAction=true`
 2. by-code (`merchantCode` = merchant#code): `code`, or a status that is one code (queued,
-   blocked)
+   blocked), unless the code is a success's
 3. by-created (`merchantId`, sorted by createdAt; keys only): `createdBefore` without an
    updated range (a created window in the past is otherwise unbounded on updatedAt); the
    page's items are then read by key and filtered here
 4. by-level (`merchantLevel` = merchant#level): `level`, or a status that is one level
-   (failed: error; pending, pending_verification: pending)
-5. by-updated (`merchantId`): anything else
+   (failed: error; pending, pending_verification: pending), unless the level is success
+5. by-updated (`merchantId`): anything else, successes among it: they have no by-code and
+   by-level entries (`alerts.repository.listed_by_level`), so `level=success`, a success's code
+   (`code=Order Created`, `status=manually_synced`) are a filter expression on by-updated
 Every index but by-created sorts by updatedAt: the updated range is its key condition, and
 `createdAfter` raises its lower end too (an alert is updated at or after it is created).
 by-created's range is the created window, lowered by `updatedBefore` likewise."""
@@ -19,6 +21,7 @@ by-created's range is the created window, lowered by `updatedBefore` likewise.""
 from datetime import datetime
 
 from ordersync.alerts.query import AlertQuery
+from ordersync.alerts.repository import listed_by_code, listed_by_level
 from ordersync.core.clock import iso
 from ordersync.history.filters import Term, eq, query_terms
 from ordersync.history.paging import Plan
@@ -47,7 +50,7 @@ def plan_alerts(merchant_id: str, query: AlertQuery) -> Plan:
     updated_low = _latest(query.updated_after, query.created_after)
     if query.needs_action:
         index, partition, why = "needs-action", ("needsAction", merchant_id), "needs action"
-    elif code is not None:
+    elif code is not None and listed_by_code(code):
         index, partition, why = "by-code", ("merchantCode", f"{merchant_id}#{code}"), "code"
         terms = _without(terms, eq("code", code))
     elif query.created_before is not None and query.updated_range() == (None, None):
@@ -63,7 +66,7 @@ def plan_alerts(merchant_id: str, query: AlertQuery) -> Plan:
             keys_only=True,
             reason="created window",
         )
-    elif level is not None:
+    elif level is not None and listed_by_level(level):
         partition = ("merchantLevel", f"{merchant_id}#{level.value}")
         index, why = "by-level", "level"
         terms = _without(terms, eq("level", level.value))

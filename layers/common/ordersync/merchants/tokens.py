@@ -47,13 +47,11 @@ def _uint(part: str) -> int:
     return int.from_bytes(_b64url(part), "big")
 
 
-def key_set(document: Any) -> KeySet:
+def key_set(document: dict[str, Any]) -> KeySet:
     """The RS256 signing keys of a JWKS document (RFC 7517), by key id; other keys are left out,
-    since no token this verifier accepts can name them (nor can any, of a document that is not
-    one)."""
-    entries = document.get("keys") if isinstance(document, dict) else None
+    since no token this verifier accepts can name them."""
     keys: KeySet = {}
-    for jwk in entries if isinstance(entries, list) else []:
+    for jwk in document.get("keys", []):
         if not isinstance(jwk, dict) or not isinstance(jwk.get("kid"), str):
             continue
         kind = (jwk.get("kty"), jwk.get("use", "sig"), jwk.get("alg", "RS256"))

@@ -10,6 +10,8 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
 
+from joserfc.jwk import KeySet
+
 from local.cognito import UserPool, create_user_pools
 from local.seed import seed_merchant_users
 from local.template import LocalTemplate
@@ -102,11 +104,10 @@ def csrf_of(html: str) -> str:
     return html[start : html.index('"', start)]
 
 
-def moto_jwks() -> dict[str, Any]:
+def moto_key_set() -> KeySet:
     """The keys moto's Cognito signs every token with (in-process moto serves no JWKS URL)."""
     raw = resources.files("moto.cognitoidp").joinpath("resources/jwks-public.json.gz").read_bytes()
-    document: dict[str, Any] = json.loads(gzip.decompress(raw))
-    return document
+    return KeySet.import_key_set(json.loads(gzip.decompress(raw)))
 
 
 def merchant_pool(client: Any) -> UserPool:

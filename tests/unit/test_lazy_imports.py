@@ -106,27 +106,6 @@ def test_the_x_ray_sdk_and_its_patches_import_no_asyncio():
 
 
 @pytest.mark.slow
-def test_the_console_checks_its_session_token_without_x509_or_a_jose_library():
-    """RS256 through cryptography's RSA alone (`merchants/tokens.py`): joserfc imported every
-    key type, JWE and cryptography's X.509 with it, about 33 ms CPU of every cold start. Probed
-    as `make bench` does, with only what is deployed importable (the dev venv's urllib3 imports
-    X.509 for pyOpenSSL)."""
-    from bench import cold_start
-
-    template = LocalTemplate.load()
-    spec = {
-        "denied": cold_start.not_deployed([*cold_start.requirements(), "boto3"]),
-        "function_dir": str(template.functions["ConsoleFunction"].code_dir),
-        "layer": str(cold_start.LAYER),
-        "clients": [],
-    }
-    environment = cold_start.function_environment(template, "ConsoleFunction")
-    modules = set(cold_start.probe(spec, environment)["modules"])
-    assert "cryptography.hazmat.primitives.asymmetric.rsa" in modules  # checked as before
-    assert not {name for name in modules if name.startswith(("joserfc", "cryptography.x509"))}
-
-
-@pytest.mark.slow
 def test_a_function_that_serves_no_route_imports_no_event_handler():
     """The bulk actions reach `orders.fields` through the resend bodies; powertools' `Path` (the
     order id as a path parameter, `api/paths.py`) imported the whole event handler package with

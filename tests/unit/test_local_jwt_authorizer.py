@@ -5,7 +5,7 @@ import time
 
 import pytest
 from joserfc import jwt
-from joserfc.jwk import RSAKey
+from joserfc.jwk import KeySet, RSAKey
 
 from local.jwt_authorizer import JwtAuthorizer
 
@@ -36,7 +36,7 @@ def token(key: RSAKey = KEY, **changes) -> str:
 @pytest.fixture
 def authorizer() -> JwtAuthorizer:
     checker = JwtAuthorizer(ISSUER, [CLIENT], "http://127.0.0.1:1")
-    checker.use_keys({"keys": [KEY.as_dict(private=False)]})
+    checker._keys = (time.monotonic(), KeySet([RSAKey.import_key(KEY.as_dict(private=False))]))
     return checker
 
 

@@ -1,6 +1,8 @@
 """What the console tests share: the template's user pool on moto with the seeded users, the
 console's verifier trusting moto's signing keys, and failures recorded as the pipeline does."""
 
+import time
+
 import boto3
 import pytest
 
@@ -8,7 +10,7 @@ from ordersync.alerts.ids import alert_id
 from ordersync.console import session
 from ordersync.operations.models import WorkflowInput
 from ordersync.operations.outcomes import record_outcome
-from tests.console_harness import merchant_pool, moto_jwks
+from tests.console_harness import merchant_pool, moto_key_set
 from tests.factories import delivery_summary, unique
 
 
@@ -21,7 +23,8 @@ def console(stack, monkeypatch):
     from ordersync.core.aws import reset_clients
 
     reset_clients()
-    session.verifier().use_keys(moto_jwks())
+    verifier = session.verifier()
+    verifier._keys = (time.monotonic(), moto_key_set())
     yield pool
     reset_clients()
 

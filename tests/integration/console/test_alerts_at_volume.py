@@ -6,6 +6,7 @@ botocore's event hooks on the package's client."""
 
 import html
 import re
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from ordersync.console import lists, session
 from ordersync.core.aws import reset_clients
 from ordersync.core.clock import now
 from ordersync.core.settings import get_settings
-from tests.console_harness import Browser, moto_jwks, signed_in
+from tests.console_harness import Browser, moto_key_set, signed_in
 
 TABLE = "console-volume-alerts"
 THEIRS = range(100_000, 105_000)  # the other merchant's order numbers, never on our pages
@@ -36,7 +37,7 @@ def volume(console, monkeypatch):
     create_alerts_table(dynamodb, TABLE)
     monkeypatch.setenv("ALERTS_TABLE", TABLE)
     reset_clients()
-    session.verifier().use_keys(moto_jwks())
+    session.verifier()._keys = (time.monotonic(), moto_key_set())
     yield dynamodb
     dynamodb.delete_table(TableName=TABLE)
 

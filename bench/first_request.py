@@ -132,12 +132,6 @@ def function_environment(stack: LocalStack, logical_id: str) -> dict[str, str]:
     )
     own = {k: str(v) for k, v in configuration.get("Environment", {}).get("Variables", {}).items()}
     runtime = cold_start.function_environment(stack.template, logical_id)
-    if logical_id == "ResolvePageFunction":
-        # The template gives the resolve page no PUBLIC_BASE_URL, which the token ledger's
-        # settings require: every link would be a 500 page (the local stack's in-process runs
-        # share the variables of every function, so its tests do not see it). Until the
-        # template gives it one, the probe does, to time the page rather than the failure.
-        own.setdefault("PUBLIC_BASE_URL", stack.url)
     return {
         **runtime,
         **own,

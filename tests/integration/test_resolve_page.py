@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from local.lambdas import LambdaContext
+from local.template import LocalTemplate
 from ordersync.catalog.codes import outcome
 from ordersync.core.aws import reset_clients
 from ordersync.core.models import OperationMessage
@@ -238,3 +239,24 @@ def test_each_codes_form_renders_the_fields_it_points_at(
     for name in fields:
         assert f'name="{name}"' in page, name
     assert 'name="orderId"' not in page
+
+
+def test_the_page_opens_and_acts_with_only_the_variables_the_template_gives_it(
+    failed_shipment, monkeypatch
+) -> None:
+    """The resolve page sits behind the HTTP API, so the template cannot give it the API's URL
+    (the API's definition names the function: a cycle). Checking a link must not need it: it
+    did once (the token ledger's settings required PUBLIC_BASE_URL), and on AWS every link
+    was a 500 page, while the local stack, whose functions share one process's variables, hid
+    it."""
+    own = LocalTemplate.load().sam["Resources"]["ResolvePageFunction"]["Properties"]
+    assert "PUBLIC_BASE_URL" not in own["Environment"]["Variables"]
+    _, token = failed_shipment()
+    monkeypatch.delenv("PUBLIC_BASE_URL")
+    reset_clients()
+
+    cookies, csrf = csrf_of(request("GET", f"/resolve/{token}"))
+    answer = request(
+        "POST", f"/resolve/{token}", urlencode({"csrf": csrf, "action": "ignore"}), cookies
+    )
+    assert answer["statusCode"] == 200, answer["body"]

@@ -19,7 +19,7 @@ from ordersync.notifications.mailer import Mailer, SesMailer
 from ordersync.notifications.models import Frequency, Recipient
 from ordersync.notifications.recipients import recipients
 from ordersync.notifications.render import compose
-from ordersync.notifications.settings import notification_settings
+from ordersync.notifications.settings import link_settings, notification_settings
 
 logger = Logger(child=True)
 # A digest counts at most this many open alerts (more read "1000+" in spirit: the console
@@ -38,7 +38,7 @@ class Sent:
 
 
 def _url(path: str) -> str:
-    return f"{notification_settings().public_base_url}{path}"
+    return f"{link_settings().public_base_url}{path}"
 
 
 def resolve_url(merchant_id: str, entity_key: str, sent_to: str, ledger: Ledger) -> str:

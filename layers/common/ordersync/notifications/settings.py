@@ -5,11 +5,16 @@ from pydantic import Field
 from ordersync.core.settings import EnvironmentSettings, resettable
 
 
+class LinkSettings(EnvironmentSettings):
+    # Where links in emails point (scheme and host, no trailing slash): configuration, never a
+    # request's Host header, so a forged header cannot send a merchant's token elsewhere. Only
+    # the functions that write emails have it: a function behind the HTTP API cannot name the
+    # API's URL in its own variables (the API's definition names the function: a cycle).
+    public_base_url: str = Field(pattern=r"^https?://[^/\s?#]+(/[^\s?#]*[^/\s?#])?$")
+
+
 class NotificationSettings(EnvironmentSettings):
     notifications_table: str
-    # Where links in emails point (scheme and host, no trailing slash): configuration, never a
-    # request's Host header, so a forged header cannot send a merchant's token elsewhere.
-    public_base_url: str = Field(pattern=r"^https?://[^/\s?#]+(/[^\s?#]*[^/\s?#])?$")
     mail_configuration_set: str = ""
     resolve_token_days: float = Field(default=7.0, gt=0, le=90)
     unsubscribe_token_days: float = Field(default=365.0, gt=0, le=3650)
@@ -23,3 +28,8 @@ class NotificationSettings(EnvironmentSettings):
 @resettable
 def notification_settings() -> NotificationSettings:
     return NotificationSettings.from_environment()
+
+
+@resettable
+def link_settings() -> LinkSettings:
+    return LinkSettings.from_environment()

@@ -28,7 +28,7 @@ from ordersync.notifications.service import (
     resolve_url,
     unsubscribe_url,
 )
-from ordersync.notifications.settings import notification_settings
+from ordersync.notifications.settings import link_settings, notification_settings
 from ordersync.operations.records import OperationStore
 
 logger = Logger(child=True)
@@ -60,7 +60,7 @@ def recipients_of(alert: Alert) -> list[Recipient]:
 
 
 def _console_url(alert: Alert) -> str:
-    base = notification_settings().public_base_url
+    base = link_settings().public_base_url
     return f"{base}/console/alerts/{alert_id(alert.entity_key)}"
 
 
@@ -178,7 +178,7 @@ def _send_digest(
         listed=listed,
         counts=counts,
         total=total,
-        console_url=f"{notification_settings().public_base_url}/console/orders",
+        console_url=f"{link_settings().public_base_url}/console/orders",
         days=link_days(),
     )
     mailer.send(message, recipient.email)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from ordersync.exports.writers import CsvWriter
 from ordersync.notifications.ledger import Ledger
 from ordersync.notifications.render import compose
-from ordersync.notifications.settings import notification_settings
+from ordersync.notifications.settings import link_settings
 from ordersync.notifications.tokens import issue_report_unsubscribe
 from ordersync.reports.models import ReportRow, ReportScope, SyncStatus
 
@@ -66,7 +66,7 @@ def compose_report(
         subject=SUBJECT,
         to_name="",
         to_email=to_email,
-        unsubscribe_url=f"{notification_settings().public_base_url}/unsubscribe/{token}",
+        unsubscribe_url=f"{link_settings().public_base_url}/unsubscribe/{token}",
         merchant_id=merchant_id,
         total=len(rows),
         counts=[(status.value, counts[status]) for status in SyncStatus],

@@ -92,6 +92,16 @@ def test_a_success_alert_has_no_by_code_or_by_level_entry(stack, monkeypatch):
     assert entries(stack, "by-updated", "merchantId", "m1") == 2
 
 
+def test_what_a_person_did_keeps_its_by_code_entry(stack, monkeypatch):
+    """Marked Synced is a success, but rare and looked for by name (`status=manually_synced`):
+    its by-code entry keeps that list one exact Query."""
+    record(monkeypatch, "m1", 1, "Marked Synced")
+    marked = item(stack, "m1", 1)
+    assert marked["merchantCode"] == {"S": "m1#Marked Synced"}
+    assert "merchantLevel" not in marked
+    assert entries(stack, "by-code", "merchantCode", "m1#Marked Synced") == 1
+
+
 def test_reaching_success_removes_the_entries_and_leaving_it_adds_them(stack, monkeypatch):
     shape = table_shapes(LocalTemplate.load().sam)["AlertsTable"]
     record(monkeypatch, "m1", 1, "Platform Unavailable")

@@ -13,7 +13,8 @@ Indexes (template.yaml), narrowest first; the first whose partition the query fi
    (failed: error; pending, pending_verification: pending), unless the level is success
 5. by-updated (`merchantId`): anything else, successes among it: they have no by-code and
    by-level entries (`alerts.repository.listed_by_level`), so `level=success`, a success's code
-   (`code=Order Created`, `status=manually_synced`) are a filter expression on by-updated
+   (`code=Order Created`) are a filter expression on by-updated; a person's action (Marked
+   Synced: `status=manually_synced`) keeps its by-code entry
 Every index but by-created sorts by updatedAt: the updated range is its key condition, and
 `createdAfter` raises its lower end too (an alert is updated at or after it is created).
 by-created's range is the created window, lowered by `updatedBefore` likewise."""

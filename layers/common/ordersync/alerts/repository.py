@@ -8,7 +8,7 @@ from ordersync.catalog.codes import catalog
 from ordersync.core import aws
 from ordersync.core.clock import iso
 from ordersync.core.dynamo import Update, from_item, outcome_attributes, outcome_from, to_item
-from ordersync.core.models import Level, RetryClass
+from ordersync.core.models import Level, ResponseType, RetryClass
 from ordersync.core.settings import get_settings
 from ordersync.history.paging import fetch
 
@@ -20,11 +20,18 @@ def listed_by_level(level: Level) -> bool:
     return level is not Level.SUCCESS
 
 
+def _code_listed(level: Level, kind: ResponseType) -> bool:
+    # What a person did (Marked Synced above all) is rare and looked for by name: its by-code
+    # entry costs next to nothing and keeps `status=manually_synced` one exact Query.
+    return listed_by_level(level) or kind is ResponseType.PERSON_ACTION
+
+
 def listed_by_code(code: str) -> bool:
-    """Whether the by-code index holds `code`'s alerts: a code has one level (the catalog's,
-    which every outcome is made from). An unknown code is looked up there and finds nothing."""
+    """Whether the by-code index holds `code`'s alerts: a code has one level and type (the
+    catalog's, which every outcome is made from). An unknown code is looked up there and finds
+    nothing."""
     entry = catalog().get(code)
-    return entry is None or listed_by_level(entry.level)
+    return entry is None or _code_listed(entry.level, entry.type)
 
 
 def alert_fields(alert: Alert) -> dict[str, Any]:
@@ -32,7 +39,8 @@ def alert_fields(alert: Alert) -> dict[str, Any]:
 
     Index keys: merchantId (by updated and created time), merchantCode and merchantLevel unless
     the outcome is a success (`listed_by_level`: an update to a success removes them, one
-    write each, and one to another level adds them back), and needsAction only while the
+    write each, and one to another level adds them back; a person's action keeps its
+    merchantCode), and needsAction only while the
     alert is open, not ignored and waiting for a person: an error retrying cannot mend, or a
     transient one whose retries are spent. The alert emails go out for exactly these
     (ordersync.notifications.rules)."""
@@ -47,11 +55,12 @@ def alert_fields(alert: Alert) -> dict[str, Any]:
             or alert.retries_spent
         )
     )
-    listed = listed_by_level(outcome.level)
+    by_code = _code_listed(outcome.level, outcome.type)
+    by_level = listed_by_level(outcome.level)
     return {
         "merchantId": alert.merchant_id,
-        "merchantCode": f"{alert.merchant_id}#{outcome.code}" if listed else None,
-        "merchantLevel": f"{alert.merchant_id}#{outcome.level.value}" if listed else None,
+        "merchantCode": f"{alert.merchant_id}#{outcome.code}" if by_code else None,
+        "merchantLevel": f"{alert.merchant_id}#{outcome.level.value}" if by_level else None,
         "needsAction": alert.merchant_id if needs_action else None,
         "integrationId": alert.integration_id,
         "channelId": alert.channel_id,

@@ -20,7 +20,7 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from local import direct_aws, moto_races, moto_retention, moto_speedups
+from local import direct_aws, moto_races, moto_retention, moto_speedups, moto_waits
 from local.lambdas import InvocationError, LocalFunctions
 
 _functions: LocalFunctions | None = None
@@ -267,7 +267,7 @@ def make_dynamodb_writes_atomic() -> None:
         setattr(owner, name, atomic)
 
 
-def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
+def start(functions: LocalFunctions, port: int, time_scale: float = 1.0) -> ThreadedMotoServer:
     global _functions
     _functions = functions
     default_user_config["stepfunctions"]["execute_state_machine"] = True
@@ -280,6 +280,7 @@ def start(functions: LocalFunctions, port: int) -> ThreadedMotoServer:
     moto_speedups.apply()
     moto_retention.apply()
     moto_races.apply()
+    moto_waits.scale_retry_waits(time_scale)
     _reuse_lambda_clients()
     make_dynamodb_writes_atomic()
     direct_aws.install(f"http://127.0.0.1:{port}")

@@ -73,7 +73,7 @@ class LocalStack:
         aws_port = options.aws_port or free_port()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._environment(aws_port)
-        self._servers.append(embedded_aws.start(self.functions, aws_port))
+        self._servers.append(embedded_aws.start(self.functions, aws_port, options.time_scale))
         self._create_stack()
         self._function_environment()
         create_mail_resources(
@@ -154,7 +154,7 @@ class LocalStack:
             self.template, self.client("cognito-idp"), {**parameters, "AWS::Region": REGION}
         )
         self.resources.update({name: values["Ref"] for name, values in self.cognito.items()})
-        body = self.template.cloudformation(parameters, self.options.time_scale, self.cognito)
+        body = self.template.cloudformation(parameters, self.cognito)
         cloudformation.create_stack(
             StackName=STACK_NAME,
             TemplateBody=json.dumps(body),

@@ -9,7 +9,6 @@ groups (local/cognito.py creates them; their ids replace the Refs to them here).
 
 import copy
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,7 +199,6 @@ class LocalTemplate:
     def cloudformation(
         self,
         parameters: dict[str, str],
-        time_scale: float = 1.0,
         created: dict[str, dict[str, str]] | None = None,
     ) -> dict[str, Any]:
         """The template as moto's CloudFormation can create it. `created`: resources the local
@@ -220,7 +218,7 @@ class LocalTemplate:
             elif resource["Type"] == "AWS::Serverless::StateMachine":
                 definition = json.loads((ROOT / props.pop("DefinitionUri")).read_text())
                 substitutions[logical_id] = (
-                    json.dumps(scale_retries(definition, time_scale)),
+                    json.dumps(definition),
                     props.pop("DefinitionSubstitutions", {}),
                 )
                 props["Definition"] = {
@@ -274,20 +272,6 @@ class LocalTemplate:
             }
             for logical_id in self.resources_of_type("AWS::Cognito::")
         }
-
-
-def scale_retries(definition: dict[str, Any], time_scale: float) -> dict[str, Any]:
-    """Shorten Retry waits for local runs (ASL wants whole seconds, at least one)."""
-    if time_scale >= 1:
-        return definition
-    for state in definition.get("States", {}).values():
-        for retrier in state.get("Retry", []):
-            interval = max(1, math.ceil(retrier.get("IntervalSeconds", 1) * time_scale))
-            retrier["IntervalSeconds"] = interval
-            retrier["MaxDelaySeconds"] = max(
-                interval, math.ceil(retrier.get("MaxDelaySeconds", 3600) * time_scale)
-            )
-    return definition
 
 
 def _ref_target(value: Any) -> str:

@@ -177,7 +177,6 @@ def plan(**params: str) -> Plan:
         # Successes have no by-code and by-level entries: by-updated answers, filtered.
         ({"level": "success"}, "by-updated", ("merchantId", "m1")),
         ({"code": "Order Created"}, "by-updated", ("merchantId", "m1")),
-        # What a person did keeps its by-code entry: rare, and looked for by name.
         ({"status": "manually_synced"}, "by-code", ("merchantCode", "m1#Marked Synced")),
         ({"code": "Order Created", "level": "error"}, "by-level", ("merchantLevel", "m1#error")),
         (

@@ -12,9 +12,8 @@ from ordersync.catalog.codes import outcome as catalog_outcome
 from ordersync.catalog.errors import WAITS_FOR_ITS_ORDER
 from ordersync.config.models import Integration
 from ordersync.config.repository import config_store
-from ordersync.core import aws, metrics
+from ordersync.core import metrics
 from ordersync.core.clock import now
-from ordersync.core.dynamo import from_item
 from ordersync.core.models import Level, Outcome
 from ordersync.core.settings import get_settings
 from ordersync.operations import inflight, leases, settle
@@ -27,7 +26,7 @@ from ordersync.operations.models import (
     Watch,
     WorkflowInput,
 )
-from ordersync.operations.records import OperationStore, blocker_key, operation_key
+from ordersync.operations.records import OperationStore, blocker_key
 
 logger = Logger(child=True)
 
@@ -85,21 +84,7 @@ def _deadline(status: OperationStatus, moment: datetime, retry_in: int | None) -
 def _run_held(operation_id: str, holder: str) -> int | None:
     """The run this execution holds the lease of (or was the last to record), read strongly; None
     if it holds none. A caught failure carries no run number: the item has it."""
-    item = from_item(
-        aws.dynamodb()
-        .get_item(
-            TableName=OperationStore().table,
-            Key=operation_key(operation_id),
-            ProjectionExpression="#runs, #leaseHolder, #lastHolder",
-            ExpressionAttributeNames={
-                "#runs": "runs",
-                "#leaseHolder": "leaseHolder",
-                "#lastHolder": "lastHolder",
-            },
-            ConsistentRead=True,
-        )
-        .get("Item", {})
-    )
+    item = OperationStore().run_holders(operation_id)
     if holder not in (item.get("leaseHolder"), item.get("lastHolder")):
         return None
     return max(1, int(item.get("runs", 1)))

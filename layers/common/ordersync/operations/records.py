@@ -235,6 +235,22 @@ class OperationStore:
         )
         return item["payloadHash"]["S"] if item else None
 
+    def run_holders(self, operation_id: str) -> dict[str, Any]:
+        """The run count, and who holds the run lease or recorded last, read strongly."""
+        names = {"#runs": "runs", "#leaseHolder": "leaseHolder", "#lastHolder": "lastHolder"}
+        item = (
+            aws.dynamodb()
+            .get_item(
+                TableName=self._table,
+                Key=operation_key(operation_id),
+                ProjectionExpression=", ".join(names),
+                ExpressionAttributeNames=names,
+                ConsistentRead=True,
+            )
+            .get("Item", {})
+        )
+        return from_item(item)
+
     def _item(self, operation_id: str) -> dict[str, Any] | None:
         item: dict[str, Any] | None = (
             aws.dynamodb()

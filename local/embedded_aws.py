@@ -20,7 +20,14 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from local import direct_aws, moto_races, moto_retention, moto_speedups, moto_waits
+from local import (
+    direct_aws,
+    moto_races,
+    moto_retention,
+    moto_speedups,
+    moto_sqs,
+    moto_waits,
+)
 from local.lambdas import InvocationError, LocalFunctions
 
 _functions: LocalFunctions | None = None
@@ -278,6 +285,7 @@ def start(functions: LocalFunctions, port: int, time_scale: float = 1.0) -> Thre
     _signal_when_ended()
     _parse_each_definition_once()
     moto_speedups.apply()
+    moto_sqs.apply()
     moto_retention.apply()
     moto_races.apply()
     moto_waits.scale_retry_waits(time_scale)

@@ -22,6 +22,7 @@ from moto.stepfunctions.responses import StepFunctionResponse
 
 from local import (
     direct_aws,
+    moto_queries,
     moto_races,
     moto_retention,
     moto_speedups,
@@ -285,6 +286,7 @@ def start(functions: LocalFunctions, port: int, time_scale: float = 1.0) -> Thre
     _signal_when_ended()
     _parse_each_definition_once()
     moto_speedups.apply()
+    moto_queries.apply()
     moto_sqs.apply()
     moto_retention.apply()
     moto_races.apply()

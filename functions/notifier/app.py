@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ordersync.core.pii import PiiMaskingFormatter
 from ordersync.notifications.changes import tell
+from ordersync.notifications.recipients import read_once_per_batch
 
 logger = Logger(logger_formatter=PiiMaskingFormatter())
 tracer = Tracer(patch_modules=["botocore"])
@@ -30,6 +31,7 @@ def _record_handler(record: DynamoDBRecord) -> str:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=_record_handler, processor=processor, context=context
-    )
+    with read_once_per_batch():
+        return process_partial_response(
+            event=event, record_handler=_record_handler, processor=processor, context=context
+        )

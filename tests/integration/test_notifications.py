@@ -3,11 +3,18 @@ and the fatigue bound under a burst."""
 
 import importlib
 import re
+from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
+
+import pytest
 
 from local.lambdas import LambdaContext
+from ordersync.merchants.repository import UserStore
 from ordersync.notifications.ledger import Ledger
-from ordersync.notifications.models import Frequency
+from ordersync.notifications.models import Contact, Frequency
+from ordersync.notifications.recipients import SettingsStore, recipients
 from ordersync.notifications.service import notify, send_digests
 from tests.factories import an_alert
 from tests.integration.notifications_support import (
@@ -131,3 +138,41 @@ def _store(alert: object) -> None:
     from ordersync.alerts.repository import AlertStore
 
     AlertStore().upsert(alert)  # type: ignore[arg-type]
+
+
+def test_a_batch_reads_each_merchants_recipients_once_and_the_next_batch_afresh(
+    mail: AlertStream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    merchant_with_recipients()
+    reads: Counter[str] = Counter()
+
+    def counted(name: str, read: Callable[..., Any]) -> Callable[..., Any]:
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            reads[name] += 1
+            return read(*args, **kwargs)
+
+        return counting
+
+    monkeypatch.setattr(SettingsStore, "get", counted("settings", SettingsStore.get))
+    monkeypatch.setattr(UserStore, "list", counted("users", UserStore.list))
+    for number in range(20):
+        record_alert("Missing Shipping Data", order_id=f"WEB-{number}")
+
+    assert _run_notifier(mail) == {"batchItemFailures": []}
+    assert reads == {"settings": 1, "users": 1}
+    assert sorted(m["To"] for m in sent_emails()) == ["Ops desk <ops@m.test>", "u-granted@m.test"]
+
+    # A contact added between batches is told by the next one.
+    stored = SettingsStore().get("m")
+    newcomer = Contact(name="Night desk", email="night@m.test", frequency=Frequency.IMMEDIATE)
+    SettingsStore().put("m", stored.model_copy(update={"contacts": [*stored.contacts, newcomer]}))
+    record_alert("Missing Shipping Data", order_id="WEB-LATER")
+    reads.clear()
+
+    assert _run_notifier(mail) == {"batchItemFailures": []}
+    assert reads == {"settings": 1, "users": 1}
+    assert "Night desk <night@m.test>" in [m["To"] for m in sent_emails()]
+    # Outside a batch, every call reads.
+    recipients("m")
+    recipients("m")
+    assert reads == {"settings": 3, "users": 3}

@@ -1,6 +1,9 @@
 """A merchant's notification settings (the config table) and the recipients they make: named
 contacts, and users an admin granted notifications to, each at their frequency."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from ordersync.core import aws
@@ -11,6 +14,38 @@ from ordersync.merchants.repository import UserRepository, UserStore
 from ordersync.notifications.models import Frequency, Recipient, StoredSettings
 
 SORT_KEY = "NOTIFICATIONS"
+
+# A merchant's settings and users as read once for the stream batch being handled, if any.
+_batch_reads: ContextVar[dict[str, tuple[StoredSettings, list[MerchantUser]]] | None] = ContextVar(
+    "recipients_read_this_batch", default=None
+)
+
+
+@contextmanager
+def read_once_per_batch() -> Iterator[None]:
+    """Within it, each merchant's settings and users are read once, as they were when the batch
+    began, however many of its records tell that merchant something (a batch of a hundred
+    alerts of one merchant read them a hundred times); the next batch reads them again."""
+    token = _batch_reads.set({})
+    try:
+        yield
+    finally:
+        _batch_reads.reset(token)
+
+
+def _settings_and_users(
+    merchant_id: str, settings: "SettingsStore | None", users: UserRepository | None
+) -> tuple[StoredSettings, list[MerchantUser]]:
+    reads = _batch_reads.get()
+    if reads is not None and merchant_id in reads:
+        return reads[merchant_id]
+    read = (
+        (settings or SettingsStore()).get(merchant_id),
+        list((users or UserStore()).list(merchant_id)),
+    )
+    if reads is not None:
+        reads[merchant_id] = read
+    return read
 
 
 def _key(merchant_id: str) -> dict[str, Any]:
@@ -51,12 +86,12 @@ def recipients(
 ) -> list[Recipient]:
     """Everyone the merchant's configuration says to tell, once each (an address named as a
     contact and held by a user is told once, at the contact's frequency); `off` is left out."""
-    stored = (settings or SettingsStore()).get(merchant_id)
+    stored, merchant_users = _settings_and_users(merchant_id, settings, users)
     found: dict[str, Recipient] = {}
     for contact in stored.contacts:
         recipient = Recipient.of_contact(contact)
         found.setdefault(recipient.key, recipient)
-    for recipient in _opted_in(merchant_id, stored, users or UserStore()):
+    for recipient in _opted_in(stored, merchant_users):
         found.setdefault(recipient.key, recipient)
     return [r for r in found.values() if r.frequency is not Frequency.OFF]
 
@@ -68,12 +103,12 @@ def opted_in_users(
 ) -> list[Recipient]:
     """The merchant's users an admin granted notifications (the order-sync notification
     opt-in), at their own frequency; `off` is left out. Named contacts are not users."""
-    stored = (settings or SettingsStore()).get(merchant_id)
-    found = _opted_in(merchant_id, stored, users or UserStore())
+    stored, merchant_users = _settings_and_users(merchant_id, settings, users)
+    found = _opted_in(stored, merchant_users)
     return [r for r in found if r.frequency is not Frequency.OFF]
 
 
-def _opted_in(merchant_id: str, stored: StoredSettings, users: UserRepository) -> list[Recipient]:
+def _opted_in(stored: StoredSettings, users: list[MerchantUser]) -> list[Recipient]:
     return [
         Recipient(
             key=Recipient.key_of(user.email),
@@ -82,6 +117,6 @@ def _opted_in(merchant_id: str, stored: StoredSettings, users: UserRepository) -
             frequency=user_frequency(stored, user),
             user_id=user.user_id,
         )
-        for user in users.list(merchant_id)
+        for user in users
         if user.permissions.notifications
     ]

@@ -11,6 +11,7 @@ import argparse
 import json
 import random
 import sys
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -70,26 +71,41 @@ class Soak:
     def send(self, jobs: list[tuple[str, str, dict[str, Any]]], workers: int = 8) -> None:
         draw = random.Random(self.seed)
         twice = {index for index in range(len(jobs)) if draw.random() < self.duplicates}
+        # Each worker keeps its connection, as a channel's HTTP client does: a connection per
+        # order had the stack's front door start a thread for each.
+        connections = threading.local()
+        opened: list[httpx.Client] = []
+
+        def connection() -> httpx.Client:
+            client: httpx.Client | None = getattr(connections, "client", None)
+            if client is None:
+                client = connections.client = self.client()
+                opened.append(client)
+            return client
 
         def post(index_job: tuple[int, tuple[str, str, dict[str, Any]]]) -> None:
             index, (order_id, operation, body) = index_job
             path = "/v1/orders" if operation == "create" else f"/v1/orders/{order_id}/{operation}"
-            with self.client() as client:
-                for _ in range(2 if index in twice else 1):  # the channel delivers some twice
+            client = connection()
+            for _ in range(2 if index in twice else 1):  # the channel delivers some twice
+                answer = client.post(path, json=body)
+                for wait in (0.5, 1, 2):  # a channel retries a server error, as it should
+                    if answer.status_code < 500:
+                        break
+                    self.server_errors.append(f"{answer.status_code} {answer.text[:200]}")
+                    time.sleep(wait)
                     answer = client.post(path, json=body)
-                    for wait in (0.5, 1, 2):  # a channel retries a server error, as it should
-                        if answer.status_code < 500:
-                            break
-                        self.server_errors.append(f"{answer.status_code} {answer.text[:200]}")
-                        time.sleep(wait)
-                        answer = client.post(path, json=body)
-                    if answer.status_code == 202:
-                        self.accepted[answer.json()["operationId"]] = (order_id, operation)
-                    else:
-                        self.refused += 1
+                if answer.status_code == 202:
+                    self.accepted[answer.json()["operationId"]] = (order_id, operation)
+                else:
+                    self.refused += 1
 
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(post, enumerate(jobs)))
+        try:
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(post, enumerate(jobs)))
+        finally:
+            for client in opened:
+                client.close()
 
     def statuses(self, operation_ids: list[str]) -> dict[str, dict[str, Any]]:
         """Where each operation is, read from the operations table 100 at a time.

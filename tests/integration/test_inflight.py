@@ -146,3 +146,35 @@ def test_a_message_worn_out_by_waiting_for_a_place_goes_on_as_a_fresh_one(
     [fresh] = stack.sqs.receive_message(QueueUrl=stack.resources["OperationsQueue"])["Messages"]
     assert json.loads(fresh["Body"])["operationId"] == message.operation_id
     assert json.loads(fresh["Body"])["notBefore"]
+
+
+def test_a_message_waiting_for_a_place_looks_again_within_seconds(
+    stack, erp, accepted, order_request, monkeypatch
+):
+    """However often it found every place held, it comes back within ten seconds: places
+    given back meanwhile are not left idle while a burst's last messages sleep."""
+    message = accepted(order_request, integration_id=erp)
+    waits: list[int] = []
+    monkeypatch.setattr(dispatch, "_postpone", lambda record, delay: waits.append(delay))
+
+    def wait_after(receives: int) -> int:
+        record = SQSRecord(
+            {
+                "messageId": "m-1",
+                "receiptHandle": "r-1",
+                "body": message.model_dump_json(by_alias=True),
+                "attributes": {
+                    "ApproximateReceiveCount": str(receives),
+                    "SentTimestamp": str(int(time.time() * 1000)),
+                },
+            }
+        )
+        with pytest.raises(dispatch.RetryLater, match="in flight"):
+            dispatch._wait_for_a_place(record, message, limit=1)
+        return waits[-1]
+
+    first = [wait_after(1) for _ in range(50)]
+    often = [wait_after(40) for _ in range(200)]
+    assert set(first) <= {1, 2}
+    assert max(often) <= 10
+    assert len(set(often)) > 5  # still jittered, so the waiting do not come back at once

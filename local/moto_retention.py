@@ -24,6 +24,7 @@ def apply() -> None:
         return
     _stop_tracking_instances(common_models)
     share_attribute_names()
+    share_short_values()
     setattr(common_models, PATCHED, True)
 
 
@@ -66,6 +67,37 @@ def share_attribute_names() -> None:
 
     setattr(__setitem__, PATCHED, True)
     LimitedSizeDict.__setitem__ = __setitem__  # type: ignore[method-assign]
+
+
+# Statuses, codes, operation kinds, merchant, integration and order ids, numbers: the values
+# that recur from item to item are short; a timestamp (24 and more) is nearly always new.
+SHARED_VALUE_LENGTH = 20
+
+
+def share_short_values() -> None:
+    """The same for short values: each item held its own copy of its merchant's id, its status,
+    its code, its order id (in each of the order's operations, history records and alerts).
+    From Python 3.13 an interned string is freed with its last user (3.12 kept every one for
+    ever, so there it is left alone)."""
+    import sys
+
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    if sys.version_info < (3, 13):
+        return
+
+    original = DynamoType.__init__
+    if getattr(original, PATCHED, False):
+        return
+
+    def __init__(self: DynamoType, type_as_dict: Any) -> None:
+        original(self, type_as_dict)
+        value = self.value
+        if type(value) is str and len(value) <= SHARED_VALUE_LENGTH:
+            self.value = sys.intern(value)
+
+    setattr(__init__, PATCHED, True)
+    DynamoType.__init__ = __init__  # type: ignore[method-assign]
 
 
 class RecentHandles:

@@ -3,7 +3,7 @@ item repeats (`local.streams`, `local.moto_retention`)."""
 
 from moto.dynamodb.models import dynamodb_backends
 
-from local.moto_retention import share_attribute_names
+from local.moto_retention import share_attribute_names, share_short_values
 from local.streams import TableStream
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -58,3 +58,24 @@ def test_every_item_shares_one_copy_of_each_attribute_name(stack):
     names = dict(zip(first.attrs, second.attrs, strict=True))
     assert names == {"pk": "pk", "sk": "sk", "note": "note"}
     assert all(a is b for a, b in names.items())
+
+
+def test_items_share_one_copy_of_each_short_value_but_not_of_long_ones(stack):
+    share_short_values()
+    moment = "2026-11-30T06:00:00.123456+00:00"
+    for n in range(2):
+        stack.dynamodb.put_item(
+            TableName=stack.resources["AlertsTable"],
+            Item={
+                "pk": {"S": "m#demo"},
+                "sk": {"S": f"alert#{n}"},
+                "status": {"S": "".join(["op", "en"])},  # a string of its own each time
+                "at": {"S": moment[:-1] + moment[-1]},
+            },
+        )
+    table = dynamodb_backends[ACCOUNT][REGION].get_table(stack.resources["AlertsTable"])
+    first, second = list(table.all_items())[:2]
+    assert first.attrs["pk"].value is second.attrs["pk"].value
+    assert first.attrs["status"].value is second.attrs["status"].value == "open"
+    assert first.attrs["at"].value == second.attrs["at"].value == moment
+    assert first.attrs["at"].value is not second.attrs["at"].value

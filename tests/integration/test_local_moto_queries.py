@@ -2,6 +2,7 @@
 page, on the table's key and on an index, and no longer sorts the whole table to do it."""
 
 import random
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +14,8 @@ from moto.dynamodb.models.dynamo_type import DynamoType
 from local import moto_queries
 
 REGION = "us-east-1"
-TABLE = "queried"
+# A name of its own per test: the suite's stack may hold moto's state across tests.
+TABLE = f"queried-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture
@@ -21,6 +23,8 @@ def dynamodb() -> Iterator[Any]:
     moto_queries.apply()
     with mock_aws():
         client = boto3.client("dynamodb", region_name=REGION)
+        if TABLE in client.list_tables()["TableNames"]:
+            client.delete_table(TableName=TABLE)
         client.create_table(
             TableName=TABLE,
             KeySchema=[

@@ -5,6 +5,7 @@ object with a shared one; none changes what moto answers. They were found by sam
 stack under the soak (README, "Where the local stack's time goes").
 """
 
+import collections
 import copy
 import functools
 import weakref
@@ -140,7 +141,7 @@ def _validate_update_expressions_faster() -> None:
         node and once per type of the map; the per-child hook is called only for the one
         processor that has one."""
         nodes_to_be_processed(self)
-        plan = _plan(type(self))
+        plan = _PLANS[type(self)]
         processors = self._ordersync_map
         hook = self.pre_processing_of_child
         if hook.__func__ is stock_hook:
@@ -250,15 +251,8 @@ def _clone_parsed_tree(value: Any, memo: Any = None) -> Any:
 
 _NOT_A_NODE = object()
 _UNPLANNED = object()
-_PLANS: dict[type, dict[type, Any]] = {}
-
-
-def _plan(traverser: type) -> dict[type, Any]:
-    """Per processor class, what each kind of value met in a walk is to it (filled as met)."""
-    try:
-        return _PLANS[traverser]
-    except KeyError:
-        return _PLANS.setdefault(traverser, {})
+# Per processor class, what each kind of value met in a walk is to it (filled as met).
+_PLANS: collections.defaultdict[type, dict[type, Any]] = collections.defaultdict(dict)
 
 
 def _plan_kind(kind: type, node_class: type, processed: tuple[type, ...]) -> Any:

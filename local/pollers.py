@@ -1,12 +1,15 @@
 """SQS event-source mappings, run the way Lambda runs them: batches, partial batch failures,
 and the queue's own visibility timeout and receive count (moto's mappings cannot)."""
 
+import logging
 import threading
 import time
 from typing import Any
 
 from local.lambdas import InvocationError, LocalFunctions
 from local.template import QueueMapping
+
+log = logging.getLogger("local.pollers")
 
 
 class QueuePoller:
@@ -77,7 +80,16 @@ class QueuePoller:
             if message["MessageId"] not in failed
         ]
         if done:
-            self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=done)
+            answer = self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=done)
+            for failed_delete in answer.get("Failed", []):
+                # Lambda's poller says nothing either, but here it is the stack's own fault:
+                # the message comes back after its visibility timeout, and a run waits for it.
+                log.warning(
+                    "%s: a handled message was not deleted (%s: %s)",
+                    self.mapping.function,
+                    failed_delete.get("Code"),
+                    failed_delete.get("Message"),
+                )
 
     def _record(self, message: dict[str, Any]) -> dict[str, Any]:
         return {

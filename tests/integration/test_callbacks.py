@@ -1,10 +1,12 @@
 import json
+import ssl
 from datetime import UTC, datetime
 
 import pytest
 
 from local.seed import DEMO_CHANNEL, DEMO_INTEGRATION, DEMO_MERCHANT, seed_demo
 from ordersync.alerts.repository import AlertStore
+from ordersync.callbacks import sender
 from ordersync.callbacks.sender import post_callback
 from ordersync.catalog.errors import CallbackUnavailableError
 from ordersync.core.models import OperationMessage, entity_key
@@ -25,6 +27,14 @@ def message(stack, platform, order_request):
         accepted_at=datetime.now(UTC),
         payload=order_request,
     )
+
+
+def spy(function, calls):
+    def called(*args, **kwargs):
+        calls.append(args)
+        return function(*args, **kwargs)
+
+    return called
 
 
 def recorded(code, level):
@@ -70,3 +80,13 @@ def test_an_unavailable_callback_is_raised_for_the_workflow_to_retry(message, pl
     platform.state.faults.append({"kind": "status", "status": 503, "path": "/callbacks"})
     with pytest.raises(CallbackUnavailableError):
         post_callback(message, recorded("Order Created", "success"))
+
+
+def test_callbacks_share_one_pooled_client(message, platform, monkeypatch):
+    built = []
+    monkeypatch.setattr(ssl, "create_default_context", spy(ssl.create_default_context, built))
+    sender._http.cache_clear()
+    for code in ("Order Creation Failed", "Order Created", "Order Creation Failed"):
+        post_callback(message, recorded(code, "error" if "Failed" in code else "success"))
+    assert len(platform.state.callbacks) == 3
+    assert len(built) == 1  # a client per call built a TLS context for each

@@ -3,6 +3,7 @@
 Update Failed on the callback's own entity.
 """
 
+import functools
 import json
 import time
 from typing import Any
@@ -109,6 +110,13 @@ def post_callback(
     return outcome
 
 
+@functools.cache
+def _http() -> httpx.Client:
+    # One pooled client for the container's callbacks, as the platform connector keeps: a
+    # client per callback built a TLS context (the CA bundle read and parsed) on every call.
+    return httpx.Client(headers={"User-Agent": "ordersync/1"})
+
+
 def _post(
     integration: Integration, body: bytes, facts: dict[str, Any]
 ) -> tuple[httpx.Response | None, Outcome | None]:
@@ -123,7 +131,7 @@ def _post(
         ),
     }
     try:
-        return httpx.post(
+        return _http().post(
             url,
             content=body,
             headers=headers,

@@ -22,6 +22,7 @@ from moto.stepfunctions.responses import StepFunctionResponse
 
 from local import (
     direct_aws,
+    moto_answers,
     moto_queries,
     moto_races,
     moto_retention,
@@ -288,6 +289,7 @@ def start(functions: LocalFunctions, port: int, time_scale: float = 1.0) -> Thre
     moto_speedups.apply()
     moto_queries.apply()
     moto_sqs.apply()
+    moto_answers.apply()
     moto_retention.apply()
     moto_races.apply()
     moto_waits.scale_retry_waits(time_scale)

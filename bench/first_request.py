@@ -110,6 +110,22 @@ def _order_page(stack: LocalStack) -> dict[str, Any]:
     return event
 
 
+def _dispatch(stack: LocalStack) -> dict[str, Any]:
+    """The operations queue's batch of one new operation: its workflow run is started."""
+    event = _event("dispatcher/sqs_batch.json")
+    [record] = event["Records"]
+    message = json.loads(record["body"])
+    message["operationId"] = str(uuid.uuid4())
+    message["orderId"] = message["payload"]["orderId"] = f"FIRST-{uuid.uuid4().hex[:12]}"
+    record["body"] = json.dumps(message)
+    return event
+
+
+def _stream_change(stack: LocalStack) -> dict[str, Any]:
+    """The alerts table's stream: one alert that newly waits for a person."""
+    return _event("notifier/alert_stream.json")
+
+
 # Each function's representative first event (name -> function, event); the authorizer, which
 # no change here touches, shows the run-to-run noise.
 FIRST_EVENTS: dict[str, tuple[str, Callable[[LocalStack], dict[str, Any]]]] = {
@@ -117,7 +133,9 @@ FIRST_EVENTS: dict[str, tuple[str, Callable[[LocalStack], dict[str, Any]]]] = {
     "AuthorizerFunction": ("AuthorizerFunction", _authorize),
     "ConsoleFunction": ("ConsoleFunction", _signed_in_overview),
     "ConsoleFunction, an order page": ("ConsoleFunction", _order_page),
+    "DispatcherFunction": ("DispatcherFunction", _dispatch),
     "MerchantApiFunction": ("MerchantApiFunction", _merchant_alerts),
+    "NotifierFunction": ("NotifierFunction", _stream_change),
     "OrderCreateFunction": ("OrderCreateFunction", _delivery),
     "ResolvePageFunction": ("ResolvePageFunction", _resolve_link),
     "SweeperFunction": ("SweeperFunction", _scheduled_sweep),

@@ -115,3 +115,18 @@ def test_a_function_that_serves_no_route_imports_no_event_handler():
         "ordersync.orders.fields; print('aws_lambda_powertools.event_handler' in sys.modules)"
     )
     assert _fresh(probe) == "False"
+
+
+@pytest.mark.slow
+def test_the_merchant_api_imports_the_action_machinery_with_its_first_action():
+    """Its routes name only the actions' answers (actions.models); the service, the bulk
+    runner and the jobs, with the order lifecycle and payload models, come with the first
+    action, not with a first request that is a list."""
+    unwanted = [
+        "ordersync.actions.service",
+        "ordersync.actions.bulk",
+        "ordersync.actions.jobs",
+        "ordersync.orders.lifecycle",
+        "ordersync.orders.payloads",
+    ]
+    assert _cold_imports("MerchantApiFunction", unwanted) == []

@@ -13,22 +13,18 @@ from typing import Any
 
 from ordersync.actions import service
 from ordersync.actions.actors import authorize
-from ordersync.actions.models import Action, ActionRefused, Actor, ItemResult
+from ordersync.actions.models import (
+    Action,
+    ActionRefused,
+    Actor,
+    BulkAnswer,
+    ItemResult,
+)
 from ordersync.alerts.ids import UnknownAlert
-from ordersync.core.models import Record
 from ordersync.merchants.models import Caller
 
-MAX_IDS = 1000
 # DynamoDB and SQS calls wait on the network: threads overlap the waits.
 PARALLEL = 8
-
-
-class BulkAnswer(Record):
-    action: Action
-    done: int
-    refused: int
-    not_found: int
-    results: list[ItemResult]
 
 
 def act_on(actor: Actor, action: Action, alert_id: str) -> ItemResult:

@@ -14,12 +14,11 @@ config table (`MERCHANT#<merchant>`, `BULK#<jobId>`): another merchant's job id 
 import json
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from ordersync.actions.actors import authorize
 from ordersync.actions.bulk import act_on_all, tally
-from ordersync.actions.models import Action, ActionRefused, UnknownJob
+from ordersync.actions.models import Action, ActionRefused, BulkJob, JobStatus, UnknownJob
 from ordersync.actions.settings import action_settings
 from ordersync.alerts.listing import list_alerts
 from ordersync.alerts.query import AlertQuery
@@ -37,28 +36,6 @@ PAGE = 100
 RESERVE_SECONDS = 60
 # What a filter cannot hold: the job walks every page itself and shows no rows.
 NOT_FILTERS = ("cursor", "limit", "columns")
-
-JobStatus = Literal["running", "finished", "stopped"]
-
-
-class BulkJob(Record):
-    """A bulk action by filter, and how far it got."""
-
-    job_id: str
-    merchant_id: str
-    action: Action
-    filter: dict[str, Any]
-    status: JobStatus
-    matched: int = 0
-    done: int = 0
-    refused: int = 0
-    not_found: int = 0
-    reason: str | None = None  # why a stopped job stopped
-    created_by: str
-    user_id: str | None = None
-    created_at: datetime
-    updated_at: datetime
-    finished_at: datetime | None = None
 
 
 class JobTask(Record):

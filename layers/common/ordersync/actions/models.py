@@ -1,4 +1,7 @@
-"""Who acts on an alert, the actions, and what each answered."""
+"""Who acts on an alert, the actions, and what each answered (one, many by id, a job by
+filter). The answers live here, not beside the machinery that makes them, because the merchant
+API's routes name them in their signatures: the routes import this, and the machinery with their
+first request."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,3 +79,38 @@ class ItemResult(Record):
     reason: Literal["status", "permission"] | None = None
     message: str | None = None
     operation_status: str | None = None
+
+
+# The most alerts one bulk request may name by id (a larger set goes by filter, as a job).
+MAX_IDS = 1000
+
+
+class BulkAnswer(Record):
+    action: Action
+    done: int
+    refused: int
+    not_found: int
+    results: list[ItemResult]
+
+
+JobStatus = Literal["running", "finished", "stopped"]
+
+
+class BulkJob(Record):
+    """A bulk action by filter, and how far it got."""
+
+    job_id: str
+    merchant_id: str
+    action: Action
+    filter: dict[str, Any]
+    status: JobStatus
+    matched: int = 0
+    done: int = 0
+    refused: int = 0
+    not_found: int = 0
+    reason: str | None = None  # why a stopped job stopped
+    created_by: str
+    user_id: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None

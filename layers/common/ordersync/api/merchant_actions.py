@@ -1,7 +1,11 @@
 """Merchant routes that act on alerts: one at a time, by ids, or by filter as a job.
 
 The merchant and the user come from the token only; a body names the action and the alerts,
-never who acts or for which merchant (unknown fields are refused, not read)."""
+never who acts or for which merchant (unknown fields are refused, not read).
+
+The routes import the actions' machinery (the service, the bulk runner, the jobs, with the
+order lifecycle and payload models behind them) with their first request: the function serves
+every merchant route, and its most common first request is a list, which needs none of it."""
 
 from typing import Annotated, Any, Self
 
@@ -12,8 +16,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
 
-from ordersync.actions import bulk, jobs, service
-from ordersync.actions.models import Action, Done
+from ordersync.actions.models import MAX_IDS, Action, BulkAnswer, BulkJob, Done
 from ordersync.api.merchant_identity import calling_user
 from ordersync.merchants.service import current_user
 
@@ -63,7 +66,7 @@ class BulkRequest(BaseModel):
     )
 
     action: Action
-    ids: list[BulkAlertId] | None = Field(default=None, min_length=1, max_length=bulk.MAX_IDS)
+    ids: list[BulkAlertId] | None = Field(default=None, min_length=1, max_length=MAX_IDS)
     filter: dict[str, Any] | None = Field(
         default=None, description="The filters of GET /v1/alerts (not cursor, limit, columns)."
     )
@@ -78,6 +81,8 @@ class BulkRequest(BaseModel):
 
 
 def _act(action: Action, alert_id: str) -> Done:
+    from ordersync.actions import service
+
     return service.act(calling_user(router), action, alert_id)
 
 
@@ -114,12 +119,16 @@ def resend_alert(
     ],
 ) -> Done:
     """Run the alert's operation again with a corrected body, held to the channel's rules."""
+    from ordersync.actions import service
+
     return service.resend(calling_user(router), alertId, correction)
 
 
 @router.post("/v1/alerts/bulk", security=MERCHANT, responses=JOB_STARTED)
-def bulk_action(request: BulkRequest) -> Response[bulk.BulkAnswer | jobs.BulkJob]:
+def bulk_action(request: BulkRequest) -> Response[BulkAnswer | BulkJob]:
     """By ids: every alert's result at once (200). By filter: the job (202)."""
+    from ordersync.actions import bulk, jobs
+
     caller = calling_user(router)
     if request.ids is not None:
         answer = bulk.by_ids(caller, request.action, request.ids)
@@ -133,7 +142,9 @@ def bulk_action(request: BulkRequest) -> Response[bulk.BulkAnswer | jobs.BulkJob
     security=MERCHANT,
     responses={200: {"description": "the job's progress"}, 404: REFUSALS[404]},
 )
-def bulk_job(jobId: JobId) -> jobs.BulkJob:
+def bulk_job(jobId: JobId) -> BulkJob:
     """How far a bulk job by filter got: matched, done, refused, not found; finished or not."""
+    from ordersync.actions import jobs
+
     user = current_user(calling_user(router))  # a token without a user record reads nothing
     return jobs.JobStore().get(user.merchant_id, jobId)

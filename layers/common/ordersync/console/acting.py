@@ -8,8 +8,7 @@ from typing import Any
 from ordersync.actions import bulk, edits, jobs, service
 from ordersync.actions.actors import authorize
 from ordersync.actions.edits import EditField
-from ordersync.actions.jobs import BulkJob
-from ordersync.actions.models import Action, ActionRefused, ItemResult
+from ordersync.actions.models import MAX_IDS, Action, ActionRefused, BulkJob, ItemResult
 from ordersync.alerts.models import Alert
 from ordersync.merchants.models import Caller
 from ordersync.merchants.service import Forbidden
@@ -39,7 +38,7 @@ def one(caller: Caller, action: Action, alert_id: str, body: Any = None) -> Item
 
 def by_ids(caller: Caller, action: Action, ids: list[str]) -> list[ItemResult]:
     """The ticked rows (at most the domain's 1,000), each answered."""
-    return bulk.by_ids(caller, action, ids[: bulk.MAX_IDS]).results
+    return bulk.by_ids(caller, action, ids[:MAX_IDS]).results
 
 
 def by_filter(caller: Caller, action: Action, filters: dict[str, str]) -> BulkJob:

@@ -3,6 +3,7 @@ botocore's shapes say: every answer of a battery of item operations is serialise
 compared, and the client reads the same values."""
 
 import json
+import uuid
 from typing import Any
 
 import boto3
@@ -40,9 +41,11 @@ def _copy(answer: tuple[int, dict[str, str], str]) -> tuple[int, dict[str, str],
     return status, dict(headers), body
 
 
-def _battery(dynamodb: Any) -> None:
+def _battery(dynamodb: Any) -> str:
+    # A name of its own: the suite's moto state may outlive one test's mock.
+    table = f"things-{uuid.uuid4().hex[:8]}"
     dynamodb.create_table(
-        TableName="things",
+        TableName=table,
         KeySchema=[
             {"AttributeName": "pk", "KeyType": "HASH"},
             {"AttributeName": "sk", "KeyType": "RANGE"},
@@ -76,21 +79,21 @@ def _battery(dynamodb: Any) -> None:
         "empty": {"M": {}},
     }
     for n in range(5):
-        dynamodb.put_item(TableName="things", Item={**every_type, "sk": {"S": f"s{n}"}})
+        dynamodb.put_item(TableName=table, Item={**every_type, "sk": {"S": f"s{n}"}})
     key = {"pk": {"S": "p"}, "sk": {"S": "s0"}}
     dynamodb.put_item(
-        TableName="things", Item={**every_type, "sk": {"S": "s0"}}, ReturnValues="ALL_OLD"
+        TableName=table, Item={**every_type, "sk": {"S": "s0"}}, ReturnValues="ALL_OLD"
     )
-    dynamodb.get_item(TableName="things", Key=key, ReturnConsumedCapacity="TOTAL")
-    dynamodb.get_item(TableName="things", Key={"pk": {"S": "none"}, "sk": {"S": "none"}})
+    dynamodb.get_item(TableName=table, Key=key, ReturnConsumedCapacity="TOTAL")
+    dynamodb.get_item(TableName=table, Key={"pk": {"S": "none"}, "sk": {"S": "none"}})
     dynamodb.get_item(
-        TableName="things",
+        TableName=table,
         Key=key,
         ProjectionExpression="#b, nested.list[2]",
         ExpressionAttributeNames={"#b": "bytes"},
     )
     dynamodb.update_item(
-        TableName="things",
+        TableName=table,
         Key=key,
         UpdateExpression="SET #n = #n + :one ADD strings :more REMOVE flag",
         ExpressionAttributeNames={"#n": "number"},
@@ -99,53 +102,53 @@ def _battery(dynamodb: Any) -> None:
         ReturnConsumedCapacity="INDEXES",
     )
     dynamodb.update_item(
-        TableName="things",
+        TableName=table,
         Key=key,
         UpdateExpression="SET words = :t",
         ExpressionAttributeValues={":t": {"S": "new"}},
         ReturnValues="UPDATED_OLD",
     )
     dynamodb.update_item(
-        TableName="things",
+        TableName=table,
         Key=key,
         UpdateExpression="SET fresh = :t",
         ExpressionAttributeValues={":t": {"S": "v"}},
     )
     page = dynamodb.query(
-        TableName="things",
+        TableName=table,
         KeyConditionExpression="pk = :p",
         ExpressionAttributeValues={":p": {"S": "p"}},
         Limit=2,
         ReturnConsumedCapacity="TOTAL",
     )
     dynamodb.query(
-        TableName="things",
+        TableName=table,
         KeyConditionExpression="pk = :p",
         ExpressionAttributeValues={":p": {"S": "p"}},
         ExclusiveStartKey=page["LastEvaluatedKey"],
         ScanIndexForward=False,
     )
     dynamodb.query(
-        TableName="things",
+        TableName=table,
         IndexName="by-kind",
         KeyConditionExpression="kind = :k",
         ExpressionAttributeValues={":k": {"S": "k"}},
     )
     dynamodb.query(
-        TableName="things",
+        TableName=table,
         KeyConditionExpression="pk = :p",
         ExpressionAttributeValues={":p": {"S": "nobody"}},
         Select="COUNT",
     )
     dynamodb.scan(
-        TableName="things",
+        TableName=table,
         FilterExpression="attribute_exists(#b)",
         ExpressionAttributeNames={"#b": "bytes"},
         Limit=3,
     )
     dynamodb.batch_get_item(
         RequestItems={
-            "things": {
+            table: {
                 "Keys": [
                     key,
                     {"pk": {"S": "p"}, "sk": {"S": "s1"}},
@@ -158,24 +161,25 @@ def _battery(dynamodb: Any) -> None:
     )
     dynamodb.batch_write_item(
         RequestItems={
-            "things": [
+            table: [
                 {"PutRequest": {"Item": {**every_type, "sk": {"S": "s9"}}}},
                 {"DeleteRequest": {"Key": {"pk": {"S": "p"}, "sk": {"S": "s4"}}}},
             ]
         }
     )
     dynamodb.transact_get_items(
-        TransactItems=[{"Get": {"TableName": "things", "Key": key}}],
+        TransactItems=[{"Get": {"TableName": table, "Key": key}}],
         ReturnConsumedCapacity="TOTAL",
     )
     dynamodb.transact_write_items(
         TransactItems=[
-            {"Put": {"TableName": "things", "Item": {**every_type, "sk": {"S": "t"}}}},
-            {"Delete": {"TableName": "things", "Key": {"pk": {"S": "p"}, "sk": {"S": "s3"}}}},
+            {"Put": {"TableName": table, "Item": {**every_type, "sk": {"S": "t"}}}},
+            {"Delete": {"TableName": table, "Key": {"pk": {"S": "p"}, "sk": {"S": "s3"}}}},
         ]
     )
-    dynamodb.delete_item(TableName="things", Key=key, ReturnValues="ALL_OLD")
-    dynamodb.delete_item(TableName="things", Key=key)
+    dynamodb.delete_item(TableName=table, Key=key, ReturnValues="ALL_OLD")
+    dynamodb.delete_item(TableName=table, Key=key)
+    return table
 
 
 def test_item_answers_say_what_the_shapes_say(answers: list[tuple[str, Any, Any]]) -> None:
@@ -192,10 +196,8 @@ def test_the_client_reads_binary_values_back() -> None:
     moto_answers.apply()
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        _battery(dynamodb)
-        item = dynamodb.get_item(TableName="things", Key={"pk": {"S": "p"}, "sk": {"S": "s1"}})[
-            "Item"
-        ]
+        table = _battery(dynamodb)
+        item = dynamodb.get_item(TableName=table, Key={"pk": {"S": "p"}, "sk": {"S": "s1"}})["Item"]
     assert item["bytes"] == {"B": b"\x00\xffzip"}
     assert item["blobs"] == {"BS": [b"\x01", b"\x02\x03"]}
     assert item["nested"]["M"]["list"]["L"][2] == {"B": b"\x04"}

@@ -3,6 +3,7 @@ copy, so another thread's receive or delete meanwhile cannot fail it half-way (w
 messages it had marked received for their whole visibility timeout); a delete removes its
 message in place, so another thread's delete or send meanwhile is not undone."""
 
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -45,11 +46,13 @@ def queue() -> Iterator[Any]:
     moto_races.apply()
     with mock_aws():
         sqs = boto3.client("sqs", region_name="us-east-1")
-        url = sqs.create_queue(QueueName="raced")["QueueUrl"]
+        # A name of its own: the suite's moto state may outlive one test's mock.
+        name = f"raced-{uuid.uuid4().hex[:8]}"
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
         for body in "abc":
             sqs.send_message(QueueUrl=url, MessageBody=body)
         received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=3, VisibilityTimeout=600)
-        found = sqs_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].queues["raced"]
+        found = sqs_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].queues[name]
         found.handles = {m["Body"]: m["ReceiptHandle"] for m in received["Messages"]}
         yield found
 

@@ -3,8 +3,8 @@
 moto serialises every answer by walking the operation's output shape in botocore's service
 model, member by member, each value through a chain of lookups for its name and aliases. For
 the item operations the answer moto builds is already the wire's JSON, less the base64 of
-binary values; that walk was a sixth of the stack's samples under a 300-order soak (README,
-"Where the 2,000-order soak's time went"). `tests/integration/test_local_moto_answers.py`
+binary values; that walk was a sixth of the GIL's samples under a 300-order soak (README,
+"The soak's tails, and what else moved it"). `tests/integration/test_local_moto_answers.py`
 compares both serialisations of every answer of a battery of item operations.
 """
 

@@ -7,11 +7,11 @@ iteration" after it had already marked messages received: their visibility timeo
 them from every poller, and a 2,000-order soak waited twelve minutes for them.
 
 `Queue.delete_message` builds a new list of the queue's messages without the deleted one and
-puts it in place of the old. Two pollers deleting at once each put back the other's message:
-deleted and acknowledged, it stayed in the queue, in flight, and came back after its
-visibility timeout (a 2,000-order soak's last 2 messages, 5 to 9 minutes after everything else
-had settled). A message sent between the end of that walk and the new list's assignment would
-be lost the same way."""
+puts it in place of the old. With two pollers deleting at once, one could put back the message
+the other had just deleted: acknowledged, it stayed in the queue, in flight, and came back after
+its visibility timeout (most likely what held a 2,000-order soak's last 2 messages for 5 to 8
+minutes after everything else had settled). A message sent between the end of that walk and
+the new list's assignment would be lost the same way."""
 
 import contextlib
 from typing import Any

@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import boto3
@@ -31,6 +31,8 @@ from moto.core.request import Request
 from moto.moto_api import recorder
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.exceptions import HTTPException
+
+from local import direct_json
 
 log = logging.getLogger("local.direct_aws")
 UNIQUE_ID = "local-direct-aws"
@@ -53,26 +55,38 @@ class DirectDispatch:
     def __call__(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
         if not request.url.startswith(self.endpoint) or os.getpid() != self.pid:
             return None
-        moto_request = Request.from_primitives(
-            request.method, request.url, request.headers, request.body
-        )
-        status, headers, body = self._answer(moto_request)
+        if direct_json.handles(request):
+            status, headers, body = self._answer(request.url, lambda: direct_json.answer(request))
+        else:
+            status, headers, body = self._answer_over_moto_dispatch(request)
         with self._lock:
             self.answered += 1
         if request.method == "HEAD":
             body = b""  # as the server's WSGI layer drops it; Content-Length stays
         return AWSResponse(request.url, status, headers, MockRawResponse(_bytes(body)))  # type: ignore[arg-type]
 
-    def _answer(self, request: Request) -> tuple[int, dict[str, str], Any]:
+    def _answer_over_moto_dispatch(
+        self, prepared: AWSPreparedRequest
+    ) -> tuple[int, dict[str, str], Any]:
+        request = Request.from_primitives(
+            prepared.method, prepared.url, prepared.headers, prepared.body
+        )
         environ = request.environ
-        try:
+
+        def call() -> Any:
             app = self._dispatcher.get_application(environ)
             endpoint, _ = app.url_map.bind_to_environ(environ).match()
             callback = app.view_functions[endpoint].callback
             recorder._record_request(request)
+            return callback(request, request.raw_url, dict(request.headers))
+
+        return self._answer(f"{request.method} {request.url}", call)
+
+    def _answer(self, named: str, call: Callable[[], Any]) -> tuple[int, dict[str, str], Any]:
+        try:
             try:
                 # What moto's Flask view does (moto.core.utils.convert_to_flask_response).
-                result = callback(request, request.raw_url, dict(request.headers))
+                result = call()
             except ClientError as error:
                 result = 400, {}, error.response["Error"]["Message"]
         except HTTPException as error:
@@ -81,7 +95,7 @@ class DirectDispatch:
         except Exception:
             # Over HTTP, Flask answers a backend's crash with a 500, which botocore retries and
             # then raises as a ClientError: the caller sees the same here, not moto's exception.
-            log.exception("moto failed %s %s", request.method, request.url)
+            log.exception("moto failed %s", named)
             return 500, {}, b"moto raised an exception answering this request"
         if len(result) == 3:
             status, answer_headers, content = result

@@ -20,6 +20,7 @@ from ordersync.core.aws import reset_clients
 from ordersync.core.models import OperationMessage
 from ordersync.operations.records import OperationStore
 from tests.factories import operation_message
+from tests.integration.direct_aws_support import moto_endpoint  # noqa: F401 (a fixture, shared)
 from tests.integration.notifications_support import mail  # noqa: F401 (a fixture, shared)
 from tests.integration.workflow_support import inline_workflow  # noqa: F401 (a fixture, shared)
 

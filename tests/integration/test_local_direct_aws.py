@@ -5,45 +5,24 @@ them, and nothing for a URL or process that is not the stack's."""
 import json
 from collections.abc import Iterator
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto.dynamodb.models import DynamoDBBackend
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from local import aws_faults, direct_aws
-from local.ports import free_port
+from tests.integration.direct_aws_support import local_session
 
-REGION = "us-east-1"
 TABLE = "direct-aws-orders"
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+@pytest.fixture
+def dispatch(moto_endpoint: str) -> direct_aws.DirectDispatch:
+    return direct_aws.DirectDispatch(moto_endpoint)
 
 
 @pytest.fixture
-def dispatch(endpoint: str) -> direct_aws.DirectDispatch:
-    return direct_aws.DirectDispatch(endpoint)
-
-
-def _session(dispatch: direct_aws.DirectDispatch | None = None) -> boto3.Session:
-    session = boto3.Session(
-        aws_access_key_id="local", aws_secret_access_key="local", region_name=REGION
-    )
-    if dispatch is not None:
-        session.events.register("before-send", dispatch)
-    return session
-
-
-@pytest.fixture
-def table(endpoint: str) -> Iterator[None]:
-    over_http = _session().client("dynamodb", endpoint_url=endpoint)
+def table(moto_endpoint: str) -> Iterator[None]:
+    over_http = local_session().client("dynamodb", endpoint_url=moto_endpoint)
     over_http.create_table(
         TableName=TABLE,
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
@@ -56,10 +35,10 @@ def table(endpoint: str) -> Iterator[None]:
 
 
 def test_in_process_calls_reach_the_backends_the_server_serves(
-    endpoint: str, dispatch: direct_aws.DirectDispatch, table: None
+    moto_endpoint: str, dispatch: direct_aws.DirectDispatch, table: None
 ) -> None:
-    direct = _session(dispatch).client("dynamodb", endpoint_url=endpoint)
-    over_http = _session().client("dynamodb", endpoint_url=endpoint)
+    direct = local_session(dispatch).client("dynamodb", endpoint_url=moto_endpoint)
+    over_http = local_session().client("dynamodb", endpoint_url=moto_endpoint)
 
     direct.put_item(TableName=TABLE, Item={"id": {"S": "a"}, "n": {"N": "1"}})
     over_http.put_item(TableName=TABLE, Item={"id": {"S": "b"}, "n": {"N": "2"}})
@@ -70,15 +49,15 @@ def test_in_process_calls_reach_the_backends_the_server_serves(
 
 
 def test_a_service_is_found_from_the_signature_and_target_not_the_host(
-    endpoint: str, dispatch: direct_aws.DirectDispatch, table: None
+    moto_endpoint: str, dispatch: direct_aws.DirectDispatch, table: None
 ) -> None:
     """DynamoDB Streams signs as "dynamodb": its target header tells the two apart, as on the
     server; SQS answers with the queue URL a client of this endpoint can use."""
-    session = _session(dispatch)
-    session.client("dynamodb", endpoint_url=endpoint).put_item(
+    session = local_session(dispatch)
+    session.client("dynamodb", endpoint_url=moto_endpoint).put_item(
         TableName=TABLE, Item={"id": {"S": "streamed"}}
     )
-    streams = session.client("dynamodbstreams", endpoint_url=endpoint)
+    streams = session.client("dynamodbstreams", endpoint_url=moto_endpoint)
     arn = streams.list_streams(TableName=TABLE)["Streams"][0]["StreamArn"]
     shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
     iterator = streams.get_shard_iterator(
@@ -87,11 +66,11 @@ def test_a_service_is_found_from_the_signature_and_target_not_the_host(
     records = streams.get_records(ShardIterator=iterator)["Records"]
     assert [r["dynamodb"]["Keys"]["id"]["S"] for r in records] == ["streamed"]
 
-    sqs = session.client("sqs", endpoint_url=endpoint)
+    sqs = session.client("sqs", endpoint_url=moto_endpoint)
     url = sqs.create_queue(QueueName="direct-aws-queue")["QueueUrl"]
     try:
         sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"n": 1}))
-        over_http = _session().client("sqs", endpoint_url=endpoint)
+        over_http = local_session().client("sqs", endpoint_url=moto_endpoint)
         received = over_http.receive_message(QueueUrl=url, WaitTimeSeconds=0)["Messages"]
         assert [json.loads(m["Body"]) for m in received] == [{"n": 1}]
     finally:
@@ -100,10 +79,10 @@ def test_a_service_is_found_from_the_signature_and_target_not_the_host(
 
 
 def test_errors_come_back_as_the_server_answers_them(
-    endpoint: str, dispatch: direct_aws.DirectDispatch, table: None, monkeypatch
+    moto_endpoint: str, dispatch: direct_aws.DirectDispatch, table: None, monkeypatch
 ) -> None:
-    direct = _session(dispatch).client("dynamodb", endpoint_url=endpoint)
-    over_http = _session().client("dynamodb", endpoint_url=endpoint)
+    direct = local_session(dispatch).client("dynamodb", endpoint_url=moto_endpoint)
+    over_http = local_session().client("dynamodb", endpoint_url=moto_endpoint)
     direct.put_item(TableName=TABLE, Item={"id": {"S": "taken"}})
     with pytest.raises(ClientError) as refused:
         direct.put_item(
@@ -129,27 +108,27 @@ def test_errors_come_back_as_the_server_answers_them(
 
 
 def test_other_urls_and_forked_children_are_left_to_http(
-    endpoint: str, dispatch: direct_aws.DirectDispatch, table: None
+    moto_endpoint: str, dispatch: direct_aws.DirectDispatch, table: None
 ) -> None:
     elsewhere = direct_aws.DirectDispatch("http://127.0.0.1:1")
-    elsewhere_client = _session(elsewhere).client("dynamodb", endpoint_url=endpoint)
+    elsewhere_client = local_session(elsewhere).client("dynamodb", endpoint_url=moto_endpoint)
     elsewhere_client.put_item(TableName=TABLE, Item={"id": {"S": "over-http"}})
     assert elsewhere.answered == 0
 
     dispatch.pid = -1  # as in a child forked after install: its backends are a copy
-    child = _session(dispatch).client("dynamodb", endpoint_url=endpoint)
+    child = local_session(dispatch).client("dynamodb", endpoint_url=moto_endpoint)
     assert child.get_item(TableName=TABLE, Key={"id": {"S": "over-http"}})["Item"]
     assert dispatch.answered == 0
 
 
 def test_injected_aws_faults_still_answer_before_moto_does(
-    endpoint: str, dispatch: direct_aws.DirectDispatch, table: None, monkeypatch
+    moto_endpoint: str, dispatch: direct_aws.DirectDispatch, table: None, monkeypatch
 ) -> None:
     monkeypatch.setattr(aws_faults, "_called_by_ordersync", lambda: True)
-    session = _session(dispatch)
+    session = local_session(dispatch)
     injector = aws_faults.FaultInjector(rate=0.999, seed=1)
     session.events.register("before-call", injector)
-    client = session.client("dynamodb", endpoint_url=endpoint)
+    client = session.client("dynamodb", endpoint_url=moto_endpoint)
 
     with pytest.raises(ClientError) as throttled:
         client.put_item(TableName=TABLE, Item={"id": {"S": "throttled"}})
@@ -162,10 +141,10 @@ def test_injected_aws_faults_still_answer_before_moto_does(
 
 
 def test_the_stack_s_requests_carry_only_their_credential_scope_and_presigned_links_are_signed(
-    endpoint: str, table: None
+    moto_endpoint: str, table: None
 ) -> None:
-    session = _session()
-    scope = direct_aws.CredentialScope(endpoint)
+    session = local_session()
+    scope = direct_aws.CredentialScope(moto_endpoint)
     session.events.register("choose-signer", scope.choose_signer)
     session.events.register("before-sign", scope.name_service)
     sent: list[str] = []
@@ -174,16 +153,16 @@ def test_the_stack_s_requests_carry_only_their_credential_scope_and_presigned_li
     )
 
     # Over HTTP, as a forked environment sends them: moto finds the service from the scope.
-    dynamodb = session.client("dynamodb", endpoint_url=endpoint)
+    dynamodb = session.client("dynamodb", endpoint_url=moto_endpoint)
     dynamodb.put_item(TableName=TABLE, Item={"id": {"S": "scoped"}})
     assert dynamodb.get_item(TableName=TABLE, Key={"id": {"S": "scoped"}})["Item"]
-    queues = session.client("sqs", endpoint_url=endpoint)
+    queues = session.client("sqs", endpoint_url=moto_endpoint)
     assert queues.create_queue(QueueName="scoped")["QueueUrl"].endswith("/scoped")
     assert all("Signature=unsigned-local" in header for header in sent)
     assert "/us-east-1/dynamodb/aws4_request" in sent[0]
     assert "/us-east-1/sqs/aws4_request" in sent[-1]
 
-    link = session.client("s3", endpoint_url=endpoint).generate_presigned_url(
+    link = session.client("s3", endpoint_url=moto_endpoint).generate_presigned_url(
         "get_object", Params={"Bucket": "exports", "Key": "a.csv"}, ExpiresIn=60
     )
     assert "Signature=" in link

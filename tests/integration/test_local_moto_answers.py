@@ -8,7 +8,10 @@ from typing import Any
 
 import boto3
 import pytest
+import xmltodict
 from moto import mock_aws
+from moto.core.exceptions import JsonRESTError
+from moto.dynamodb import exceptions as dynamodb_errors
 from moto.dynamodb.responses import DynamoResult
 
 from local import moto_answers
@@ -201,3 +204,39 @@ def test_the_client_reads_binary_values_back() -> None:
     assert item["bytes"] == {"B": b"\x00\xffzip"}
     assert item["blobs"] == {"BS": [b"\x01", b"\x02\x03"]}
     assert item["nested"]["M"]["list"]["L"][2] == {"B": b"\x04"}
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        lambda: dynamodb_errors.ProvidedKeyDoesNotExist(),
+        lambda: dynamodb_errors.ConditionalCheckFailed(),
+        lambda: dynamodb_errors.ResourceNotFoundException(),
+        lambda: dynamodb_errors.MockValidationException("One or more parameter values"),
+    ],
+)
+def test_json_errors_are_what_moto_made_without_the_xml(error: Any, monkeypatch) -> None:
+    moto_answers.apply()
+    made = error()
+    monkeypatch.setattr(JsonRESTError, "__init__", moto_answers.XML_THEN_JSON)
+    made_with_xml = error()
+    assert vars(made) == vars(made_with_xml)
+    assert (made.code, made.get_headers(), made.get_body()) == (
+        made_with_xml.code,
+        made_with_xml.get_headers(),
+        made_with_xml.get_body(),
+    )
+    assert json.loads(made.get_body())["__type"].endswith(made.error_type.split("#")[-1])
+
+
+def test_an_error_used_for_control_flow_builds_no_xml(monkeypatch) -> None:
+    moto_answers.apply()
+
+    def no_xml(*_: Any, **__: Any) -> str:
+        raise AssertionError("built an XML body for a JSON error")
+
+    monkeypatch.setattr(xmltodict, "unparse", no_xml)
+    assert dynamodb_errors.ProvidedKeyDoesNotExist().get_body()
+    monkeypatch.setattr(JsonRESTError, "__init__", moto_answers.XML_THEN_JSON)
+    with pytest.raises(AssertionError, match="XML body"):
+        dynamodb_errors.ProvidedKeyDoesNotExist()

@@ -9,7 +9,8 @@ Registered as a `before-send` hook on boto3's default session, which every clien
 process inherits, this hands the signed request to moto as `mock_aws` does
 (`moto.core.botocore_stubber`), but finds the service as moto's server does: from the request's
 signature (the client's signing name and region) and target header, since the URL's host is
-127.0.0.1. The package knows nothing of it. Botocore still serialises, signs, retries and
+127.0.0.1; DynamoDB's and SQS's requests go straight to their moto handler instead
+(`local.direct_json`). The package knows nothing of it. Botocore still serialises, retries and
 parses, and its `before-call` hooks (fault injection, the bench's counting) still see every
 call. Other processes (the soak driver, the AWS CLI, the end-to-end tests, `--isolated`
 workers, a browser opening a presigned link) reach the same backends over HTTP.

@@ -24,6 +24,7 @@ from moto.core.responses import BaseResponse, get_service_model
 from moto.core.utils import utcnow
 from moto.dynamodb.responses import DynamoHandler
 from moto.sqs.responses import SQSResponse
+from werkzeug.datastructures import Headers
 from werkzeug.http import http_date
 
 # Target prefix -> (moto's handler, botocore's service name).
@@ -45,7 +46,8 @@ def _parser(service: str, operation: str) -> Any:
 
 def answer(request: AWSPreparedRequest) -> Any:
     """moto's answer, as its handler's `call_action` gives it: (status, headers, body)."""
-    headers = _Headers({name: _text(value) for name, value in request.headers.items()})
+    # Looked up by any case, as moto's server's werkzeug headers are.
+    headers = Headers({name: _text(value) for name, value in request.headers.items()})
     prefix, operation = headers["X-Amz-Target"].split(".", 1)
     handler_class, service = SERVICES[prefix]
     body = request.body or b""
@@ -78,23 +80,6 @@ def answer(request: AWSPreparedRequest) -> Any:
         }
     )
     return handler.call_action()
-
-
-class _Headers(dict[str, str]):
-    """Looked up by any case, as werkzeug's headers are."""
-
-    def __init__(self, headers: dict[str, str]) -> None:
-        super().__init__(headers)
-        self._lower = {name.lower(): value for name, value in headers.items()}
-
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
-        return self._lower.get(name.lower(), default)
-
-    def __getitem__(self, name: str) -> str:
-        return self._lower[name.lower()]
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._lower
 
 
 def _text(value: str | bytes) -> str:

@@ -10,6 +10,11 @@ other work on the machine counts less than it would in wall time; the two runs a
 what noise is left hits both alike. Each figure is the median of `runs`; functions that create
 the same clients share their floor, the median of all its runs.
 
+A third run per function, the "libraries" figure, is the floor plus the libraries the handler
+loads (pydantic, powertools' Logger, Tracer, event handler or batch processor, httpx, Jinja2,
+joserfc: `bench/required_stack.py`), set up as our handlers set them up, with no code of ours:
+the ratio a function would have were all of ordersync's own import time gone.
+
 Usage: python -m bench.cold_start [--runs 7] [--only OrderCreateFunction]   (prints JSON)
 """
 
@@ -27,6 +32,7 @@ from typing import Any
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from bench import required_stack
 from local.template import ROOT, LocalTemplate
 
 PROBE = ROOT / "bench" / "probe.py"
@@ -201,32 +207,49 @@ def measure(runs: int, only: list[str] | None = None) -> dict[str, Any]:
             "clients": [factories[c] for c in clients],
         }
         probe(floor_spec, environment)
-        specs[logical_id] = (handler_spec, floor_spec, environment)
+        libraries_spec = {
+            **floor_spec,
+            "denied": denied_handler,
+            "libraries": required_stack.required_by(modules),
+        }
+        probe(libraries_spec, environment)
+        specs[logical_id] = (handler_spec, floor_spec, libraries_spec, environment)
     timings: dict[str, dict[str, list[dict[str, float]]]] = {
-        f: {"handler": [], "floor": []} for f in specs
+        f: {"handler": [], "floor": [], "libraries": []} for f in specs
     }
     for _ in range(runs):
-        for logical_id, (handler_spec, floor_spec, environment) in specs.items():
+        for logical_id, (handler_spec, floor_spec, libraries_spec, environment) in specs.items():
             timings[logical_id]["handler"].append(probe(handler_spec, environment))
             timings[logical_id]["floor"].append(probe(floor_spec, environment))
-    # Functions that create the same clients share one floor: every run of it counts.
+            timings[logical_id]["libraries"].append(probe(libraries_spec, environment))
+    # Functions that create the same clients share one floor, and those that also load the same
+    # libraries share that figure: every run of it counts.
     floors: dict[tuple[str, ...], list[dict[str, float]]] = {}
-    for logical_id, (handler_spec, _, _) in specs.items():
-        floors.setdefault(tuple(handler_spec["clients"]), []).extend(timings[logical_id]["floor"])
+    stacks: dict[tuple[str, ...], list[dict[str, float]]] = {}
+    for logical_id, (handler_spec, _, libraries_spec, _) in specs.items():
+        clients = tuple(handler_spec["clients"])
+        floors.setdefault(clients, []).extend(timings[logical_id]["floor"])
+        stack = (*clients, "+", *libraries_spec["libraries"])
+        stacks.setdefault(stack, []).extend(timings[logical_id]["libraries"])
 
     def median(runs_of: list[dict[str, float]], key: str) -> float:
         return statistics.median(run[key] for run in runs_of)
 
     results: dict[str, Any] = {}
-    for logical_id, (handler_spec, floor_spec, environment) in specs.items():
+    for logical_id, (handler_spec, floor_spec, libraries_spec, environment) in specs.items():
         handler_runs = timings[logical_id]["handler"]
-        floor_runs = floors[tuple(handler_spec["clients"])]
+        clients = tuple(handler_spec["clients"])
+        floor_runs = floors[clients]
+        library_runs = stacks[(*clients, "+", *libraries_spec["libraries"])]
         ratio = median(handler_runs, "ms") / median(floor_runs, "ms")
         entry: dict[str, Any] = {
             "clients": handler_spec["clients"],
             "handler_ms": round(median(handler_runs, "ms"), 1),
             "floor_ms": round(median(floor_runs, "ms"), 1),
             "ratio": round(ratio, 3),
+            "libraries": libraries_spec["libraries"],
+            "libraries_ms": round(median(library_runs, "ms"), 1),
+            "libraries_ratio": round(median(library_runs, "ms") / median(floor_runs, "ms"), 3),
             "handler_wall_ms": round(median(handler_runs, "wall_ms"), 1),
             "floor_wall_ms": round(median(floor_runs, "wall_ms"), 1),
             "floor_runs": len(floor_runs),
@@ -237,10 +260,13 @@ def measure(runs: int, only: list[str] | None = None) -> dict[str, Any]:
     return {
         "method": "median CPU time of a fresh process importing the handler and creating its "
         "clients, over the same for boto3 alone (the floor, pooled over the functions that "
-        "create the same clients); runs interleaved",
+        "create the same clients); runs interleaved. libraries: boto3 and the same clients "
+        "with the libraries the handler loads set up as it sets them up (bench/required_stack.py), "
+        "no code of ours",
         "runs": runs,
         "functions": results,
         "cold_start_ratio_max": max(entry["ratio"] for entry in results.values()),
+        "libraries_ratio_max": max(entry["libraries_ratio"] for entry in results.values()),
     }
 
 

@@ -3,8 +3,9 @@
 SPEC: {"denied": [installed top-level modules that are not deployed], "function_dir": path or
 null, "layer": path, "clients": [aws.py factory names]}. With a function_dir, it imports that
 function's handler module as Lambda does and creates its clients through ordersync.aws; without
-one (the floor) it imports only boto3 and creates the same clients. Installed modules that are
-not deployed are refused, as they are absent on Lambda.
+one (the floor) it imports only boto3 and creates the same clients; with "libraries" too (marker
+names of `bench/required_stack.py`), it then sets those libraries up as our handlers do, with no
+code of ours. Installed modules that are not deployed are refused, as they are absent on Lambda.
 Prints {"ms": CPU milliseconds, "wall_ms": …, "modules": [what it imported]}.
 
 With "event" (and "handler", the template's `app.lambda_handler`) in SPEC, the handler then
@@ -15,6 +16,7 @@ what a cold start costs up to its first answer (`bench.first_request`).
 import importlib.abc
 import importlib.util
 import json
+import os
 import sys
 import time
 from typing import Any
@@ -33,6 +35,13 @@ class NotDeployed(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, NotDeployed())
 function_dir = SPEC.get("function_dir")
 sys.path[:0] = [function_dir, SPEC["layer"]] if function_dir else [SPEC["layer"]]
+stack_spec = importlib.util.spec_from_file_location(
+    "required_stack", os.path.join(os.path.dirname(__file__), "required_stack.py")
+)
+assert stack_spec is not None
+assert stack_spec.loader is not None
+required_stack = importlib.util.module_from_spec(stack_spec)
+stack_spec.loader.exec_module(required_stack)
 
 started, started_cpu = time.perf_counter(), time.process_time()
 if function_dir:
@@ -51,6 +60,7 @@ else:
 
     for service in SPEC["clients"]:
         boto3.client(service)
+    required_stack.load(SPEC.get("libraries", []))
 wall_ms = (time.perf_counter() - started) * 1000
 cpu_ms = (time.process_time() - started_cpu) * 1000
 found: dict[str, Any] = {"ms": round(cpu_ms, 2), "wall_ms": round(wall_ms, 2)}

@@ -96,7 +96,7 @@ def _target_rows(results: dict[str, Any]) -> list[str]:
 
 
 def _cold_rows(cold: dict[str, Any]) -> list[str]:
-    rows = [["function", "clients", "handler ms", "floor ms", "ratio"]]
+    rows = [["function", "clients", "handler ms", "floor ms", "ratio", "libraries ms", "ratio"]]
     for function, entry in sorted(cold["functions"].items()):
         rows.append(
             [
@@ -105,6 +105,8 @@ def _cold_rows(cold: dict[str, Any]) -> list[str]:
                 _number(entry["handler_ms"], 0),
                 _number(entry["floor_ms"], 0),
                 f"{entry['ratio']:.2f}",
+                _number(entry["libraries_ms"], 0),
+                f"{entry['libraries_ratio']:.2f}",
             ]
         )
     return _rows(rows, right_from=2)
@@ -235,7 +237,8 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"Cold start: CPU ms to import the handler and create its clients (median of "
         f"{results['cold_start']['runs']} fresh",
-        "processes), over the floor: boto3 alone creating the same clients",
+        "processes), over the floor: boto3 alone creating the same clients; libraries: the floor",
+        "with the libraries the handler loads set up as it sets them up, no code of ours",
         *_cold_rows(results["cold_start"]),
         "",
         "AWS requests per operation, happy path; +retry: one Step Functions retry more;",

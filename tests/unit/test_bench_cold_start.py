@@ -55,3 +55,37 @@ def test_the_first_request_figure_times_an_answer_that_did_its_work(tmp_path):
     assert figures["ConsoleFunction, an order page"]["answer"] == {"statusCode": 404}
     for found in figures.values():
         assert 0 < found["import_ms"] < found["import_and_first_request_ms"]
+
+
+def test_the_libraries_figure_loads_each_library_the_handler_did_and_no_code_of_ours():
+    """A marker names a module its loader must import: were one to load nothing, the
+    libraries figure would understate what the required stack costs."""
+    from bench import required_stack
+    from bench.cold_start import LAYER, PROBE, RUNTIME_PROVIDES
+
+    handler_modules = ["ordersync.api.app", "jinja2.environment", "pydantic.main"]
+    assert required_stack.required_by(handler_modules) == []
+    assert required_stack.required_by([*handler_modules, "jinja2", "httpx", "pydantic"]) == [
+        "pydantic",
+        "httpx",
+        "jinja2",
+    ]
+    spec = {
+        "denied": not_deployed([*requirements(), *RUNTIME_PROVIDES]),
+        "function_dir": None,
+        "layer": str(LAYER),
+        "clients": ["dynamodb"],
+        "libraries": list(required_stack.ENTRY_POINTS),
+    }
+    result = subprocess.run(
+        [sys.executable, "-I", str(PROBE), json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={"AWS_DEFAULT_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "false"},
+    )
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(required_stack.ENTRY_POINTS) <= set(found["modules"])
+    assert not any(module.startswith("ordersync") for module in found["modules"])
+    assert found["ms"] > 0

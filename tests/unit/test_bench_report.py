@@ -22,12 +22,16 @@ def test_the_table_shows_every_figure_and_says_what_misses_its_target():
     cold = {
         "runs": 3,
         "cold_start_ratio_max": 1.7,
+        "libraries_ratio_max": 1.55,
         "functions": {
             "ApiFunction": {
                 "clients": ["dynamodb", "sqs"],
                 "handler_ms": 340.0,
                 "floor_ms": 200.0,
                 "ratio": 1.7,
+                "libraries": ["pydantic", "aws_lambda_powertools.logging"],
+                "libraries_ms": 310.0,
+                "libraries_ratio": 1.55,
             }
         },
     }
@@ -66,6 +70,20 @@ def test_the_table_shows_every_figure_and_says_what_misses_its_target():
     assert "cold start ratio, max" in table
     assert "MISSED by 0.2" in table
     assert "ApiFunction" in table
+    assert "its libraries alone, max" in table
+    api_row = next(line for line in table.splitlines() if line.strip().startswith("ApiFunction"))
+    assert api_row.split()[-2:] == ["310", "1.55"]
+    units = results["cost"]["write_units_per_order"]
+    assert units > 0
+    # Writes are the rest: a dollar under the target is that many more units within it.
+    headroom = 15.0 - results["cost_per_million_orders_usd"]
+    unit_usd = results["cost"]["express"]["dynamodb_write"] / units
+    within = results["cost"]["write_units_per_order_within_target"]
+    assert abs(within - units - headroom / unit_usd) < 0.02
+    assert (
+        f"the cost target leaves {results['cost']['write_units_per_order_within_target']:.1f}"
+        in table
+    )
     assert "one code" in table
     assert "write units by table: History 10 (2 index)" in table
     assert "Emails per 1,000 failing orders: not measured in this run" in table

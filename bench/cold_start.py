@@ -13,7 +13,9 @@ the same clients share their floor, the median of all its runs.
 A third run per function, the "libraries" figure, is the floor plus the libraries the handler
 loads (pydantic, powertools' Logger, Tracer, event handler or batch processor, httpx, Jinja2,
 joserfc: `bench/required_stack.py`), set up as our handlers set them up, with no code of ours:
-the ratio a function would have were all of ordersync's own import time gone.
+the ratio a function would have were all of ordersync's own import time gone. It is read as a
+share of the handler's time, run by run (each libraries run follows its handler run), times the
+handler's ratio: two medians taken apart let a slow spell put the part above the whole.
 
 Usage: python -m bench.cold_start [--runs 7] [--only OrderCreateFunction]   (prints JSON)
 """
@@ -220,17 +222,12 @@ def measure(runs: int, only: list[str] | None = None) -> dict[str, Any]:
     for _ in range(runs):
         for logical_id, (handler_spec, floor_spec, libraries_spec, environment) in specs.items():
             timings[logical_id]["handler"].append(probe(handler_spec, environment))
-            timings[logical_id]["floor"].append(probe(floor_spec, environment))
             timings[logical_id]["libraries"].append(probe(libraries_spec, environment))
-    # Functions that create the same clients share one floor, and those that also load the same
-    # libraries share that figure: every run of it counts.
+            timings[logical_id]["floor"].append(probe(floor_spec, environment))
+    # Functions that create the same clients share one floor: every run of it counts.
     floors: dict[tuple[str, ...], list[dict[str, float]]] = {}
-    stacks: dict[tuple[str, ...], list[dict[str, float]]] = {}
-    for logical_id, (handler_spec, _, libraries_spec, _) in specs.items():
-        clients = tuple(handler_spec["clients"])
-        floors.setdefault(clients, []).extend(timings[logical_id]["floor"])
-        stack = (*clients, "+", *libraries_spec["libraries"])
-        stacks.setdefault(stack, []).extend(timings[logical_id]["libraries"])
+    for logical_id, (handler_spec, _, _, _) in specs.items():
+        floors.setdefault(tuple(handler_spec["clients"]), []).extend(timings[logical_id]["floor"])
 
     def median(runs_of: list[dict[str, float]], key: str) -> float:
         return statistics.median(run[key] for run in runs_of)
@@ -238,18 +235,23 @@ def measure(runs: int, only: list[str] | None = None) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for logical_id, (handler_spec, floor_spec, libraries_spec, environment) in specs.items():
         handler_runs = timings[logical_id]["handler"]
-        clients = tuple(handler_spec["clients"])
-        floor_runs = floors[clients]
-        library_runs = stacks[(*clients, "+", *libraries_spec["libraries"])]
+        floor_runs = floors[tuple(handler_spec["clients"])]
         ratio = median(handler_runs, "ms") / median(floor_runs, "ms")
+        # The libraries are a part of what the handler loads, each run timed right after the
+        # handler's: the share of each pair, not two medians, so a slow spell cancels out.
+        library_runs = timings[logical_id]["libraries"]
+        share = statistics.median(
+            libraries["ms"] / handler["ms"]
+            for handler, libraries in zip(handler_runs, library_runs, strict=True)
+        )
         entry: dict[str, Any] = {
             "clients": handler_spec["clients"],
             "handler_ms": round(median(handler_runs, "ms"), 1),
             "floor_ms": round(median(floor_runs, "ms"), 1),
             "ratio": round(ratio, 3),
             "libraries": libraries_spec["libraries"],
-            "libraries_ms": round(median(library_runs, "ms"), 1),
-            "libraries_ratio": round(median(library_runs, "ms") / median(floor_runs, "ms"), 3),
+            "libraries_ms": round(median(handler_runs, "ms") * share, 1),
+            "libraries_ratio": round(ratio * share, 3),
             "handler_wall_ms": round(median(handler_runs, "wall_ms"), 1),
             "floor_wall_ms": round(median(floor_runs, "wall_ms"), 1),
             "floor_runs": len(floor_runs),
@@ -262,7 +264,7 @@ def measure(runs: int, only: list[str] | None = None) -> dict[str, Any]:
         "clients, over the same for boto3 alone (the floor, pooled over the functions that "
         "create the same clients); runs interleaved. libraries: boto3 and the same clients "
         "with the libraries the handler loads set up as it sets them up (bench/required_stack.py), "
-        "no code of ours",
+        "no code of ours: the handler's figure times the median share of paired runs",
         "runs": runs,
         "functions": results,
         "cold_start_ratio_max": max(entry["ratio"] for entry in results.values()),

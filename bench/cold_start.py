@@ -12,7 +12,8 @@ the same clients share their floor, the median of all its runs.
 
 A third run per function, the "libraries" figure, is the floor plus the libraries the handler
 loads (pydantic, powertools' Logger, Tracer, event handler or batch processor, httpx, Jinja2,
-joserfc: `bench/required_stack.py`), set up as our handlers set them up, with no code of ours:
+joserfc: `bench/required_stack.py`), set up as our handlers set them up and in the order they
+import them, with no code of ours:
 the ratio a function would have were all of ordersync's own import time gone. It is read as a
 share of the handler's time, run by run (each libraries run follows its handler run), times the
 handler's ratio: two medians taken apart let a slow spell put the part above the whole.

@@ -6,7 +6,7 @@ function's handler module as Lambda does and creates its clients through ordersy
 one (the floor) it imports only boto3 and creates the same clients; with "libraries" too (marker
 names of `bench/required_stack.py`), it then sets those libraries up as our handlers do, with no
 code of ours. Installed modules that are not deployed are refused, as they are absent on Lambda.
-Prints {"ms": CPU milliseconds, "wall_ms": …, "modules": [what it imported]}.
+Prints {"ms": CPU milliseconds, "wall_ms": …, "modules": [what it imported, in that order]}.
 
 With "event" (and "handler", the template's `app.lambda_handler`) in SPEC, the handler then
 answers that event as a first invocation, and "first_ms" (CPU) and "first_wall_ms" are added:
@@ -84,5 +84,5 @@ if "event" in SPEC:
     found["first_wall_ms"] = round((time.perf_counter() - started) * 1000, 2)
     found["first_ms"] = round((time.process_time() - started_cpu) * 1000, 2)
     found["answer"] = answer
-found["modules"] = sorted(sys.modules)
+found["modules"] = list(sys.modules)  # in the order they were imported
 print(json.dumps(found, default=str))

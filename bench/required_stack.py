@@ -1,5 +1,5 @@
 """What a handler loads before any code of ours: the libraries this project requires, each set up
-as our handlers set it up, chosen by what the handler itself imported.
+as our handlers set it up, chosen by what the handler itself imported and in that order.
 
 `bench.cold_start` times these with boto3 and the function's clients in a fresh interpreter (the
 "libraries" figure), so each function's ratio can be read against what its libraries alone
@@ -75,9 +75,13 @@ ENTRY_POINTS: dict[str, Callable[[], None]] = {
 
 
 def required_by(modules: list[str]) -> list[str]:
-    """The entry points a handler that imported `modules` needs, in ENTRY_POINTS' order."""
-    imported = set(modules)
-    return [marker for marker in ENTRY_POINTS if marker in imported]
+    """The entry points a handler that imported `modules` (in their import order) needs, in the
+    order it reached them. The order matters: powertools' batch utility imports its parser
+    models (pydantic models for SQS, Kinesis, Kafka and DynamoDB records) only when pydantic is
+    already imported, which our handlers, importing powertools first, do not pay."""
+    position = {module: index for index, module in enumerate(modules)}
+    needed = [marker for marker in ENTRY_POINTS if marker in position]
+    return sorted(needed, key=position.__getitem__)
 
 
 def load(markers: list[str]) -> None:

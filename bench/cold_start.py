@@ -6,17 +6,17 @@ clients the function uses through `ordersync.aws`; the floor imports only boto3 
 same clients. Only what is deployed can be imported: the layer's requirements and boto3, with
 their dependencies (the dev venv's extras, such as rich, click, awscrt or pyOpenSSL, change what
 httpx and botocore import, and Lambda has none of them). The time is the process's CPU time, so
-other work on the machine counts less than it would in wall time; the two runs alternate, so
-what noise is left hits both alike. Each figure is the median of `runs`; functions that create
+other work on the machine counts less than it would in wall time; the runs alternate, so
+what noise is left hits them alike. Each figure is the median of `runs`; functions that create
 the same clients share their floor, the median of all its runs.
 
 A third run per function, the "libraries" figure, is the floor plus the libraries the handler
 loads (pydantic, powertools' Logger, Tracer, event handler or batch processor, httpx, Jinja2,
 joserfc: `bench/required_stack.py`), set up as our handlers set them up and in the order they
-import them, with no code of ours:
-the ratio a function would have were all of ordersync's own import time gone. It is read as a
-share of the handler's time, run by run (each libraries run follows its handler run), times the
-handler's ratio: two medians taken apart let a slow spell put the part above the whole.
+import them, with no code of ours: the ratio a function would have were all of ordersync's own
+import time gone. It is read as a share of the handler's time, run by run (each libraries run
+follows its handler run), times the handler's ratio: two medians taken apart let a slow spell
+put the part above the whole.
 
 Usage: python -m bench.cold_start [--runs 7] [--only OrderCreateFunction]   (prints JSON)
 """

@@ -130,3 +130,16 @@ def test_the_merchant_api_imports_the_action_machinery_with_its_first_action():
         "ordersync.orders.payloads",
     ]
     assert _cold_imports("MerchantApiFunction", unwanted) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "logical_id",
+    ["DispatcherFunction", "BulkActionsFunction", "ExportFunction", "NotifierFunction"],
+)
+def test_the_sqs_consumers_import_powertools_batch_before_pydantic(logical_id):
+    """powertools' batch utility imports its parser models (pydantic models for SQS, Kinesis,
+    Kafka and DynamoDB records) when pydantic is already imported; a consumer that imported
+    `ordersync` first would build them all at every cold start (found by the benchmark's
+    libraries probe, bench/required_stack.py)."""
+    assert _cold_imports(logical_id, ["aws_lambda_powertools.utilities.parser"]) == []

@@ -1,19 +1,19 @@
 """AWS calls made inside the local stack's process answered by moto's backends in that process,
 without a round trip through its HTTP server.
 
-The handlers (run in process), the SQS and stream pollers and moto's Step Functions calling
-Lambda all send their requests to moto's server on 127.0.0.1: botocore serialised and signed
-each, urllib3 sent it, werkzeug parsed it and Flask and moto's dispatcher found its service,
-about half of the stack's CPU (README, "The local stack: where its time and memory go").
-Registered as a `before-send` hook on boto3's default session, which every client made in this
-process inherits, this hands the signed request to moto as `mock_aws` does
-(`moto.core.botocore_stubber`), but finds the service as moto's server does: from the request's
-signature (the client's signing name and region) and target header, since the URL's host is
-127.0.0.1; DynamoDB's and SQS's requests go straight to their moto handler instead
-(`local.direct_json`). The package knows nothing of it. Botocore still serialises, retries and
-parses, and its `before-call` hooks (fault injection, the bench's counting) still see every
-call. Other processes (the soak driver, the AWS CLI, the end-to-end tests, `--isolated`
-workers, a browser opening a presigned link) reach the same backends over HTTP.
+The handlers (run in process), the SQS and stream pollers and moto's Step Functions calling Lambda
+all send their requests to moto's server on 127.0.0.1: botocore serialised and signed each, urllib3
+sent it, werkzeug parsed it and Flask and moto's dispatcher found its service, about half of the
+stack's CPU (docs/performance.md, "The local stack: where its time and memory go"). Registered as a
+`before-send` hook on boto3's default session, which every client made in this process inherits,
+this hands the signed request to moto as `mock_aws` does (`moto.core.botocore_stubber`), but finds
+the service as moto's server does: from the request's signature (the client's signing name and
+region) and target header, since the URL's host is 127.0.0.1; DynamoDB's and SQS's requests go
+straight to their moto handler instead (`local.direct_json`). The package knows nothing of it.
+Botocore still serialises, retries and parses, and its `before-call` hooks (fault injection, the
+bench's counting) still see every call. Other processes (the soak driver, the AWS CLI, the
+end-to-end tests, `--isolated` workers, a browser opening a presigned link) reach the same backends
+over HTTP.
 """
 
 import logging

@@ -1,15 +1,15 @@
 """The stack's own DynamoDB and SQS requests handed to moto's handlers without the HTTP request
 moto's dispatch builds for them.
 
-`local.direct_aws` gives moto each in-process request as its server would see it: a werkzeug
-request built from the URL, headers and body, the service found through the server's URL map,
-then the handler's general set-up (query string, region from the URL, account, IAM visit). For
-DynamoDB and SQS, nearly all of the stack's requests, that came to about a tenth of the stack's
-CPU under a soak (README, "The soak: DynamoDB and SQS past moto's HTTP layer"). Both speak
-JSON: a POST whose `X-Amz-Target` names the operation and whose credential scope names the
-region. This sets the service's handler up from exactly those, parses the body with moto's own
-parser (so binary values arrive as bytes, as over HTTP) and runs moto's own `call_action`, whose
-answer (body, status, CRC32 header) botocore parses as before.
+`local.direct_aws` gives moto each in-process request as its server would see it: a werkzeug request
+built from the URL, headers and body, the service found through the server's URL map, then the
+handler's general set-up (query string, region from the URL, account, IAM visit). For DynamoDB and
+SQS, nearly all of the stack's requests, that came to about a tenth of the stack's CPU under a soak
+(docs/performance.md, "The soak: DynamoDB and SQS past moto's HTTP layer"). Both speak JSON: a POST
+whose `X-Amz-Target` names the operation and whose credential scope names the region. This sets the
+service's handler up from exactly those, parses the body with moto's own parser (so binary values
+arrive as bytes, as over HTTP) and runs moto's own `call_action`, whose answer (body, status, CRC32
+header) botocore parses as before.
 """
 
 import os

@@ -1,18 +1,18 @@
 """moto's DynamoDB item answers written as JSON directly, not walked against botocore's shapes;
 and its JSON errors made without the XML document they then throw away.
 
-moto serialises every answer by walking the operation's output shape in botocore's service
-model, member by member, each value through a chain of lookups for its name and aliases. For
-the item operations the answer moto builds is already the wire's JSON, less the base64 of
-binary values; that walk was a sixth of the GIL's samples under a 300-order soak (README,
-"The soak's tails, and what else moved it"). `tests/integration/test_local_moto_answers.py`
-compares both serialisations of every answer of a battery of item operations.
+moto serialises every answer by walking the operation's output shape in botocore's service model,
+member by member, each value through a chain of lookups for its name and aliases. For the item
+operations the answer moto builds is already the wire's JSON, less the base64 of binary values; that
+walk was a sixth of the GIL's samples under a 300-order soak (docs/performance.md, "The soak's
+tails, and what else moved it"). `tests/integration/test_local_moto_answers.py` compares both
+serialisations of every answer of a battery of item operations.
 
-moto's `JsonRESTError` (every DynamoDB error, a condition that fails among them) first builds
-the XML body of a query-protocol error with xmltodict, then replaces it with its JSON. moto's
-update expressions raise such an error for control flow (a path the item lacks, caught inside
-the walk), so the unused XML was 2 % of the stack's CPU under a soak (README, "The soak: DynamoDB
-and SQS past moto's HTTP layer"); the error's attributes come out the same without it.
+moto's `JsonRESTError` (every DynamoDB error, a condition that fails among them) first builds the
+XML body of a query-protocol error with xmltodict, then replaces it with its JSON. moto's update
+expressions raise such an error for control flow (a path the item lacks, caught inside the walk), so
+the unused XML was 2 % of the stack's CPU under a soak (docs/performance.md, "The soak: DynamoDB and
+SQS past moto's HTTP layer"); the error's attributes come out the same without it.
 """
 
 import base64

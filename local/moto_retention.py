@@ -1,8 +1,9 @@
 """What moto's server keeps for ever that AWS lets go of, let go of: so the local stack's memory
 holds the data (the tables' items, the messages still queued) and a bounded window of the rest.
 
-Measured before (README, "Where the local stack's time goes"): the stack grew about 140-175 MB
-per 1,000 operations, of which the tables' items, as DynamoDB sizes them, were under 4 MB.
+Measured before (docs/performance.md, "The local stack: where its time and memory go"): the stack
+grew about 140-175 MB per 1,000 operations, of which the tables' items, as DynamoDB sizes them, were
+under 4 MB.
 """
 
 import threading

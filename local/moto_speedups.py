@@ -2,7 +2,7 @@
 
 Each patch below replaces a pure function of its arguments with a cached one, or a per-call
 object with a shared one; none changes what moto answers. They were found by sampling the
-stack under the soak (README, "Where the local stack's time goes").
+stack under the soak (docs/performance.md, "The local stack: where its time and memory go").
 """
 
 import collections

@@ -1,13 +1,12 @@
 """moto's SQS, without walking the whole queue for each message it hands out.
 
-moto decides a message's visibility by reading the clock through two datetimes, once per
-message and per question, and every received message also checks its retention by building
-all of the queue's attributes, three of which walk every message again; a visibility change
-finds its message by listing every receipt handle of every message. With the soak's few
-hundred messages in flight, eight pollers spent about an eighth of the stack's CPU there
-(README, "Where the 2,000-order soak's time went"). The patches below read the clock once per
-walk, the retention period as the attribute it is, and compare receipt handles in place; what
-moto answers does not change.
+moto decides a message's visibility by reading the clock through two datetimes, once per message and
+per question, and every received message also checks its retention by building all of the queue's
+attributes, three of which walk every message again; a visibility change finds its message by
+listing every receipt handle of every message. With the soak's few hundred messages in flight, eight
+pollers spent about an eighth of the stack's CPU there (docs/performance.md, "Where the 2,000-order
+soak's time went"). The patches below read the clock once per walk, the retention period as the
+attribute it is, and compare receipt handles in place; what moto answers does not change.
 """
 
 import time
